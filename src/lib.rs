@@ -4,6 +4,9 @@
 //! protocol ([`server`]) or terminal ([`cli`]). The core modules know
 //! nothing of LSP or async; see `ARCHITECTURE.md`.
 
+pub mod cli;
+pub mod diagnostics;
 pub mod document;
 pub mod position;
+pub mod server;
 pub mod syntax;
