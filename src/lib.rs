@@ -4,9 +4,12 @@
 //! protocol ([`server`]) or terminal ([`cli`]). The core modules know
 //! nothing of LSP or async; see `ARCHITECTURE.md`.
 
+pub mod analysis;
 pub mod cli;
+pub mod describe;
 pub mod diagnostics;
 pub mod document;
 pub mod position;
 pub mod server;
 pub mod syntax;
+pub mod taxonomy;
