@@ -109,7 +109,9 @@ fn main() {
     let mut seed: u64 = 20240601;
     let mut include_vague = false;
     let mut list_unclassified = false;
+    let built = std::time::Instant::now();
     let mut taxonomy = Taxonomy::builtin();
+    let build_time = built.elapsed();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--sample" => sample_size = args.next().and_then(|v| v.parse().ok()).unwrap_or(100),
@@ -190,6 +192,10 @@ fn main() {
     let pct = |n: usize, d: usize| 100.0 * n as f64 / d.max(1) as f64;
 
     println!("files: {}", files.len());
+    println!(
+        "built-in taxonomy built in {:.1} ms",
+        build_time.as_secs_f64() * 1e3
+    );
     println!("data items: {total}");
     println!(
         "classified: {} ({:.1}%) = specific {specific} ({:.1}%) + vague {vague} ({:.1}%)",

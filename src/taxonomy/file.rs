@@ -8,6 +8,7 @@
 //! `[matching]` lists are added to. The built-in file is read strictly: a
 //! repeated id or keyword there is an error, so each keyword is reviewed once.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -79,6 +80,17 @@ pub(super) struct Rules {
 pub(super) struct Builder {
     categories: Vec<Category>,
     rules: Rules,
+    /// (keyword as matched, exact?) → index of the category holding it.
+    owner: HashMap<(String, bool), usize>,
+}
+
+/// A keyword as the matcher sees it: two spellings with the same key are one keyword.
+fn keyword_key(word: &str) -> String {
+    normalize(word).to_ascii_lowercase()
+}
+
+fn list(c: &mut Category, exact: bool) -> &mut Vec<String> {
+    if exact { &mut c.exact } else { &mut c.keywords }
 }
 
 /// Where a problem is, for an error message.
@@ -247,11 +259,11 @@ impl Builder {
         };
 
         for word in doc.remove_keywords {
-            let key = normalize(word.get_ref()).to_ascii_lowercase();
-            for c in &mut self.categories {
-                c.keywords
-                    .retain(|k| normalize(k).to_ascii_lowercase() != key);
-                c.exact.retain(|k| normalize(k).to_ascii_lowercase() != key);
+            for exact in [false, true] {
+                let key = (keyword_key(word.get_ref()), exact);
+                if let Some(owner) = self.owner.remove(&key) {
+                    list(&mut self.categories[owner], exact).retain(|k| keyword_key(k) != key.0);
+                }
             }
         }
         for (words, exact) in [(doc.keywords, false), (doc.exact, true)] {
@@ -272,33 +284,26 @@ impl Builder {
     ) -> Result<(), TaxonomyError> {
         let at = Some(word.span().start);
         let word = word.into_inner();
-        let key = normalize(&word).to_ascii_lowercase();
+        let key = keyword_key(&word);
         if key.is_empty() {
             return Err(origin.error(at, "an empty keyword"));
         }
-        fn list(c: &mut Category, exact: bool) -> &mut Vec<String> {
-            if exact { &mut c.exact } else { &mut c.keywords }
-        }
-        for (i, c) in self.categories.iter_mut().enumerate() {
-            let id = c.id.clone();
-            let words = list(c, exact);
-            if let Some(pos) = words
-                .iter()
-                .position(|k| normalize(k).to_ascii_lowercase() == key)
-            {
-                if strict {
-                    return Err(origin.error(
-                        at,
-                        format!("keyword `{word}` is already in category `{id}`"),
-                    ));
-                }
-                if i == index {
-                    return Ok(());
-                }
-                // An override moves the keyword to the category it names.
-                words.remove(pos);
+        match self.owner.get(&(key.clone(), exact)).copied() {
+            Some(owner) if strict => {
+                let id = &self.categories[owner].id;
+                return Err(origin.error(
+                    at,
+                    format!("keyword `{word}` is already in category `{id}`"),
+                ));
             }
+            Some(owner) if owner == index => return Ok(()),
+            Some(owner) => {
+                // An override moves the keyword to the category it names.
+                list(&mut self.categories[owner], exact).retain(|k| keyword_key(k) != key);
+            }
+            None => {}
         }
+        self.owner.insert((key, exact), index);
         list(&mut self.categories[index], exact).push(word);
         Ok(())
     }
