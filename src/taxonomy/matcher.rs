@@ -258,7 +258,14 @@ impl Matcher {
             .filter(|hit| !refined.contains(&hit.0))
             .max_by_key(|(category, _, chars, position)| {
                 let flags = self.flags[*category];
-                (!flags.vague, *chars, flags.sensitive, *position)
+                // A vague sensitive keyword is not outranked by a specific
+                // one: 手机号码之个人敏感信息 is the policy calling it sensitive.
+                (
+                    !flags.vague || flags.sensitive,
+                    *chars,
+                    flags.sensitive,
+                    *position,
+                )
             })
             .map(|hit| hit.0);
         RawItem {
