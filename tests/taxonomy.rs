@@ -380,3 +380,14 @@ fn workspace_file_is_found_walking_up() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn a_shared_head_completes_the_first_conjunct() {
+    let texts =
+        |term: &str| -> Vec<String> { classify(term).items.into_iter().map(|i| i.text).collect() };
+    assert_eq!(texts("浏览及搜索记录"), ["浏览记录", "搜索记录"]);
+    assert_eq!(texts("通信/通话记录"), ["通信记录", "通话记录"]);
+    assert!(classify("浏览及搜索记录").sensitive());
+    // Only after a conjunction or `/`: a comma list names complete items.
+    assert_eq!(texts("银行卡、手机号"), ["银行卡", "手机号"]);
+}

@@ -5,13 +5,14 @@
 //! 3. split into items on separators (、 , /) and on conjunctions (及, 和 …)
 //!    unless the conjunction lies inside a keyword or a glue word
 //!    (通信记录和内容, 参与);
-//! 4. trim each item, drop hedging suffixes (等);
+//! 4. trim each item, drop hedging suffixes (等); complete an item that shares
+//!    its head with the next one (浏览及搜索记录: 浏览记录, 搜索记录);
 //! 5. find keywords, leftmost-longest, ASCII case-insensitive, a Latin keyword
 //!    only as a whole word (IP is not found in VIP); pick the item's category.
 //!
 //! All patterns are compiled into Aho–Corasick automata once per taxonomy.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -51,6 +52,8 @@ pub(super) struct Matcher {
     patterns: Vec<Pattern>,
     /// Lowercased normalized item → (category, keyword as written).
     exact: HashMap<String, (usize, String)>,
+    /// Every keyword, lowercased and normalized.
+    keyword_keys: HashSet<String>,
     suffixes: Vec<String>,
     flags: Vec<Flags>,
 }
@@ -93,6 +96,7 @@ impl Matcher {
         let mut words = Vec::new();
         let mut patterns = Vec::new();
         let mut exact = HashMap::new();
+        let mut keyword_keys = HashSet::new();
         for (index, c) in categories.iter().enumerate() {
             for k in &c.keywords {
                 let n = normalize(k);
@@ -104,6 +108,7 @@ impl Matcher {
                     text: k.clone(),
                     chars: n.chars().count(),
                 });
+                keyword_keys.insert(n.to_ascii_lowercase());
                 words.push(n);
             }
             for k in &c.exact {
@@ -126,6 +131,7 @@ impl Matcher {
             keywords: automaton(&words)?,
             patterns,
             exact,
+            keyword_keys,
             suffixes: norm(&rules.suffixes),
             flags: categories
                 .iter()
@@ -157,12 +163,23 @@ impl Matcher {
             None => normalized,
         };
 
-        let items: Vec<RawItem> = self
+        // (item, joined to the next item by a conjunction or `/`)
+        let pieces: Vec<(&str, bool)> = self
             .split(&text)
             .into_iter()
-            .map(|range| self.trim(&text[range]))
-            .filter(|item| !item.is_empty())
-            .map(|item| self.classify_item(item))
+            .map(|(range, joined)| (self.trim(&text[range]), joined))
+            .filter(|(item, _)| !item.is_empty())
+            .collect();
+        let items: Vec<RawItem> = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, &(item, joined))| {
+                let completed = pieces
+                    .get(i + 1)
+                    .filter(|_| joined)
+                    .and_then(|(next, _)| self.share_head(item, next));
+                self.classify_item(completed.as_deref().unwrap_or(item))
+            })
             .collect();
         if items.is_empty() {
             // Nothing but separators and stop-words: report the value as one item.
@@ -184,27 +201,50 @@ impl Matcher {
             .map(move |m| (m.range(), &self.patterns[m.pattern().as_usize()]))
     }
 
-    fn split(&self, text: &str) -> Vec<Range<usize>> {
+    /// Item ranges, each with whether a conjunction or `/` joins it to the
+    /// next (where a shared head is possible: 通信/通话记录, 浏览及搜索记录).
+    fn split(&self, text: &str) -> Vec<(Range<usize>, bool)> {
         let Some(splitters) = &self.splitters else {
-            return std::iter::once(0..text.len()).collect();
+            return vec![(0..text.len(), false)];
         };
         let protected: Vec<Range<usize>> = self.find(text).map(|(r, _)| r).collect();
         let mut pieces = Vec::new();
         let mut start = 0;
         for m in splitters.find_iter(text) {
             let r = m.range();
-            if self.is_conjunction[m.pattern().as_usize()]
+            let conjunction = self.is_conjunction[m.pattern().as_usize()];
+            if conjunction
                 && protected
                     .iter()
                     .any(|p| p.start <= r.start && r.end <= p.end)
             {
                 continue;
             }
-            pieces.push(start..r.start);
+            pieces.push((start..r.start, conjunction || &text[r.clone()] == "/"));
             start = r.end;
         }
-        pieces.push(start..text.len());
+        pieces.push((start..text.len(), false));
         pieces
+    }
+
+    /// Coordination with a shared head: in 浏览及搜索记录 the first item is
+    /// 浏览记录. A short item followed by one whose last characters complete
+    /// it into a whole keyword (浏览 + 记录) is read as that keyword.
+    fn share_head(&self, item: &str, next: &str) -> Option<String> {
+        const MAX_MODIFIER: usize = 4;
+        const MAX_HEAD: usize = 4;
+        if item.chars().count() > MAX_MODIFIER {
+            return None;
+        }
+        let next_chars: Vec<(usize, char)> = next.char_indices().collect();
+        let longest = MAX_HEAD.min(next_chars.len().saturating_sub(1));
+        (1..=longest).rev().find_map(|k| {
+            let head = &next[next_chars[next_chars.len() - k].0..];
+            let completed = format!("{item}{head}");
+            self.keyword_keys
+                .contains(&completed.to_ascii_lowercase())
+                .then_some(completed)
+        })
     }
 
     /// Trims white space, markup debris and hedging suffixes off an item.
