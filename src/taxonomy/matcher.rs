@@ -233,7 +233,9 @@ impl Matcher {
     fn share_head(&self, item: &str, next: &str) -> Option<String> {
         const MAX_MODIFIER: usize = 4;
         const MAX_HEAD: usize = 4;
-        if item.chars().count() > MAX_MODIFIER {
+        // The head must end a short conjunct: in 设备及使用信息：设备标识符 the
+        // next item runs on past its head, and 设备 + 标识符 would be a misreading.
+        if item.chars().count() > MAX_MODIFIER || next.chars().count() > MAX_MODIFIER + MAX_HEAD {
             return None;
         }
         let next_chars: Vec<(usize, char)> = next.char_indices().collect();
