@@ -62,7 +62,10 @@ fn mb_per_s(bytes: usize, d: Duration) -> f64 {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n.max(1)
     }
 }
@@ -82,11 +85,13 @@ fn keystroke(text: &str, edits: usize) -> (Duration, Duration) {
         let at = LspPosition::new(line as u32, col);
         let ch = ["<", "数", ">", "😀", "a"][i % 5];
         let t = Instant::now();
-        doc.apply_edit(Some(LspRange { start: at, end: at }), ch, enc).expect("valid edit");
+        doc.apply_edit(Some(LspRange { start: at, end: at }), ch, enc)
+            .expect("valid edit");
         inserts.push(t.elapsed());
         let end = LspPosition::new(line as u32, col + 1);
         let t = Instant::now();
-        doc.apply_edit(Some(LspRange { start: at, end }), "", enc).expect("valid edit");
+        doc.apply_edit(Some(LspRange { start: at, end }), "", enc)
+            .expect("valid edit");
         deletes.push(t.elapsed());
     }
     inserts.sort();
@@ -103,7 +108,10 @@ fn main() {
     if let Ok(entries) = std::fs::read_dir(&dir) {
         let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
         paths.sort();
-        for p in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "policy")) {
+        for p in paths
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+        {
             corpus.push_str(&std::fs::read_to_string(p).unwrap_or_default());
         }
     }
@@ -112,11 +120,20 @@ fn main() {
         corpus = JD.repeat(170);
     }
     let big = corpus.repeat(4);
-    println!("inputs: corpus {:.1} MB, corpus x4 {:.1} MB, JD sample {:.1} KB", corpus.len() as f64 / 1e6, big.len() as f64 / 1e6, JD.len() as f64 / 1e3);
+    println!(
+        "inputs: corpus {:.1} MB, corpus x4 {:.1} MB, JD sample {:.1} KB",
+        corpus.len() as f64 / 1e6,
+        big.len() as f64 / 1e6,
+        JD.len() as f64 / 1e3
+    );
 
     // Throughput: parse every line, and the floor a parser cannot beat: one
     // pass over the bytes looking for the markup bytes.
-    let parse = best(5, || lines_of(&big).map(|l| parse_line(l).annotations.len()).sum::<usize>());
+    let parse = best(5, || {
+        lines_of(&big)
+            .map(|l| parse_line(l).annotations.len())
+            .sum::<usize>()
+    });
     let doc_new = best(3, || Document::new(&big));
     let scan = best(5, || big.bytes().filter(|&b| is_markup_byte(b)).count());
     let memchr = best(5, || {
@@ -125,17 +142,40 @@ fn main() {
             + memchr::memchr3_iter(b')', b']', b'>', b).count()
             + memchr::memchr3_iter(b'{', b'}', b'\\', b).count()
     });
-    println!("full parse (lines → annotations): {:>7.0} MB/s", mb_per_s(big.len(), parse));
-    println!("Document::new (rope + parse):      {:>7.0} MB/s", mb_per_s(big.len(), doc_new));
-    println!("byte scan, table:                  {:>7.0} MB/s", mb_per_s(big.len(), scan));
-    println!("byte scan, memchr3 x3:             {:>7.0} MB/s", mb_per_s(big.len(), memchr));
-    println!("parse / memchr scan time ratio:    {:>7.1}x", parse.as_secs_f64() / memchr.as_secs_f64());
+    println!(
+        "full parse (lines → annotations): {:>7.0} MB/s",
+        mb_per_s(big.len(), parse)
+    );
+    println!(
+        "Document::new (rope + parse):      {:>7.0} MB/s",
+        mb_per_s(big.len(), doc_new)
+    );
+    println!(
+        "byte scan, table:                  {:>7.0} MB/s",
+        mb_per_s(big.len(), scan)
+    );
+    println!(
+        "byte scan, memchr3 x3:             {:>7.0} MB/s",
+        mb_per_s(big.len(), memchr)
+    );
+    println!(
+        "parse / memchr scan time ratio:    {:>7.1}x",
+        parse.as_secs_f64() / memchr.as_secs_f64()
+    );
 
     // One keystroke: insert a character and delete it again.
     let (big_ins, big_del) = keystroke(&big, 2000);
     let (jd_ins, jd_del) = keystroke(JD, 2000);
-    println!("keystroke, 10 MB doc:  insert median {:>6.1} µs, delete median {:>6.1} µs", big_ins.as_secs_f64() * 1e6, big_del.as_secs_f64() * 1e6);
-    println!("keystroke, 16 KB doc:  insert median {:>6.1} µs, delete median {:>6.1} µs", jd_ins.as_secs_f64() * 1e6, jd_del.as_secs_f64() * 1e6);
+    println!(
+        "keystroke, 10 MB doc:  insert median {:>6.1} µs, delete median {:>6.1} µs",
+        big_ins.as_secs_f64() * 1e6,
+        big_del.as_secs_f64() * 1e6
+    );
+    println!(
+        "keystroke, 16 KB doc:  insert median {:>6.1} µs, delete median {:>6.1} µs",
+        jd_ins.as_secs_f64() * 1e6,
+        jd_del.as_secs_f64() * 1e6
+    );
     println!(
         "keystroke ratio 10 MB / 16 KB: insert {:.2}x, delete {:.2}x",
         big_ins.as_secs_f64() / jd_ins.as_secs_f64(),
@@ -161,12 +201,21 @@ fn main() {
         times[1000]
     };
     let (rb, rj) = (rope_floor(&big), rope_floor(JD));
-    println!("rope alone (insert+line+remove): 10 MB {:.1} µs, 16 KB {:.1} µs, ratio {:.2}x", rb.as_secs_f64() * 1e6, rj.as_secs_f64() * 1e6, rb.as_secs_f64() / rj.as_secs_f64());
+    println!(
+        "rope alone (insert+line+remove): 10 MB {:.1} µs, 16 KB {:.1} µs, ratio {:.2}x",
+        rb.as_secs_f64() * 1e6,
+        rj.as_secs_f64() * 1e6,
+        rb.as_secs_f64() / rj.as_secs_f64()
+    );
 
     // Memory held by a document of the 10 MB text.
     let before = LIVE.load(Ordering::Relaxed);
     let doc = Document::new(&big);
     let held = LIVE.load(Ordering::Relaxed) - before;
-    println!("memory, 10 MB doc: {:.1} MB held = {:.2}x the text", held as f64 / 1e6, held as f64 / big.len() as f64);
+    println!(
+        "memory, 10 MB doc: {:.1} MB held = {:.2}x the text",
+        held as f64 / 1e6,
+        held as f64 / big.len() as f64
+    );
     black_box(doc);
 }

@@ -37,9 +37,10 @@ class Client:
     def send(self, msg):
         msg['jsonrpc'] = '2.0'
         b = json.dumps(msg, ensure_ascii=False).encode()
+        t = time.perf_counter()  # before writing: the answer may come before write() returns
         self.p.stdin.write(b'Content-Length: %d\r\n\r\n' % len(b) + b)
         self.p.stdin.flush()
-        return time.perf_counter()
+        return t
 
     def wait(self, pred):
         while True:

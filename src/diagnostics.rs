@@ -20,7 +20,7 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code: the contract (spec §5).
     pub code: Cow<'static, str>,
-    pub message: String,
+    pub message: Cow<'static, str>,
 }
 
 impl Diagnostic {
@@ -32,7 +32,7 @@ impl Diagnostic {
             end: d.end,
             severity: d.code.severity(),
             code: Cow::Borrowed(d.code.as_str()),
-            message: d.message(),
+            message: Cow::Borrowed(d.message()),
         }
     }
 }

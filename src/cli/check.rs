@@ -183,7 +183,7 @@ fn render_human(name: &str, line_text: &str, d: &Diagnostic) -> String {
     };
     let span = d.start.byte as usize..d.end.byte as usize;
     let report = &[level
-        .primary_title(d.message.as_str())
+        .primary_title(d.message.as_ref())
         .id(d.code.as_ref())
         .element(
             Snippet::source(line_text)

@@ -111,7 +111,11 @@ fn run_classify(args: &ClassifyArgs) -> ExitCode {
         }
         return ExitCode::from(EXIT_TROUBLE);
     }
-    if broken { ExitCode::from(EXIT_TROUBLE) } else { ExitCode::SUCCESS }
+    if broken {
+        ExitCode::from(EXIT_TROUBLE)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// Parses the arguments and runs the command.

@@ -5,16 +5,19 @@ use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
+use super::output::Output;
 use super::state::OpenDocument;
 use super::{Backend, convert};
-use crate::diagnostics::document_diagnostics;
+use crate::diagnostics::{self as core, SOURCE, document_diagnostics};
 use crate::position::PositionEncoding;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Diagnostics waiting to be sent, in the order the edits arrived.
 pub struct Publish {
     pub uri: Uri,
     pub version: Option<i32>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Vec<core::Diagnostic>,
+    pub encoding: PositionEncoding,
 }
 
 /// The protocol diagnostics of a document. O(diagnostics + lines).
@@ -25,6 +28,45 @@ pub fn of(open: &OpenDocument, enc: PositionEncoding) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// `publishDiagnostics` params serialised straight from core diagnostics,
+/// field for field what `ls_types::PublishDiagnosticsParams` gives, without
+/// building protocol values first (see `output.rs` for why).
+struct Wire<'a>(&'a Publish);
+struct WireDiagnostic<'a>(&'a core::Diagnostic, PositionEncoding);
+
+impl Serialize for Wire<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut m = s.serialize_struct("PublishDiagnosticsParams", 3)?;
+        m.serialize_field("uri", p.uri.as_str())?;
+        m.serialize_field(
+            "diagnostics",
+            &p.diagnostics
+                .iter()
+                .map(|d| WireDiagnostic(d, p.encoding))
+                .collect::<Vec<_>>(),
+        )?;
+        match p.version {
+            Some(v) => m.serialize_field("version", &v)?,
+            None => m.skip_field("version")?,
+        }
+        m.end()
+    }
+}
+
+impl Serialize for WireDiagnostic<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let (d, enc) = (self.0, self.1);
+        let mut m = s.serialize_struct("Diagnostic", 5)?;
+        m.serialize_field("range", &convert::line_range(d.line, d.start, d.end, enc))?;
+        m.serialize_field("severity", &convert::severity(d.severity))?;
+        m.serialize_field("code", &d.code)?;
+        m.serialize_field("source", SOURCE)?;
+        m.serialize_field("message", &d.message)?;
+        m.end()
+    }
+}
+
 impl Backend {
     /// Queues `open`'s diagnostics for publishing. Synchronous, so that it
     /// can run before a handler's first `.await` and keep edit order.
@@ -32,7 +74,8 @@ impl Backend {
         self.queue(Publish {
             uri: uri.clone(),
             version: Some(open.version),
-            diagnostics: of(open, enc),
+            diagnostics: document_diagnostics(&open.doc),
+            encoding: enc,
         });
     }
 
@@ -46,7 +89,11 @@ impl Backend {
 /// Sends queued diagnostics one by one, in order. When a document has
 /// several batches waiting, only the newest is sent: the older ones are
 /// already out of date.
-pub async fn publisher(client: Client, mut queue: mpsc::UnboundedReceiver<Publish>) {
+pub async fn publisher(
+    client: Client,
+    output: Option<Output>,
+    mut queue: mpsc::UnboundedReceiver<Publish>,
+) {
     let mut batch = Vec::new();
     while queue.recv_many(&mut batch, 64).await > 0 {
         let mut drained: Vec<Publish> = Vec::with_capacity(batch.len());
@@ -55,9 +102,19 @@ pub async fn publisher(client: Client, mut queue: mpsc::UnboundedReceiver<Publis
             drained.push(p);
         }
         for p in drained {
-            client
-                .publish_diagnostics(p.uri, p.diagnostics, p.version)
-                .await;
+            match &output {
+                Some(out) => out.notify("textDocument/publishDiagnostics", &Wire(&p)),
+                None => {
+                    let diagnostics = p
+                        .diagnostics
+                        .iter()
+                        .map(|d| convert::diagnostic(d, p.encoding))
+                        .collect();
+                    client
+                        .publish_diagnostics(p.uri, diagnostics, p.version)
+                        .await
+                }
+            }
         }
     }
 }

@@ -12,6 +12,7 @@ mod config;
 mod convert;
 mod diagnostics;
 mod hover;
+mod output;
 mod semantic_tokens;
 mod state;
 mod sync;
@@ -46,9 +47,11 @@ pub struct Backend {
 }
 
 impl Backend {
-    fn new(client: Client, shutdown: Arc<AtomicBool>) -> Backend {
+    /// `output`: where to write diagnostics directly (see `output.rs`);
+    /// `None` sends them through `client` like every other message.
+    fn new(client: Client, shutdown: Arc<AtomicBool>, output: Option<output::Output>) -> Backend {
         let (publish, queue) = mpsc::unbounded_channel();
-        tokio::spawn(diagnostics::publisher(client.clone(), queue));
+        tokio::spawn(diagnostics::publisher(client.clone(), output, queue));
         Backend {
             client,
             state: Mutex::new(State::default()),
@@ -271,13 +274,17 @@ pub fn run_stdio() -> ExitCode {
     };
     let shutdown = Arc::new(AtomicBool::new(false));
     runtime.block_on(async {
+        let (out, writer, chunks) = output::channel();
+        let drain = tokio::spawn(output::drain(chunks, tokio::io::stdout()));
         let (service, socket) = {
             let shutdown = shutdown.clone();
-            LspService::new(move |client| Backend::new(client, shutdown))
+            LspService::new(move |client| Backend::new(client, shutdown, Some(out)))
         };
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        Server::new(tokio::io::stdin(), writer, socket)
             .serve(service)
             .await;
+        // Let what is queued reach the client before the process ends.
+        let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
     });
     let code = if shutdown.load(Ordering::SeqCst) {
         0
@@ -292,5 +299,5 @@ pub fn run_stdio() -> ExitCode {
 /// Builds the service for in-process tests and embedding.
 pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
     let shutdown = Arc::new(AtomicBool::new(false));
-    LspService::new(move |client| Backend::new(client, shutdown))
+    LspService::new(move |client| Backend::new(client, shutdown, None))
 }

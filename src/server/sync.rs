@@ -86,6 +86,7 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
             uri,
             version: None,
             diagnostics: Vec::new(),
+            encoding: Default::default(),
         });
     }
 }

@@ -8,6 +8,7 @@
 mod lexer;
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::position::LinePoint;
 pub use lexer::is_markup_byte;
@@ -216,8 +217,48 @@ pub struct SyntaxDiagnostic {
 }
 
 impl SyntaxDiagnostic {
-    /// A message that names the kind and the expected bracket.
-    pub fn message(&self) -> String {
+    /// A message that names the kind and the expected bracket. O(1): the
+    /// few possible messages are formatted once, since a large document's
+    /// diagnostics are all re-sent on every keystroke.
+    pub fn message(&self) -> &'static str {
+        static MESSAGES: OnceLock<Vec<String>> = OnceLock::new();
+        const CODES: [SyntaxCode; 5] = [
+            SyntaxCode::UnclosedAnnotation,
+            SyntaxCode::UnmatchedCloser,
+            SyntaxCode::MismatchedCloser,
+            SyntaxCode::EmptyAnnotation,
+            SyntaxCode::PaddedAnnotation,
+        ];
+        let founds = || std::iter::once(None).chain(AnnotationKind::ALL.map(Some));
+        let messages = MESSAGES.get_or_init(|| {
+            let mut all = Vec::new();
+            for code in CODES {
+                for kind in AnnotationKind::ALL {
+                    for found in founds() {
+                        let d = SyntaxDiagnostic {
+                            code,
+                            kind,
+                            found,
+                            ..*self
+                        };
+                        all.push(d.format_message());
+                    }
+                }
+            }
+            all
+        });
+        let index = |x: AnnotationKind| {
+            AnnotationKind::ALL
+                .iter()
+                .position(|k| *k == x)
+                .unwrap_or(0)
+        };
+        let code = CODES.iter().position(|c| *c == self.code).unwrap_or(0);
+        let found = self.found.map_or(0, |f| index(f) + 1);
+        &messages[(code * 4 + index(self.kind)) * 5 + found]
+    }
+
+    fn format_message(&self) -> String {
         let kind = self.kind.name();
         let (open, close) = (self.kind.opener(), self.kind.closer());
         match self.code {
