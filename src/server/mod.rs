@@ -12,6 +12,7 @@ mod config;
 mod convert;
 mod diagnostics;
 mod hover;
+mod input;
 mod output;
 mod semantic_tokens;
 mod state;
@@ -276,13 +277,17 @@ pub fn run_stdio() -> ExitCode {
     runtime.block_on(async {
         let (out, writer, chunks) = output::channel();
         let drain = tokio::spawn(output::drain(chunks, tokio::io::stdout()));
+        // Checked input reaches tower through an in-memory pipe.
+        let (checked, to_tower) = tokio::io::duplex(1 << 16);
+        let reading = tokio::spawn(input::filter(tokio::io::stdin(), to_tower, out.clone()));
         let (service, socket) = {
             let shutdown = shutdown.clone();
             LspService::new(move |client| Backend::new(client, shutdown, Some(out)))
         };
-        Server::new(tokio::io::stdin(), writer, socket)
-            .serve(service)
-            .await;
+        Server::new(checked, writer, socket).serve(service).await;
+        // Stop reading (stdin may stay open after `exit`); this drops the
+        // reader's handle on the output, so the drain can finish.
+        reading.abort();
         // Let what is queued reach the client before the process ends.
         let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
     });
