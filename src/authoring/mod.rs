@@ -1,0 +1,151 @@
+//! Authoring assistance: what an annotator's editor offers besides
+//! validation — quick fixes, annotate-selection, completion, outline,
+//! occurrences (highlight, references, rename) and inlay hints.
+//!
+//! Architecture invariant: like the rest of the core, this module knows no
+//! LSP types and no async. It answers in plain [`LineEdit`]s and
+//! [`LinePoint`] spans of one line; the server's per-feature files convert
+//! those to the protocol in the negotiated encoding. An edit never spans a
+//! line break, because no annotation does (spec §3).
+
+pub mod annotate;
+pub mod complete;
+pub mod fixes;
+pub mod inlay;
+pub mod occurrences;
+pub mod outline;
+
+use crate::document::Document;
+use crate::position::{LinePoint, LspRange, PositionEncoding, byte_of_column};
+use crate::syntax::{Annotation, SyntaxDiagnostic, is_markup_byte};
+
+/// Replace `start..end` of line `line` with `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineEdit {
+    pub line: usize,
+    pub start: LinePoint,
+    pub end: LinePoint,
+    pub new_text: String,
+}
+
+impl LineEdit {
+    pub fn insert(line: usize, at: LinePoint, text: impl Into<String>) -> LineEdit {
+        LineEdit {
+            line,
+            start: at,
+            end: at,
+            new_text: text.into(),
+        }
+    }
+
+    /// Replaces the one ASCII character (a bracket) at `at`.
+    pub fn replace_ascii(line: usize, at: LinePoint, text: impl Into<String>) -> LineEdit {
+        LineEdit {
+            line,
+            start: at,
+            end: at.after_ascii(),
+            new_text: text.into(),
+        }
+    }
+}
+
+/// What an action is for: a protocol client files quick fixes and
+/// rewrites under different menus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActionKind {
+    /// Repairs a syntax diagnostic.
+    QuickFix,
+    /// Adds, removes or changes annotations of well-formed text.
+    Rewrite,
+}
+
+/// One code action: a titled set of edits of one document, applied at once.
+/// The edits never overlap and refer to the text before any of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Action {
+    pub title: String,
+    pub kind: ActionKind,
+    pub edits: Vec<LineEdit>,
+    /// The one fix that is clearly right for its diagnostic.
+    pub preferred: bool,
+    /// The diagnostic (and its line) this action repairs.
+    pub fixes: Option<(usize, SyntaxDiagnostic)>,
+}
+
+/// The point of byte `byte` of `line` (a char boundary). O(byte).
+pub fn point_at(line: &str, byte: usize) -> LinePoint {
+    LinePoint::default().advanced_by(&line[..byte])
+}
+
+/// Every action for `range` (a selection, or a cursor when empty): quick
+/// fixes for the syntax diagnostics it touches, then the rewrites it allows.
+/// O(touched lines) for the fixes and annotate-selection; O(document) when
+/// an occurrence search runs.
+pub fn code_actions(doc: &Document, range: LspRange, enc: PositionEncoding) -> Vec<Action> {
+    let mut out = Vec::new();
+    let (first, last) = (range.start.line as usize, range.end.line as usize);
+    for line in first..=last.min(doc.line_count().saturating_sub(1)) {
+        let (Some(parse), Some(text)) = (doc.line_parse(line), doc.line_text(line)) else {
+            continue;
+        };
+        let from = if line == first {
+            range.start.character
+        } else {
+            0
+        };
+        let to = if line == last {
+            range.end.character
+        } else {
+            u32::MAX
+        };
+        for d in parse.diagnostics.iter() {
+            // Touching counts: a cursor right after a bracket is on it.
+            if d.start.column(enc) <= to && from <= d.end.column(enc) {
+                out.extend(fixes::quick_fixes(line, &text, parse, d));
+            }
+        }
+    }
+    out.extend(annotate::rewrites(doc, range, enc));
+    out
+}
+
+/// A selection of one line, as byte offsets of that line, clamped to char
+/// boundaries; `None` when it spans a line break or lies past the end.
+pub(crate) fn line_selection(
+    doc: &Document,
+    range: LspRange,
+    enc: PositionEncoding,
+) -> Option<(usize, String, usize, usize)> {
+    if range.start.line != range.end.line {
+        return None;
+    }
+    let line = range.start.line as usize;
+    let text = doc.line_text(line)?.into_owned();
+    let start = byte_of_column(&text, range.start.character, enc);
+    let end = byte_of_column(&text, range.end.character, enc);
+    (start <= end).then_some((line, text, start, end))
+}
+
+/// Whether byte range `start..end` overlaps annotation `a` (brackets
+/// included).
+pub(crate) fn overlaps(a: &Annotation, start: usize, end: usize) -> bool {
+    (a.open.byte as usize) < end && start < a.end().byte as usize
+}
+
+/// Whether `text` has a markup character that is not escaped (a bracket
+/// that would take part in the parse).
+pub(crate) fn has_live_markup(text: &str) -> bool {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 1 < b.len() && is_markup_byte(b[i + 1]) {
+            i += 2;
+            continue;
+        }
+        if is_markup_byte(b[i]) && b[i] != b'\\' {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}

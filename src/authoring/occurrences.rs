@@ -1,0 +1,118 @@
+//! Occurrences of an annotation: every annotation of the same kind and
+//! value. Behind document highlight, references and rename.
+//!
+//! A reference is the annotation's content, not its brackets (spec §3).
+
+use std::fmt;
+
+use super::LineEdit;
+use crate::document::Document;
+use crate::position::{LinePoint, LspPosition, PositionEncoding};
+use crate::syntax::{Annotation, escape};
+
+/// The content of one annotation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub line: usize,
+    pub start: LinePoint,
+    pub end: LinePoint,
+}
+
+impl Span {
+    fn content(line: usize, a: &Annotation) -> Span {
+        Span {
+            line,
+            start: a.content_start(),
+            end: a.content_end(),
+        }
+    }
+}
+
+/// The annotation at `pos` and its value. O(log n + line).
+pub fn target(
+    doc: &Document,
+    pos: LspPosition,
+    enc: PositionEncoding,
+) -> Option<(Span, Annotation, String)> {
+    let (line, a) = doc.annotation_at(pos, enc)?;
+    let text = doc.line_text(line)?;
+    Some((Span::content(line, &a), a, a.value(&text).into_owned()))
+}
+
+/// The contents of every annotation with the kind and value of the one at
+/// `pos` (itself included), in document order; empty off an annotation.
+/// O(document).
+pub fn occurrences(doc: &Document, pos: LspPosition, enc: PositionEncoding) -> Vec<Span> {
+    let Some((_, target, value)) = target(doc, pos, enc) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut line_text: Option<(usize, std::borrow::Cow<'_, str>)> = None;
+    for (line, a) in doc.annotations().filter(|(_, a)| a.kind == target.kind) {
+        if line_text.as_ref().is_none_or(|(l, _)| *l != line) {
+            line_text = doc.line_text(line).map(|t| (line, t));
+        }
+        if let Some((_, text)) = &line_text
+            && a.value(text) == value
+        {
+            out.push(Span::content(line, a));
+        }
+    }
+    out
+}
+
+/// Why a rename was refused, in the annotator's terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenameError {
+    NotOnAnnotation,
+    Empty,
+    LineBreak,
+}
+
+impl fmt::Display for RenameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RenameError::NotOnAnnotation => {
+                "there is no annotation here to rename: put the cursor on an annotation's text"
+            }
+            RenameError::Empty => "an annotation needs some text: the new value is empty",
+            RenameError::LineBreak => {
+                "an annotation stays on one line: the new value has a line break"
+            }
+        })
+    }
+}
+
+impl std::error::Error for RenameError {}
+
+/// The edits that give every occurrence of the annotation at `pos` the
+/// value `new_value` (trimmed, and escaped where it has markup characters).
+/// O(document).
+pub fn rename(
+    doc: &Document,
+    pos: LspPosition,
+    enc: PositionEncoding,
+    new_value: &str,
+) -> Result<Vec<LineEdit>, RenameError> {
+    let value = new_value.trim();
+    if value.contains(['\n', '\r']) {
+        return Err(RenameError::LineBreak);
+    }
+    if value.is_empty() {
+        return Err(RenameError::Empty);
+    }
+    let spans = occurrences(doc, pos, enc);
+    if spans.is_empty() {
+        return Err(RenameError::NotOnAnnotation);
+    }
+    let written = escape(value);
+    Ok(spans
+        .into_iter()
+        .map(|s| LineEdit {
+            line: s.line,
+            start: s.start,
+            end: s.end,
+            new_text: written.to_string(),
+        })
+        .collect())
+}
