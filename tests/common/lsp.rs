@@ -22,6 +22,8 @@ pub struct TestClient {
     from_server: mpsc::UnboundedReceiver<Request>,
     next_id: i64,
     pub encoding: PositionEncoding,
+    /// What the server answered to `initialize`.
+    pub capabilities: Value,
     /// Latest published diagnostics per URI: (version, diagnostics).
     pub published: HashMap<String, (Option<i64>, Vec<Value>)>,
     /// Every `window/logMessage` text, in order.
@@ -49,6 +51,7 @@ impl TestClient {
             from_server,
             next_id: 0,
             encoding: PositionEncoding::Utf16,
+            capabilities: Value::Null,
             published: HashMap::new(),
             logs: Vec::new(),
         };
@@ -78,6 +81,7 @@ impl TestClient {
             .as_str()
             .unwrap_or("utf-16");
         client.encoding = PositionEncoding::from_name(negotiated).expect("a known encoding");
+        client.capabilities = init["capabilities"].clone();
         client.notify("initialized", json!({})).await;
         client
     }
