@@ -9,7 +9,7 @@
 
 use super::{Action, ActionKind, LineEdit, has_live_markup, line_selection, overlaps, point_at};
 use crate::document::Document;
-use crate::position::{LspRange, PositionEncoding};
+use crate::position::{LinePoint, LspRange, PositionEncoding};
 use crate::syntax::{Annotation, AnnotationKind};
 
 /// The order in which the kinds are offered: data first, as the most
@@ -130,23 +130,20 @@ fn on_annotation(doc: &Document, line: usize, text: &str, a: &Annotation) -> Vec
 }
 
 /// Every occurrence of `needle` (as written) that no annotation overlaps,
-/// left to right without overlap, as `(line, start byte, end byte)`.
-/// O(document).
-pub fn unannotated_occurrences(doc: &Document, needle: &str) -> Vec<(usize, usize, usize)> {
+/// left to right without overlap, as `(line, start, end)`. O(document).
+pub fn unannotated_occurrences(doc: &Document, needle: &str) -> Vec<(usize, LinePoint, LinePoint)> {
     let mut out = Vec::new();
     if needle.is_empty() {
         return out;
     }
-    for line in 0..doc.line_count() {
-        let (Some(text), Some(parse)) = (doc.line_text(line), doc.line_parse(line)) else {
-            continue;
-        };
+    for (line, parse, text) in super::lines(doc) {
         for (at, _) in text.match_indices(needle) {
             let end = at + needle.len();
             // Right after a backslash the first char would read as escaped.
             let escaped = text[..at].ends_with('\\');
             if !escaped && !parse.annotations.iter().any(|a| overlaps(a, at, end)) {
-                out.push((line, at, end));
+                let start = point_at(&text, at);
+                out.push((line, start, start.advanced_by(needle)));
             }
         }
     }
@@ -156,11 +153,13 @@ pub fn unannotated_occurrences(doc: &Document, needle: &str) -> Vec<(usize, usiz
 /// The edits that wrap every un-annotated occurrence of `needle` as `kind`:
 /// two per occurrence.
 fn occurrences_edits(doc: &Document, needle: &str, kind: AnnotationKind) -> Vec<LineEdit> {
-    let mut edits = Vec::new();
-    for (line, start, end) in unannotated_occurrences(doc, needle) {
-        if let Some(text) = doc.line_text(line) {
-            edits.extend(wrap(line, &text, start, end, kind));
-        }
-    }
-    edits
+    unannotated_occurrences(doc, needle)
+        .into_iter()
+        .flat_map(|(line, start, end)| {
+            [
+                LineEdit::insert(line, start, kind.opener().to_string()),
+                LineEdit::insert(line, end, kind.closer().to_string()),
+            ]
+        })
+        .collect()
 }

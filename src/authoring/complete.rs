@@ -22,6 +22,11 @@ const COMMON_VERBS: &[&str] = &[
     "收集", "使用", "共享", "提供", "保存", "获取", "披露", "转让", "删除",
 ];
 
+/// At most this many of the document's own values are proposed (most used
+/// first): a list longer than a screenful of screenfuls helps no one, and
+/// each is classified for its detail.
+const MAX_USED: usize = 200;
+
 /// One proposal.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Candidate {
@@ -138,18 +143,16 @@ pub fn complete(
 /// order of first use), with their counts. O(document).
 pub fn used_values(doc: &Document, kind: AnnotationKind) -> Vec<(String, usize)> {
     let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
-    let mut current: Option<(usize, std::borrow::Cow<'_, str>)> = None;
-    for (line, a) in doc.annotations().filter(|(_, a)| a.kind == kind) {
-        if current.as_ref().is_none_or(|(l, _)| *l != line) {
-            current = doc.line_text(line).map(|t| (line, t));
+    for (_, parse, text) in super::lines(doc) {
+        for a in parse.annotations.iter().filter(|a| a.kind == kind) {
+            let value = a.value(&text).trim().to_string();
+            let n = counts.len();
+            counts.entry(value).or_insert((0, n)).0 += 1;
         }
-        let Some((_, text)) = &current else { continue };
-        let value = a.value(text).trim().to_string();
-        let n = counts.len();
-        counts.entry(value).or_insert((0, n)).0 += 1;
     }
     let mut used: Vec<(String, (usize, usize))> = counts.into_iter().collect();
     used.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.1.1.cmp(&b.1.1)));
+    used.truncate(MAX_USED);
     used.into_iter().map(|(v, (n, _))| (v, n)).collect()
 }
 

@@ -47,15 +47,11 @@ pub fn occurrences(doc: &Document, pos: LspPosition, enc: PositionEncoding) -> V
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut line_text: Option<(usize, std::borrow::Cow<'_, str>)> = None;
-    for (line, a) in doc.annotations().filter(|(_, a)| a.kind == target.kind) {
-        if line_text.as_ref().is_none_or(|(l, _)| *l != line) {
-            line_text = doc.line_text(line).map(|t| (line, t));
-        }
-        if let Some((_, text)) = &line_text
-            && a.value(text) == value
-        {
-            out.push(Span::content(line, a));
+    for (line, parse, text) in super::lines(doc) {
+        for a in parse.annotations.iter().filter(|a| a.kind == target.kind) {
+            if a.value(&text) == value {
+                out.push(Span::content(line, a));
+            }
         }
     }
     out

@@ -178,10 +178,7 @@ pub fn outline(doc: &Document) -> Outline {
             let end_text = doc.line_text(s.end_line).unwrap_or_default();
             s.end = point_at(&end_text, end_text.len());
         };
-    for line in 0..doc.line_count() {
-        let (Some(text), Some(parse)) = (doc.line_text(line), doc.line_parse(line)) else {
-            continue;
-        };
+    for (line, parse, text) in super::lines(doc) {
         if let Some((level, start)) = heading_level(&text) {
             while let Some(&i) = stack.last() {
                 if flat[i].1.level < level {
