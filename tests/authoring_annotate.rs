@@ -181,3 +181,39 @@ async fn an_annotation_can_be_removed_changed_or_spread() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_large_annotate_all_is_resolved_when_picked() {
+    let mut text = String::new();
+    for _ in 0..20 {
+        text.push_str("😀您的手机号码\r\n");
+    }
+    text.push_str("𠮷<手机号码>");
+    let resolves = json!({ "codeAction": { "resolveSupport": { "properties": ["edit"] } } });
+    for enc in ENCODINGS {
+        let mut client = TestClient::start_with(Some(enc), json!({}), resolves.clone()).await;
+        assert_eq!(
+            client.capabilities["codeActionProvider"]["resolveProvider"],
+            true
+        );
+        client.open(URI, &text).await;
+        let cursor = client.pos(&text, 20, 3);
+        let acts = actions(&mut client, json!({ "start": cursor, "end": cursor })).await;
+        let all = acts
+            .iter()
+            .find(|a| a["title"] == "Annotate 20 more occurrences of “手机号码” as data")
+            .unwrap_or_else(|| panic!("{:?}", titles(&acts)));
+        assert!(all.get("edit").is_none(), "sent without its 40 edits");
+        assert!(
+            acts[0].get("edit").is_some(),
+            "a small action keeps its edit"
+        );
+        let resolved = client
+            .request("codeAction/resolve", all.clone())
+            .await
+            .unwrap();
+        let done = apply_workspace_edit(&client, URI, &text, &resolved["edit"]);
+        assert_eq!(done.matches("<手机号码>").count(), 21, "{enc}");
+        assert_clean(&done);
+    }
+}

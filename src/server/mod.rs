@@ -118,6 +118,7 @@ impl LanguageServer for Backend {
             let mut state = self.state();
             state.encoding = encoding;
             state.markdown_hover = client_accepts_markdown(&params);
+            state.code_action_resolve = code_action::client_resolves_edits(&params);
             problems = params
                 .initialization_options
                 .as_ref()
@@ -266,6 +267,10 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         Ok(code_action::code_action(self, params))
+    }
+
+    async fn code_action_resolve(&self, params: CodeAction) -> Result<CodeAction> {
+        Ok(code_action::resolve(self, params))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {

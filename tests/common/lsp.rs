@@ -34,6 +34,16 @@ impl TestClient {
     /// Initializes a server whose client offers `encoding` (`None`: lists
     /// no encodings), with `options` as `initializationOptions`.
     pub async fn start(encoding: Option<&str>, options: Value) -> TestClient {
+        Self::start_with(encoding, options, json!({})).await
+    }
+
+    /// Like [`TestClient::start`], with `text_document` capabilities added
+    /// to (or replacing) the default ones.
+    pub async fn start_with(
+        encoding: Option<&str>,
+        options: Value,
+        text_document: Value,
+    ) -> TestClient {
         let (service, socket) = service();
         let (tx, from_server) = mpsc::unbounded_channel();
         let (mut requests, mut responses) = socket.split();
@@ -59,6 +69,13 @@ impl TestClient {
             Some(e) => json!({ "positionEncodings": [e] }),
             None => json!({}),
         };
+        let mut caps = json!({
+            "hover": { "contentFormat": ["markdown", "plaintext"] },
+            "publishDiagnostics": { "versionSupport": true },
+        });
+        if let (Some(caps), Some(extra)) = (caps.as_object_mut(), text_document.as_object()) {
+            caps.extend(extra.clone());
+        }
         let init = client
             .request(
                 "initialize",
@@ -68,10 +85,7 @@ impl TestClient {
                     "initializationOptions": options,
                     "capabilities": {
                         "general": general,
-                        "textDocument": {
-                            "hover": { "contentFormat": ["markdown", "plaintext"] },
-                            "publishDiagnostics": { "versionSupport": true },
-                        },
+                        "textDocument": caps,
                     },
                 }),
             )
