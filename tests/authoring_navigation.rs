@@ -301,3 +301,52 @@ async fn the_capabilities_offer_every_authoring_feature() {
         assert_eq!(caps.get("inlayHintProvider").is_some(), hints);
     }
 }
+
+#[tokio::test]
+async fn references_by_category_reach_every_item_of_the_category() {
+    let text = "😀<手机号码>、<电话号码>、<昵称>\r\n𠮷(我们)[收集]<手机号码>";
+    // Expected from the taxonomy itself: the same value, or the same
+    // category when the item has one.
+    let taxonomy = Taxonomy::builtin();
+    let doc = Document::new(text);
+    let category = |v: &str| taxonomy.classify(v).category().map(|c| c.id.clone());
+    let target = category("手机号码");
+    let expected: Vec<(usize, usize)> = doc
+        .annotations()
+        .filter(|(line, a)| {
+            let t = doc.line_text(*line).unwrap();
+            let v = a.value(&t);
+            a.kind == policy_lsp::syntax::AnnotationKind::Data
+                && (v == "手机号码" || (target.is_some() && category(&v) == target))
+        })
+        .map(|(line, a)| (line, a.content_start().char as usize))
+        .collect();
+    for enc in ENCODINGS {
+        for (options, by_category) in [
+            (json!({ "referencesByCategory": true }), true),
+            (json!({}), false),
+        ] {
+            let mut client = TestClient::start(Some(enc), options).await;
+            client.open(URI, text).await;
+            let pos = client.pos(text, 0, 3);
+            let refs = client
+                .request(
+                    "textDocument/references",
+                    json!({ "textDocument": { "uri": URI }, "position": pos, "context": { "includeDeclaration": true } }),
+                )
+                .await
+                .unwrap();
+            let got: Vec<(usize, usize)> = refs
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| client.char_col(text, &l["range"]["start"]))
+                .collect();
+            if by_category {
+                assert_eq!(got, expected, "{enc}");
+            } else {
+                assert_eq!(got, [(0, 2), (1, 10)], "{enc}");
+            }
+        }
+    }
+}

@@ -8,7 +8,8 @@ use std::fmt;
 use super::LineEdit;
 use crate::document::Document;
 use crate::position::{LinePoint, LspPosition, PositionEncoding};
-use crate::syntax::{Annotation, escape};
+use crate::syntax::{Annotation, AnnotationKind, escape};
+use crate::taxonomy::Taxonomy;
 
 /// The content of one annotation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,13 +44,37 @@ pub fn target(
 /// `pos` (itself included), in document order; empty off an annotation.
 /// O(document).
 pub fn occurrences(doc: &Document, pos: LspPosition, enc: PositionEncoding) -> Vec<Span> {
+    related(doc, pos, enc, None)
+}
+
+/// Like [`occurrences`], and with `by_category`, a data item's relatives
+/// are every data item of the same taxonomy category (手机号码 and 电话号码
+/// alike); an unclassified item still has only its equals.
+/// O(document), plus one classification per data item with `by_category`.
+pub fn related(
+    doc: &Document,
+    pos: LspPosition,
+    enc: PositionEncoding,
+    by_category: Option<&Taxonomy>,
+) -> Vec<Span> {
     let Some((_, target, value)) = target(doc, pos, enc) else {
         return Vec::new();
+    };
+    let category_of =
+        |taxonomy: &Taxonomy, v: &str| taxonomy.classify(v).category().map(|c| c.id.clone());
+    let category = match by_category {
+        Some(t) if target.kind == AnnotationKind::Data => category_of(t, &value).map(|c| (t, c)),
+        _ => None,
     };
     let mut out = Vec::new();
     for (line, parse, text) in super::lines(doc) {
         for a in parse.annotations.iter().filter(|a| a.kind == target.kind) {
-            if a.value(&text) == value {
+            let v = a.value(&text);
+            let same = v == value
+                || category
+                    .as_ref()
+                    .is_some_and(|(t, c)| category_of(t, &v).as_ref() == Some(c));
+            if same {
                 out.push(Span::content(line, a));
             }
         }

@@ -4,7 +4,8 @@
 //! (as VS Code sends its section):
 //!
 //! ```json
-//! { "taxonomy": "/path/to/policy-lsp.toml", "pullDiagnostics": false, "inlayHints": true }
+//! { "taxonomy": "/path/to/policy-lsp.toml", "pullDiagnostics": false,
+//!   "inlayHints": true, "referencesByCategory": false }
 //! ```
 //!
 //! Unknown keys are ignored; a value of the wrong type is reported and the
@@ -26,6 +27,9 @@ pub struct Settings {
     /// Show `敏感·…` after sensitive data items. On by default; when off at
     /// `initialize`, the server does not offer inlay hints at all.
     pub inlay_hints: bool,
+    /// Highlight and references of a data item include every item of its
+    /// taxonomy category, not just the same value. Off by default.
+    pub references_by_category: bool,
 }
 
 impl Default for Settings {
@@ -34,6 +38,7 @@ impl Default for Settings {
             taxonomy: None,
             pull_diagnostics: false,
             inlay_hints: true,
+            references_by_category: false,
         }
     }
 }
@@ -70,6 +75,13 @@ impl Settings {
             Some(other) => {
                 problems.push(format!("`inlayHints` must be true or false, not {other}"))
             }
+        }
+        match obj.get("referencesByCategory") {
+            None => {}
+            Some(Value::Bool(b)) => self.references_by_category = *b,
+            Some(other) => problems.push(format!(
+                "`referencesByCategory` must be true or false, not {other}"
+            )),
         }
         problems
     }

@@ -1,10 +1,13 @@
 //! Document highlight and references: every annotation of the same kind
-//! and value as the one at the cursor, by its content. Cost: O(document).
+//! and value as the one at the cursor, by its content; with the setting
+//! `referencesByCategory`, for a data item every item of its taxonomy
+//! category. Cost: O(document), plus a classification per data item by
+//! category.
 
 use tower_lsp_server::ls_types::*;
 
 use super::{Backend, convert};
-use crate::authoring::occurrences::occurrences;
+use crate::authoring::occurrences::related;
 
 pub fn document_highlight(
     backend: &Backend,
@@ -14,7 +17,11 @@ pub fn document_highlight(
     let enc = state.encoding;
     let pos = params.text_document_position_params;
     let open = state.documents.get(&pos.text_document.uri)?;
-    let spans = occurrences(&open.doc, convert::position(pos.position), enc);
+    let by_category = state
+        .settings
+        .references_by_category
+        .then_some(&*open.taxonomy);
+    let spans = related(&open.doc, convert::position(pos.position), enc, by_category);
     Some(
         spans
             .iter()
@@ -32,7 +39,11 @@ pub fn references(backend: &Backend, params: ReferenceParams) -> Option<Vec<Loca
     let pos = params.text_document_position;
     let uri = pos.text_document.uri;
     let open = state.documents.get(&uri)?;
-    let spans = occurrences(&open.doc, convert::position(pos.position), enc);
+    let by_category = state
+        .settings
+        .references_by_category
+        .then_some(&*open.taxonomy);
+    let spans = related(&open.doc, convert::position(pos.position), enc, by_category);
     Some(
         spans
             .iter()
