@@ -26,6 +26,8 @@ const BROKEN: &str = "
         ^^^^^^^^^^^^ padded-annotation
 𠮷年龄>14周岁
       ^ unmatched-closer
+😀<手机[收集]
+  ^ unclosed-annotation
 ";
 
 /// What the preferred fix of each diagnostic makes of its line; `None`
@@ -38,6 +40,7 @@ fn preferred(code: &str, line: usize) -> Option<&'static str> {
         ("empty-annotation", 3) => Some("空的与< 手机号码 >𠮷"),
         ("padded-annotation", 3) => Some("空的<>与<手机号码>𠮷"),
         ("unmatched-closer", 4) => None,
+        ("unclosed-annotation", 5) => Some("😀<手机>[收集]"),
         _ => panic!("no expectation for {code} on line {line}"),
     }
 }
@@ -210,4 +213,52 @@ async fn only_quickfix_leaves_out_the_rewrites() {
             .any(|t| t.starts_with("Remove the data annotation")),
         "{titles:?}"
     );
+}
+
+#[tokio::test]
+async fn positions_inside_a_character_or_past_the_end_are_clamped() {
+    let text = "😀<𠮷\r\n(我们)";
+    for enc in ENCODINGS {
+        let mut client = TestClient::start(Some(enc), json!({})).await;
+        client.open(URI, text).await;
+        client.diagnostics(URI, Some(1)).await;
+        let odd = [(0, 1), (0, 4), (0, 99), (1, 99), (7, 3)];
+        for (line, character) in odd {
+            let p = json!({ "line": line, "character": character });
+            let range = json!({ "start": p, "end": p });
+            let at = json!({ "textDocument": { "uri": URI }, "position": p });
+            actions(&mut client, &range, &[]).await;
+            let wide = json!({ "start": { "line": 0, "character": 1 }, "end": p });
+            actions(&mut client, &wide, &[]).await;
+            for method in [
+                "textDocument/completion",
+                "textDocument/documentHighlight",
+                "textDocument/prepareRename",
+            ] {
+                client.request(method, at.clone()).await.unwrap();
+            }
+            let mut refs = at.clone();
+            refs["context"] = json!({ "includeDeclaration": true });
+            client
+                .request("textDocument/references", refs)
+                .await
+                .unwrap();
+            client
+                .request(
+                    "textDocument/inlayHint",
+                    json!({ "textDocument": { "uri": URI }, "range": range }),
+                )
+                .await
+                .unwrap();
+        }
+        // The server is still there and still right.
+        let pulled = client
+            .request(
+                "textDocument/diagnostic",
+                json!({ "textDocument": { "uri": URI } }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(pulled["items"][0]["code"], "unclosed-annotation", "{enc}");
+    }
 }

@@ -79,8 +79,19 @@ pub struct Action {
 /// the document-wide searches (occurrences, outline, completion counts)
 /// walk the rope once instead.
 pub fn lines(doc: &Document) -> impl Iterator<Item = (usize, &LineParse, Cow<'_, str>)> {
+    lines_from(doc, 0)
+}
+
+/// [`lines`] from line `first` on: O(log n) to start, plus O(first) cheap
+/// steps through the parse table.
+pub fn lines_from(
+    doc: &Document,
+    first: usize,
+) -> impl Iterator<Item = (usize, &LineParse, Cow<'_, str>)> {
+    let first = first.min(doc.line_count());
     doc.line_parses()
-        .zip(doc.rope().lines())
+        .skip(first)
+        .zip(doc.rope().lines_at(first))
         .map(|((line, parse), slice)| {
             let text = match slice.as_str() {
                 Some(s) => Cow::Borrowed(s),
@@ -116,10 +127,8 @@ pub fn point_at(line: &str, byte: usize) -> LinePoint {
 pub fn code_actions(doc: &Document, range: LspRange, enc: PositionEncoding) -> Vec<Action> {
     let mut out = Vec::new();
     let (first, last) = (range.start.line as usize, range.end.line as usize);
-    for line in first..=last.min(doc.line_count().saturating_sub(1)) {
-        let (Some(parse), Some(text)) = (doc.line_parse(line), doc.line_text(line)) else {
-            continue;
-        };
+    let lines = lines_from(doc, first).take((last + 1).saturating_sub(first));
+    for (line, parse, text) in lines.filter(|(_, p, _)| !p.diagnostics.is_empty()) {
         let from = if line == first {
             range.start.character
         } else {
