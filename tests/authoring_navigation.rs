@@ -262,6 +262,26 @@ async fn inlay_hints_label_sensitive_items_unless_switched_off() {
         assert_eq!(got, expected, "{enc}");
         assert!(got.iter().all(|(_, _, l)| l.starts_with("敏感·")));
     }
+    // Switched off later: the client is asked to refresh, and gets none.
+    let mut client = TestClient::start(Some("utf-16"), json!({})).await;
+    client.open(URI, SENSITIVE).await;
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "policyLsp": { "inlayHints": false } } }),
+        )
+        .await;
+    client.wait_for("workspace/inlayHint/refresh").await;
+    let whole =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } });
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": URI }, "range": whole }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(hints, json!([]));
     // Off: not offered, and nothing if asked anyway.
     let mut client = TestClient::start(Some("utf-16"), json!({ "inlayHints": false })).await;
     client.open(URI, SENSITIVE).await;

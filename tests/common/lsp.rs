@@ -28,6 +28,8 @@ pub struct TestClient {
     pub published: HashMap<String, (Option<i64>, Vec<Value>)>,
     /// Every `window/logMessage` text, in order.
     pub logs: Vec<String>,
+    /// The method of every other message from the server, in order.
+    pub seen: Vec<String>,
 }
 
 impl TestClient {
@@ -64,6 +66,7 @@ impl TestClient {
             capabilities: Value::Null,
             published: HashMap::new(),
             logs: Vec::new(),
+            seen: Vec::new(),
         };
         let general = match encoding {
             Some(e) => json!({ "positionEncodings": [e] }),
@@ -177,7 +180,14 @@ impl TestClient {
             "window/logMessage" => self
                 .logs
                 .push(params["message"].as_str().unwrap_or("").to_string()),
-            _ => {}
+            other => self.seen.push(other.to_string()),
+        }
+    }
+
+    /// Reads server messages until it has sent `method`.
+    pub async fn wait_for(&mut self, method: &str) {
+        while !self.seen.iter().any(|m| m == method) {
+            self.next_message().await;
         }
     }
 
