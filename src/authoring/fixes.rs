@@ -115,13 +115,24 @@ fn unclosed(line: usize, text: &str, d: &SyntaxDiagnostic) -> Vec<Action> {
     let line_end = trimmed_end(text, content, limit);
 
     // Both full-width: the pair is the policy's own parenthesis.
+    // The first look-alike closer that no look-alike opener after ours
+    // has claimed.
+    let mut depth = 0usize;
     let partner = cells(text, content)
         .take_while(|&(at, _, _)| at < limit)
         .find_map(|(at, c, _)| {
-            look_alikes(kind)
+            let &(fw_open, fw_close) = look_alikes(kind)
                 .iter()
-                .find(|&&(_, fw_close)| fw_close == c)
-                .map(|&(fw_open, fw_close)| (at, fw_open, fw_close))
+                .find(|&&(o, cl)| c == o || c == cl)?;
+            if c == fw_open {
+                depth += 1;
+                None
+            } else if depth > 0 {
+                depth -= 1;
+                None
+            } else {
+                Some((at, fw_open, fw_close))
+            }
         });
     if let Some((at, fw_open, fw_close)) = partner {
         out.push(fix(
@@ -200,18 +211,23 @@ fn unmatched(line: usize, text: &str, d: &SyntaxDiagnostic) -> Vec<Action> {
     let (open, close) = (kind.opener(), kind.closer());
     let at = d.start.byte as usize;
     let mut out = Vec::new();
-    // The nearest look-alike opener since the last live bracket that no
+    // The innermost look-alike opener since the last live bracket that no
     // look-alike closer has matched yet.
-    let mut partner = None;
+    let mut open_look_alikes = Vec::new();
     for (i, c, live) in cells(text, 0).take_while(|&(i, _, _)| i < at) {
         if live {
-            partner = None;
+            open_look_alikes.clear();
         } else if let Some(&(fw_open, fw_close)) =
             look_alikes(kind).iter().find(|&&(o, cl)| c == o || c == cl)
         {
-            partner = (c == fw_open).then_some((i, fw_open, fw_close));
+            if c == fw_open {
+                open_look_alikes.push((i, fw_open, fw_close));
+            } else {
+                open_look_alikes.pop();
+            }
         }
     }
+    let partner = open_look_alikes.last().copied();
     if let Some((i, fw_open, fw_close)) = partner {
         out.push(fix(
             format!("Make `{close}` full-width `{fw_close}` to match `{fw_open}` (plain text)"),
@@ -360,6 +376,11 @@ mod tests {
         let f = fixed("第三方(SDK）提供");
         assert_eq!(f[0].1, "第三方（SDK）提供");
         assert_eq!(f[1].1, "第三方(SDK)提供");
+        // Look-alikes nest: the pair inside is the text's own.
+        let f = fixed("（第三方（SDK）)");
+        assert_eq!(f[0].1, "（第三方（SDK））");
+        let f = fixed("(第三方（SDK）等）");
+        assert_eq!(f[0].1, "（第三方（SDK）等）");
     }
 
     #[test]
