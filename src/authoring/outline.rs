@@ -144,8 +144,16 @@ pub fn line_practices(line: usize, text: &str, parse: &LineParse) -> Vec<Practic
             Some(a) => format!("{}：{}", a.value(text).trim(), data_values.join("、")),
             None => data_values.join("、"),
         };
-        let mut who_why = values(&of(AnnotationKind::Actor));
-        who_why.extend(values(&of(AnnotationKind::Purpose)));
+        let mut who_why: Vec<String> = Vec::new();
+        let actors = values(&of(AnnotationKind::Actor));
+        for v in actors
+            .into_iter()
+            .chain(values(&of(AnnotationKind::Purpose)))
+        {
+            if !who_why.contains(&v) {
+                who_why.push(v);
+            }
+        }
         let focus = action.unwrap_or(first);
         out.push(Practice {
             name,
@@ -263,7 +271,7 @@ mod tests {
 
     #[test]
     fn practices_group_around_their_action() {
-        let text = "<昵称>由(我们)[收集]<手机号码>、<位置信息>，并[共享]给(SDK){用于统计}";
+        let text = "<昵称>由(我们)[收集]<手机号码>、(我们)<位置信息>，并[共享]给(SDK){用于统计}";
         let parse = crate::syntax::parse_line(text);
         let p = line_practices(0, text, &parse);
         assert_eq!(p.len(), 2);
