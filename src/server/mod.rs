@@ -17,6 +17,14 @@ mod output;
 mod semantic_tokens;
 mod state;
 mod sync;
+// Authoring assistance (issue 6).
+mod code_action;
+mod completion;
+mod folding;
+mod inlay_hints;
+mod references;
+mod rename;
+mod symbols;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -109,16 +117,19 @@ impl LanguageServer for Backend {
         let encoding = negotiate_encoding(&params);
         let problems;
         let pull;
+        let inlay_hints;
         {
             let mut state = self.state();
             state.encoding = encoding;
             state.markdown_hover = client_accepts_markdown(&params);
+            state.code_action_resolve = code_action::client_resolves_edits(&params);
             problems = params
                 .initialization_options
                 .as_ref()
                 .map(|o| state.settings.apply(o))
                 .unwrap_or_default();
             pull = state.settings.pull_diagnostics;
+            inlay_hints = state.settings.inlay_hints;
         }
         let watch = params
             .capabilities
@@ -148,6 +159,15 @@ impl LanguageServer for Backend {
                         work_done_progress_options: Default::default(),
                     })
                 }),
+                // Authoring assistance (issue 6).
+                code_action_provider: Some(code_action::capability()),
+                completion_provider: Some(completion::capability()),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(rename::capability()),
+                inlay_hint_provider: inlay_hints.then_some(OneOf::Left(true)),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -244,6 +264,58 @@ impl LanguageServer for Backend {
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
         Ok(semantic_tokens::range(self, params))
+    }
+
+    // Authoring assistance (issue 6): each handler works synchronously
+    // under the state lock, like the ones above.
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        Ok(code_action::code_action(self, params))
+    }
+
+    async fn code_action_resolve(&self, params: CodeAction) -> Result<CodeAction> {
+        Ok(code_action::resolve(self, params))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(completion::completion(self, params))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(symbols::document_symbol(self, params))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        Ok(folding::folding_range(self, params))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        Ok(references::document_highlight(self, params))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        Ok(references::references(self, params))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        Ok(rename::prepare_rename(self, params))
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        rename::rename(self, params)
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(inlay_hints::inlay_hint(self, params))
     }
 }
 
