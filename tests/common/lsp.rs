@@ -191,6 +191,16 @@ impl TestClient {
         }
     }
 
+    /// Reads server messages until a `window/logMessage` passes `pred`.
+    pub async fn wait_for_log(&mut self, pred: impl Fn(&str) -> bool) -> String {
+        loop {
+            if let Some(l) = self.logs.iter().find(|l| pred(l)) {
+                return l.clone();
+            }
+            self.next_message().await;
+        }
+    }
+
     /// The protocol position of (line, char column) in `text`.
     pub fn pos(&self, text: &str, line: usize, col: usize) -> Value {
         let l = policy_lsp::document::lines_of(text).nth(line).unwrap_or("");
