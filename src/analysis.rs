@@ -1,29 +1,52 @@
-//! What the taxonomy says about a document's data annotations, kept line by
-//! line in step with the document so that a keystroke reclassifies only the
-//! lines it touched.
+//! What the taxonomy and the practice list say about each annotation, kept
+//! line by line in step with the document so that a keystroke reclassifies
+//! only the lines it touched.
 //!
-//! Architecture invariant: `flags` has one entry per document line and, on
-//! each line, one flag per annotation of that line's parse (true for a data
-//! annotation the taxonomy classes as sensitive), or no flags at all when
-//! the line has no data annotation. [`Sensitivity::update`]
-//! must be given every [`EditOutcome`] of the document, in order.
+//! Architecture invariant: `classes` has one entry per document line and,
+//! on each line, either one [`Class`] per annotation of that line's parse,
+//! or none at all when no annotation of the line needs one (read with
+//! [`class_of`]). [`Classes::update`] must be given every [`EditOutcome`] of
+//! the document, in order.
 
+use std::sync::Arc;
+
+use crate::describe::practice;
 use crate::document::{Document, EditOutcome, LineTable};
 use crate::syntax::AnnotationKind;
-use crate::taxonomy::Taxonomy;
+use crate::taxonomy::{Category, Classification, Taxonomy};
 
-/// Sensitivity flags of every annotation of a document.
-#[derive(Clone, Debug, Default)]
-pub struct Sensitivity {
-    flags: LineTable<Box<[bool]>>,
+/// What one annotation is, beyond its kind.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Class {
+    /// An actor, a purpose, or an action naming a known practice.
+    #[default]
+    Plain,
+    /// A data item the taxonomy has no category for.
+    Unclassified,
+    /// A data item and its summary category (sensitive, personal or vague).
+    Data(Arc<Category>),
+    /// An action that names no known practice.
+    UnknownPractice,
 }
 
-impl Sensitivity {
-    /// Classifies every data annotation of `doc`. O(data annotations).
-    pub fn new(doc: &Document, taxonomy: &Taxonomy) -> Sensitivity {
-        Sensitivity {
-            flags: (0..doc.line_count())
-                .map(|l| line_flags(doc, l, taxonomy))
+impl Class {
+    pub fn is_sensitive(&self) -> bool {
+        matches!(self, Class::Data(c) if c.sensitive)
+    }
+}
+
+/// The class of every annotation of a document.
+#[derive(Clone, Debug, Default)]
+pub struct Classes {
+    classes: LineTable<Box<[Class]>>,
+}
+
+impl Classes {
+    /// Classifies every annotation of `doc`. O(annotations).
+    pub fn new(doc: &Document, taxonomy: &Taxonomy) -> Classes {
+        Classes {
+            classes: (0..doc.line_count())
+                .map(|l| line_classes(doc, l, taxonomy))
                 .collect(),
         }
     }
@@ -32,48 +55,62 @@ impl Sensitivity {
     /// O(touched lines + lines / 256).
     pub fn update(&mut self, doc: &Document, edit: &EditOutcome, taxonomy: &Taxonomy) {
         let first = edit.first_line;
-        let new = (first..first + edit.new_lines).map(|l| line_flags(doc, l, taxonomy));
-        self.flags
+        let new = (first..first + edit.new_lines).map(|l| line_classes(doc, l, taxonomy));
+        self.classes
             .splice(first..first + edit.old_lines, new.collect::<Vec<_>>());
     }
 
-    /// The flags of line `line`: one per annotation, or none when the line
-    /// has no data annotation (read with [`is_sensitive`]).
-    pub fn line(&self, line: usize) -> &[bool] {
-        self.flags.get(line).map_or(&[], |f| f)
+    /// The classes of line `line` (read with [`class_of`]).
+    pub fn line(&self, line: usize) -> &[Class] {
+        self.classes.get(line).map_or(&[], |c| c)
     }
 
-    /// Every line's flags, in order.
-    pub fn lines(&self) -> impl Iterator<Item = &[bool]> {
-        self.flags.iter().map(|f| &**f)
-    }
-
-    /// Every line's flags from line `start` on.
-    pub fn lines_from(&self, start: usize) -> impl Iterator<Item = &[bool]> {
-        self.flags.iter_from(start).map(|f| &**f)
+    /// Every line's classes from line `start` on.
+    pub fn lines_from(&self, start: usize) -> impl Iterator<Item = &[Class]> {
+        self.classes.iter_from(start).map(|c| &**c)
     }
 }
 
-fn line_flags(doc: &Document, line: usize, taxonomy: &Taxonomy) -> Box<[bool]> {
+/// The class of annotation `index` of a line with these classes.
+pub fn class_of(classes: &[Class], index: usize) -> &Class {
+    static PLAIN: Class = Class::Plain;
+    classes.get(index).unwrap_or(&PLAIN)
+}
+
+/// Whether annotation `index` of a line with these classes is sensitive.
+pub fn is_sensitive(classes: &[Class], index: usize) -> bool {
+    class_of(classes, index).is_sensitive()
+}
+
+/// The category a data item is summarised by: the first sensitive item's,
+/// else the first specific one's, else the first vague one's — the one the
+/// hover names.
+pub fn summary_category(c: &Classification) -> Option<Arc<Category>> {
+    let cats = || c.items.iter().filter_map(|i| i.category.as_ref());
+    cats()
+        .find(|c| c.sensitive)
+        .or_else(|| cats().find(|c| !c.vague))
+        .or_else(|| cats().next())
+        .cloned()
+}
+
+fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy) -> Box<[Class]> {
     let Some(parse) = doc.line_parse(line) else {
         return Box::default();
     };
-    if !parse
-        .annotations
-        .iter()
-        .any(|a| a.kind == AnnotationKind::Data)
-    {
+    let needs_text = |k| matches!(k, AnnotationKind::Data | AnnotationKind::Action);
+    if !parse.annotations.iter().any(|a| needs_text(a.kind)) {
         return Box::default();
     }
     let text = doc.line_text(line).unwrap_or_default();
     parse
         .annotations
         .iter()
-        .map(|a| a.kind == AnnotationKind::Data && taxonomy.classify(&a.value(&text)).sensitive())
+        .map(|a| match a.kind {
+            AnnotationKind::Data => summary_category(&taxonomy.classify(&a.value(&text)))
+                .map_or(Class::Unclassified, Class::Data),
+            AnnotationKind::Action if practice(&a.value(&text)).is_none() => Class::UnknownPractice,
+            _ => Class::Plain,
+        })
         .collect()
-}
-
-/// Whether annotation `index` of a line with these flags is sensitive.
-pub fn is_sensitive(flags: &[bool], index: usize) -> bool {
-    flags.get(index).copied().unwrap_or(false)
 }

@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 
+use crate::analysis::Classes;
 use crate::document::Document;
+use crate::lints::{LintConfig, lint_line};
 use crate::position::LinePoint;
 use crate::syntax::{Severity, SyntaxDiagnostic};
 
@@ -37,9 +39,28 @@ impl Diagnostic {
     }
 }
 
-/// Every diagnostic of `doc`, in document order. O(diagnostics + lines).
-pub fn document_diagnostics(doc: &Document) -> Vec<Diagnostic> {
-    doc.diagnostics()
-        .map(|(line, d)| Diagnostic::from_syntax(line, d))
-        .collect()
+/// Every diagnostic of `doc`, in document order: the syntax diagnostics,
+/// and on each line after them the lints `lints` switches on (with the
+/// document's classes). O(lines + diagnostics).
+pub fn document_diagnostics(
+    doc: &Document,
+    lints: Option<(&Classes, &LintConfig)>,
+) -> Vec<Diagnostic> {
+    let Some((classes, config)) = lints.filter(|(_, c)| c.any_on()) else {
+        return doc
+            .diagnostics()
+            .map(|(line, d)| Diagnostic::from_syntax(line, d))
+            .collect();
+    };
+    let mut out = Vec::new();
+    for ((line, parse), line_classes) in doc.line_parses().zip(classes.lines_from(0)) {
+        out.extend(
+            parse
+                .diagnostics
+                .iter()
+                .map(|d| Diagnostic::from_syntax(line, d)),
+        );
+        lint_line(line, parse, line_classes, config, &mut out);
+    }
+    out
 }

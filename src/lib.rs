@@ -10,6 +10,7 @@ pub mod cli;
 pub mod describe;
 pub mod diagnostics;
 pub mod document;
+pub mod lints;
 pub mod position;
 pub mod server;
 pub mod syntax;

@@ -47,7 +47,7 @@ fn preferred(code: &str, line: usize) -> Option<&'static str> {
 
 /// (line, code) of every diagnostic of `text`, sorted.
 fn problems(text: &str) -> Vec<(usize, String)> {
-    let mut p: Vec<(usize, String)> = document_diagnostics(&Document::new(text))
+    let mut p: Vec<(usize, String)> = document_diagnostics(&Document::new(text), None)
         .into_iter()
         .map(|d| (d.line, d.code.to_string()))
         .collect();

@@ -221,3 +221,52 @@ fn classify_prints_one_json_object_per_term_in_order() {
     let o = policy_lsp(&["classify", "指纹"], b"");
     assert!(stdout(&o).contains("个人敏感信息"), "{}", stdout(&o));
 }
+
+#[test]
+fn lints_are_opt_in_on_the_command_line_and_syntax_codes_are_not_lints() {
+    let text = "(我们)[收集]<指纹>和<天气>".as_bytes();
+    let o = policy_lsp(&["check", "--format", "json", "-"], text);
+    assert_eq!((o.status.code(), stdout(&o).as_str()), (Some(0), ""));
+    let o = policy_lsp(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--lint",
+            "sensitive-data",
+            "--lint",
+            "unclassified-data=error",
+            "-",
+        ],
+        text,
+    );
+    let records: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(&str, &str, u64)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap(),
+                r["severity"].as_str().unwrap(),
+                r["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("sensitive-data", "information", 9),
+            ("unclassified-data", "error", 14)
+        ]
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a lint levelled to error fails the check"
+    );
+    let o = policy_lsp(&["check", "--lint", "padded-annotation=off", "-"], text);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("syntax check"));
+}

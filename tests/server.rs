@@ -634,3 +634,71 @@ async fn a_taxonomy_named_in_the_settings_wins_over_the_workspace_file() {
         .await;
     assert_eq!(modifiers(&mut client, &uri).await, vec![0]);
 }
+
+#[tokio::test]
+async fn lints_are_off_by_default_and_switched_on_by_settings() {
+    let f = fixture(
+        "
+😀(我们)[收集]<指纹>和<天气>及<上述信息>
+               ^^^^ sensitive-data
+                       ^^^^ unclassified-data
+                               ^^^^^^^^ unspecific-data
+𠮷[瞎编]<手机号码>
+   ^^^^ unknown-practice
+",
+    );
+    let text = f.text("\r\n");
+    for enc in ENCODINGS {
+        let mut client = TestClient::start(Some(enc), json!({})).await;
+        client.open(URI, &text).await;
+        assert!(
+            client.diagnostics(URI, Some(1)).await.is_empty(),
+            "lints are off by default"
+        );
+        let all_on = json!({ "settings": { "policyLsp": { "lints": {
+            "sensitive-data": "on", "unclassified-data": "on", "unspecific-data": "on", "unknown-practice": "warning" } } } });
+        client.forget(URI);
+        client
+            .notify("workspace/didChangeConfiguration", all_on)
+            .await;
+        let diags = client.diagnostics(URI, Some(1)).await;
+        let mut got: Vec<Mark> = diags
+            .iter()
+            .map(|d| {
+                let m = client.mark(&text, &d["range"], d["code"].as_str().unwrap());
+                // The lint covers the whole annotation; the fixture marks its content.
+                Mark {
+                    start: m.start + 1,
+                    end: m.end - 1,
+                    ..m
+                }
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got, f.marks, "{enc}");
+        let severity =
+            |code: &str| diags.iter().find(|d| d["code"] == code).unwrap()["severity"].as_i64();
+        assert_eq!(
+            severity("sensitive-data"),
+            Some(3),
+            "information by default"
+        );
+        assert_eq!(severity("unclassified-data"), Some(4), "hint by default");
+        assert_eq!(
+            severity("unknown-practice"),
+            Some(2),
+            "re-levelled to warning"
+        );
+        // Syntax checks cannot be switched off: refused, and logged.
+        client
+            .notify(
+                "workspace/didChangeConfiguration",
+                json!({ "settings": { "lints": { "padded-annotation": "off" } } }),
+            )
+            .await;
+        let refused = client
+            .wait_for_log(|l| l.contains("padded-annotation"))
+            .await;
+        assert!(refused.contains("syntax check"), "{refused}");
+    }
+}

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use crate::analysis::{Sensitivity, is_sensitive};
+use crate::analysis::{Class, Classes, is_sensitive};
 use crate::document::Document;
 use crate::position::LinePoint;
 use crate::syntax::AnnotationKind;
@@ -34,13 +34,13 @@ pub fn short_label(category: &Category) -> String {
 pub fn sensitive_hints(
     doc: &Document,
     lines: Range<usize>,
-    sensitivity: &Sensitivity,
+    classes: &Classes,
     taxonomy: &Taxonomy,
 ) -> Vec<Hint> {
     let mut out = Vec::new();
     for line in lines.start..lines.end.min(doc.line_count()) {
-        let flags = sensitivity.line(line);
-        if !flags.iter().any(|&f| f) {
+        let flags = classes.line(line);
+        if !flags.iter().any(Class::is_sensitive) {
             continue;
         }
         let (Some(parse), Some(text)) = (doc.line_parse(line), doc.line_text(line)) else {

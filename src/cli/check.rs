@@ -4,12 +4,15 @@ use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
 use super::{CheckArgs, EXIT_TROUBLE, Format};
+use crate::analysis::Classes;
 use crate::diagnostics::{Diagnostic, document_diagnostics};
 use crate::document::Document;
+use crate::lints::LintConfig;
 use crate::syntax::Severity;
 use crate::taxonomy::Taxonomy;
 
@@ -59,11 +62,21 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let inputs = collect_inputs(&args.paths, &mut totals);
     let mut out = anstream::stdout().lock();
     let mut taxonomies = TaxonomyFiles::default();
+    let mut lints = LintConfig::default();
+    for (code, level) in &args.lints {
+        // Already checked by the argument parser.
+        let _ = lints.set(code, level);
+    }
     for input in inputs {
-        if !taxonomies.load_for(&input, args.taxonomy.as_deref()) {
-            totals.trouble = true;
-        }
-        if let Err(e) = check_one(&input, args.format, &mut out, &mut totals) {
+        let (taxonomy, ok) = taxonomies.load_for(&input, args.taxonomy.as_deref());
+        totals.trouble |= !ok;
+        if let Err(e) = check_one(
+            &input,
+            args.format,
+            (&taxonomy, &lints),
+            &mut out,
+            &mut totals,
+        ) {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 return ExitCode::from(EXIT_TROUBLE);
             }
@@ -89,13 +102,14 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// `policy-lsp.toml` shows up here as it does in the editor.
 #[derive(Default)]
 struct TaxonomyFiles {
-    loaded: HashMap<Option<PathBuf>, bool>,
+    loaded: HashMap<Option<PathBuf>, (Arc<Taxonomy>, bool)>,
 }
 
 impl TaxonomyFiles {
     /// Loads the taxonomy for `input`: the one named with `--taxonomy`, or
-    /// the nearest `policy-lsp.toml` above it. False when that file is broken.
-    fn load_for(&mut self, input: &Input, explicit: Option<&Path>) -> bool {
+    /// the nearest `policy-lsp.toml` above it; false when that file is
+    /// broken (and the built-in taxonomy is used).
+    fn load_for(&mut self, input: &Input, explicit: Option<&Path>) -> (Arc<Taxonomy>, bool) {
         let near = match input {
             Input::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
             Input::Stdin => std::env::current_dir().unwrap_or_default(),
@@ -108,10 +122,11 @@ impl TaxonomyFiles {
         let file = explicit
             .map(Path::to_path_buf)
             .or_else(|| Taxonomy::find_workspace_file(&near));
-        *self
-            .loaded
-            .entry(file.clone())
-            .or_insert_with(|| !super::load_taxonomy(file.as_deref(), &near).1)
+        let (taxonomy, ok) = self.loaded.entry(file.clone()).or_insert_with(|| {
+            let (taxonomy, broken) = super::load_taxonomy(file.as_deref(), &near);
+            (Arc::new(taxonomy), !broken)
+        });
+        (taxonomy.clone(), *ok)
     }
 }
 
@@ -164,6 +179,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
 fn check_one(
     input: &Input,
     format: Format,
+    (taxonomy, lints): (&Taxonomy, &LintConfig),
     out: &mut dyn Write,
     totals: &mut Totals,
 ) -> io::Result<()> {
@@ -187,7 +203,9 @@ fn check_one(
     };
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let doc = Document::new(text);
-    let diagnostics = document_diagnostics(&doc);
+    // Classifying costs a taxonomy lookup per data item: only for lints.
+    let classes = lints.any_on().then(|| Classes::new(&doc, taxonomy));
+    let diagnostics = document_diagnostics(&doc, classes.as_ref().map(|c| (c, lints)));
     totals.files += 1;
     let mut has_error = false;
     for d in &diagnostics {

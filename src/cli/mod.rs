@@ -65,6 +65,17 @@ pub struct CheckArgs {
     /// policy-lsp.toml above each checked file].
     #[arg(long, value_name = "FILE")]
     taxonomy: Option<PathBuf>,
+    /// Switch a lint on: sensitive-data, unspecific-data,
+    /// unclassified-data, unknown-practice; `CODE=LEVEL` sets its level
+    /// (hint, information, warning, error). Repeatable.
+    #[arg(long = "lint", value_name = "CODE[=LEVEL]", value_parser = parse_lint)]
+    lints: Vec<(String, String)>,
+}
+
+fn parse_lint(arg: &str) -> Result<(String, String), String> {
+    let (code, level) = arg.split_once('=').unwrap_or((arg, "on"));
+    crate::lints::LintConfig::default().set(code, level)?;
+    Ok((code.to_string(), level.to_string()))
 }
 
 #[derive(clap::Args, Debug)]

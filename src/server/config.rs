@@ -5,7 +5,8 @@
 //!
 //! ```json
 //! { "taxonomy": "/path/to/policy-lsp.toml", "pullDiagnostics": false,
-//!   "inlayHints": true, "referencesByCategory": false }
+//!   "inlayHints": true, "referencesByCategory": false,
+//!   "lints": { "sensitive-data": "on", "unclassified-data": "hint" } }
 //! ```
 //!
 //! Unknown keys are ignored; a value of the wrong type is reported and the
@@ -14,6 +15,8 @@
 use std::path::PathBuf;
 
 use serde_json::Value;
+
+use crate::lints::LintConfig;
 
 /// The server's settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -30,6 +33,10 @@ pub struct Settings {
     /// Highlight and references of a data item include every item of its
     /// taxonomy category, not just the same value. Off by default.
     pub references_by_category: bool,
+    /// Which lints are on (all off by default; see `lints.rs`). A `lints`
+    /// object replaces the previous one whole, so a client that sends its
+    /// full settings switches off what it no longer lists.
+    pub lints: LintConfig,
 }
 
 impl Default for Settings {
@@ -39,6 +46,7 @@ impl Default for Settings {
             pull_diagnostics: false,
             inlay_hints: true,
             references_by_category: false,
+            lints: LintConfig::default(),
         }
     }
 }
@@ -55,6 +63,26 @@ impl Settings {
             }
             return problems;
         };
+        match obj.get("lints") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(levels)) => {
+                let mut lints = LintConfig::default();
+                for (code, level) in levels {
+                    let level = match level {
+                        Value::String(s) => s.clone(),
+                        Value::Bool(b) => b.to_string(),
+                        other => other.to_string(),
+                    };
+                    if let Err(e) = lints.set(code, &level) {
+                        problems.push(format!("lints: {e}"));
+                    }
+                }
+                self.lints = lints;
+            }
+            Some(other) => problems.push(format!(
+                "`lints` must be an object of code: level, not {other}"
+            )),
+        }
         match obj.get("taxonomy") {
             None => {}
             Some(Value::Null) => self.taxonomy = None,

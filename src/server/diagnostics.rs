@@ -9,6 +9,7 @@ use super::output::Output;
 use super::state::OpenDocument;
 use super::{Backend, convert};
 use crate::diagnostics::{self as core, SOURCE, document_diagnostics};
+use crate::lints::LintConfig;
 use crate::position::PositionEncoding;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
@@ -21,8 +22,8 @@ pub struct Publish {
 }
 
 /// The protocol diagnostics of a document. O(diagnostics + lines).
-pub fn of(open: &OpenDocument, enc: PositionEncoding) -> Vec<Diagnostic> {
-    document_diagnostics(&open.doc)
+pub fn of(open: &OpenDocument, enc: PositionEncoding, lints: &LintConfig) -> Vec<Diagnostic> {
+    document_diagnostics(&open.doc, Some((&open.classes, lints)))
         .iter()
         .map(|d| convert::diagnostic(d, enc))
         .collect()
@@ -70,11 +71,17 @@ impl Serialize for WireDiagnostic<'_> {
 impl Backend {
     /// Queues `open`'s diagnostics for publishing. Synchronous, so that it
     /// can run before a handler's first `.await` and keep edit order.
-    pub(super) fn queue_diagnostics(&self, uri: &Uri, open: &OpenDocument, enc: PositionEncoding) {
+    pub(super) fn queue_diagnostics(
+        &self,
+        uri: &Uri,
+        open: &OpenDocument,
+        enc: PositionEncoding,
+        lints: &LintConfig,
+    ) {
         self.queue(Publish {
             uri: uri.clone(),
             version: Some(open.version),
-            diagnostics: document_diagnostics(&open.doc),
+            diagnostics: document_diagnostics(&open.doc, Some((&open.classes, lints))),
             encoding: enc,
         });
     }
@@ -137,7 +144,7 @@ pub fn pull(
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
                 result_id: None,
-                items: of(open, state.encoding),
+                items: of(open, state.encoding, &state.settings.lints),
             },
         }),
     ))

@@ -15,7 +15,7 @@ pub fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Option<Vec<Inla
     let enc = state.encoding;
     let open = state.documents.get(&params.text_document.uri)?;
     let lines = params.range.start.line as usize..params.range.end.line as usize + 1;
-    let hints = sensitive_hints(&open.doc, lines, &open.sensitivity, &open.taxonomy);
+    let hints = sensitive_hints(&open.doc, lines, &open.classes, &open.taxonomy);
     Some(
         hints
             .into_iter()

@@ -42,7 +42,7 @@ fn type_index(kind: AnnotationKind) -> u32 {
 fn encode_line(
     line: usize,
     parse: &LineParse,
-    flags: &[bool],
+    flags: &[crate::analysis::Class],
     enc: PositionEncoding,
     prev: &mut (usize, u32),
     out: &mut Vec<SemanticToken>,
@@ -77,7 +77,7 @@ fn encode(
     let mut out = Vec::with_capacity(open.last_tokens.as_ref().map_or(0, |(_, t)| t.len() + 16));
     let mut prev = (lines.start, 0);
     let parses = open.doc.line_parses_from(lines.start);
-    let flags = open.sensitivity.lines_from(lines.start);
+    let flags = open.classes.lines_from(lines.start);
     for ((line, parse), flags) in parses.zip(flags).take(lines.len()) {
         if !parse.annotations.is_empty() {
             encode_line(line, parse, flags, enc, &mut prev, &mut out);

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::{SemanticToken, Uri};
 
 use super::config::Settings;
-use crate::analysis::Sensitivity;
+use crate::analysis::Classes;
 use crate::document::{Document, EditOutcome};
 use crate::position::PositionEncoding;
 use crate::taxonomy::{Taxonomy, TaxonomyError};
@@ -18,7 +18,7 @@ use crate::taxonomy::{Taxonomy, TaxonomyError};
 pub struct OpenDocument {
     pub doc: Document,
     pub version: i32,
-    pub sensitivity: Sensitivity,
+    pub classes: Classes,
     pub taxonomy: Arc<Taxonomy>,
     /// The last `semanticTokens/full` result, for `full/delta`.
     pub last_tokens: Option<(String, Vec<SemanticToken>)>,
@@ -27,11 +27,11 @@ pub struct OpenDocument {
 impl OpenDocument {
     pub fn new(text: &str, version: i32, taxonomy: Arc<Taxonomy>) -> OpenDocument {
         let doc = Document::new(text);
-        let sensitivity = Sensitivity::new(&doc, &taxonomy);
+        let classes = Classes::new(&doc, &taxonomy);
         OpenDocument {
             doc,
             version,
-            sensitivity,
+            classes,
             taxonomy,
             last_tokens: None,
         }
@@ -39,12 +39,12 @@ impl OpenDocument {
 
     /// Keeps derived state in step after an edit of `doc`.
     pub fn edited(&mut self, outcome: &EditOutcome) {
-        self.sensitivity.update(&self.doc, outcome, &self.taxonomy);
+        self.classes.update(&self.doc, outcome, &self.taxonomy);
     }
 
     /// Reclassifies everything, e.g. after the taxonomy changed.
     pub fn set_taxonomy(&mut self, taxonomy: Arc<Taxonomy>) {
-        self.sensitivity = Sensitivity::new(&self.doc, &taxonomy);
+        self.classes = Classes::new(&self.doc, &taxonomy);
         self.taxonomy = taxonomy;
         self.last_tokens = None;
     }

@@ -19,7 +19,7 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
         let taxonomy = state.taxonomy_for(path.as_deref(), &mut errors);
         let open = OpenDocument::new(&item.text, item.version, taxonomy);
         let enc = state.encoding;
-        backend.queue_diagnostics(&item.uri, &open, enc);
+        backend.queue_diagnostics(&item.uri, &open, enc, &state.settings.lints);
         state.documents.insert(item.uri, open);
     }
     report_taxonomy_errors(backend, errors).await;
@@ -31,6 +31,7 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
     let problems = {
         let mut state = backend.state();
         let enc = state.encoding;
+        let lints = state.settings.lints.clone();
         match state.documents.get_mut(&uri) {
             None => vec![format!(
                 "didChange for {}, which is not open: ignored",
@@ -42,7 +43,7 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
                     .map(|p| format!("{} version {version}: {p}", uri.as_str()))
                     .collect();
                 open.version = version;
-                backend.queue_diagnostics(&uri, open, enc);
+                backend.queue_diagnostics(&uri, open, enc, &lints);
                 problems
             }
         }
@@ -139,7 +140,7 @@ pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatche
 
 fn republish_all(backend: &Backend, state: &super::State) {
     for (uri, open) in &state.documents {
-        backend.queue_diagnostics(uri, open, state.encoding);
+        backend.queue_diagnostics(uri, open, state.encoding, &state.settings.lints);
     }
 }
 

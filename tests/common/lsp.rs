@@ -148,6 +148,11 @@ impl TestClient {
         .await;
     }
 
+    /// Forgets what was published for `uri`, to wait for the next publish.
+    pub fn forget(&mut self, uri: &str) {
+        self.published.remove(uri);
+    }
+
     /// Reads server messages until `uri` has diagnostics of `version`.
     pub async fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
         loop {
