@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Drives the release server over stdio, as an editor would, and prints:
+keystroke-to-diagnostics latency (median, p99) over random one-character
+edits, semanticTokens/full and full/delta times after one keystroke, and
+resident memory. Python standard library only.
+
+    scripts/bench_server.py [--server target/release/policy-lsp] [--corpus DIR] [--edits N]
+
+Times are taken when the answer's header arrives, before Python parses it,
+so the client's JSON speed does not count against the server.
+"""
+import argparse, json, os, queue, random, statistics, subprocess, threading, time
+
+
+class Client:
+    def __init__(self, cmd):
+        self.p = subprocess.Popen([cmd], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.q = queue.Queue()
+        self.id = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        f = self.p.stdout
+        while True:
+            line = f.readline()
+            if not line:
+                self.q.put((time.perf_counter(), None))
+                return
+            length = 0
+            while line.strip():
+                if line.lower().startswith(b'content-length:'):
+                    length = int(line.split(b':')[1])
+                line = f.readline()
+            t = time.perf_counter()
+            self.q.put((t, f.read(length)))
+
+    def send(self, msg):
+        msg['jsonrpc'] = '2.0'
+        b = json.dumps(msg, ensure_ascii=False).encode()
+        t = time.perf_counter()  # before writing: the answer may come before write() returns
+        self.p.stdin.write(b'Content-Length: %d\r\n\r\n' % len(b) + b)
+        self.p.stdin.flush()
+        return t
+
+    def wait(self, pred):
+        while True:
+            t, body = self.q.get(timeout=60)
+            if body is None:
+                raise RuntimeError('server exited')
+            m = json.loads(body)
+            if 'id' in m and 'method' in m:
+                self.send({'id': m['id'], 'result': None})
+            elif pred(m):
+                return t, m
+
+    def request(self, method, params):
+        self.id += 1
+        rid = self.id
+        t0 = self.send({'id': rid, 'method': method, 'params': params})
+        t1, m = self.wait(lambda m: m.get('id') == rid)
+        return t1 - t0, m.get('result')
+
+    def notify(self, method, params):
+        return self.send({'method': method, 'params': params})
+
+    def rss_mb(self):
+        with open('/proc/%d/status' % self.p.pid) as f:
+            fields = dict(l.split(':', 1) for l in f if ':' in l)
+        return int(fields['VmRSS'].split()[0]) / 1024, int(fields['VmHWM'].split()[0]) / 1024
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(len(xs) * p))]
+
+
+def run(server, name, text, edits):
+    c = Client(server)
+    c.request('initialize', {'processId': os.getpid(), 'rootUri': None, 'capabilities': {
+        'general': {'positionEncodings': ['utf-16']}}})
+    c.notify('initialized', {})
+    base_rss, _ = c.rss_mb()
+    uri = 'file:///bench/%s.policy' % name
+    t0 = c.notify('textDocument/didOpen', {'textDocument': {'uri': uri, 'languageId': 'policy', 'version': 1, 'text': text}})
+    t1, _ = c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params'].get('version') == 1)
+    open_ms = (t1 - t0) * 1e3
+    lines = text.splitlines()
+    rng = random.Random(1)
+    lat = []
+    version = 1
+    for i in range(edits):
+        l = rng.randrange(len(lines))
+        col = len(lines[l][:rng.randrange(len(lines[l]) + 1)].encode('utf-16-le')) // 2
+        version += 1
+        ch = ['<', '数', '>', 'a'][i % 4]
+        pos = {'line': l, 'character': col}
+        t0 = c.notify('textDocument/didChange', {'textDocument': {'uri': uri, 'version': version},
+                                                 'contentChanges': [{'range': {'start': pos, 'end': pos}, 'text': ch}]})
+        t1, _ = c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params'].get('version') == version)
+        lat.append((t1 - t0) * 1e3)
+        # Undo it, so the document stays the corpus text.
+        version += 1
+        end = {'line': l, 'character': col + 1}
+        c.notify('textDocument/didChange', {'textDocument': {'uri': uri, 'version': version},
+                                            'contentChanges': [{'range': {'start': pos, 'end': end}, 'text': ''}]})
+        c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params'].get('version') == version)
+    full_s, res = c.request('textDocument/semanticTokens/full', {'textDocument': {'uri': uri}})
+    ntok = len(res['data']) // 5
+    deltas = []
+    for i in range(20):
+        rid = res['resultId']
+        l = rng.randrange(len(lines))
+        version += 1
+        pos = {'line': l, 'character': 0}
+        c.notify('textDocument/didChange', {'textDocument': {'uri': uri, 'version': version},
+                                            'contentChanges': [{'range': {'start': pos, 'end': pos}, 'text': 'a'}]})
+        c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params'].get('version') == version)
+        d_s, res = c.request('textDocument/semanticTokens/full/delta', {'textDocument': {'uri': uri}, 'previousResultId': rid})
+        assert 'edits' in res, 'expected a delta'
+        deltas.append(d_s * 1e3)
+    rss, hwm = c.rss_mb()
+    c.request('shutdown', None)
+    c.notify('exit', None)
+    c.p.wait(timeout=10)
+    mb = len(text.encode()) / 1e6
+    print('%s: %.1f MB, %d lines, %d tokens' % (name, mb, len(lines), ntok))
+    print('  open → diagnostics:              %8.1f ms' % open_ms)
+    print('  keystroke → diagnostics:  median %6.2f ms   p99 %6.2f ms   (%d edits)' % (statistics.median(lat), pct(lat, 0.99), edits))
+    print('  semanticTokens/full:             %8.2f ms' % (full_s * 1e3))
+    print('  semanticTokens/full/delta:median %6.2f ms   max %6.2f ms   (after one keystroke)' % (statistics.median(deltas), max(deltas)))
+    print('  memory: RSS %.1f MB (empty server %.1f MB, peak %.1f MB) = %.2fx the document + %.1f MB'
+          % (rss, base_rss, hwm, (rss - base_rss) / mb, base_rss))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--server', default='target/release/policy-lsp')
+    ap.add_argument('--corpus', default='../shared/corpus/ca4p-dev')
+    ap.add_argument('--edits', type=int, default=300)
+    a = ap.parse_args()
+    here = os.path.dirname(os.path.abspath(__file__))
+    jd = open(os.path.join(here, '..', 'examples', 'jd-privacy-policy.policy'), encoding='utf-8').read()
+    try:
+        names = sorted(n for n in os.listdir(a.corpus) if n.endswith('.policy'))
+        corpus = ''.join(open(os.path.join(a.corpus, n), encoding='utf-8').read() for n in names)
+    except OSError:
+        print('note: no corpus at %s; using the JD sample repeated' % a.corpus)
+        corpus = jd * 170
+    run(a.server, 'jd-sample', jd, a.edits)
+    run(a.server, 'corpus', corpus, a.edits)
+    run(a.server, 'corpus-x4', corpus * 4, a.edits)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,239 @@
+//! `policy-lsp check`: markup diagnostics for files, directories or stdin.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
+use super::{CheckArgs, EXIT_TROUBLE, Format};
+use crate::diagnostics::{Diagnostic, document_diagnostics};
+use crate::document::Document;
+use crate::syntax::Severity;
+
+/// A UTF-8 byte-order mark, skipped at the start of a file (spec §2).
+const BOM: &str = "\u{feff}";
+
+/// One input: a file on disk or stdin.
+enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    fn name(&self) -> String {
+        match self {
+            Input::File(p) => p.display().to_string(),
+            Input::Stdin => "<stdin>".to_string(),
+        }
+    }
+
+    fn read(&self) -> io::Result<Vec<u8>> {
+        match self {
+            Input::File(p) => std::fs::read(p),
+            Input::Stdin => {
+                let mut buf = Vec::new();
+                io::stdin().lock().read_to_end(&mut buf)?;
+                Ok(buf)
+            }
+        }
+    }
+}
+
+/// Counts for the closing summary.
+#[derive(Default)]
+struct Totals {
+    files: usize,
+    files_with_errors: usize,
+    errors: usize,
+    warnings: usize,
+    others: usize,
+    /// A file could not be read or decoded, or a path did not exist.
+    trouble: bool,
+}
+
+pub fn run(args: &CheckArgs) -> ExitCode {
+    let mut totals = Totals::default();
+    let inputs = collect_inputs(&args.paths, &mut totals);
+    let mut out = anstream::stdout().lock();
+    for input in inputs {
+        if let Err(e) = check_one(&input, args.format, &mut out, &mut totals) {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                return ExitCode::from(EXIT_TROUBLE);
+            }
+            eprintln!("error: {}: {e}", input.name());
+            totals.trouble = true;
+        }
+    }
+    if args.format == Format::Human {
+        let _ = writeln!(out, "{}", summary(&totals));
+    }
+    let _ = out.flush();
+    if totals.trouble {
+        ExitCode::from(EXIT_TROUBLE)
+    } else if totals.files_with_errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Expands directories into their `*.policy` files (sorted, recursive).
+fn collect_inputs(paths: &[PathBuf], totals: &mut Totals) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else if p.is_dir() {
+            let mut found = Vec::new();
+            if let Err(e) = walk(p, &mut found) {
+                eprintln!("error: {}: cannot list the directory: {e}", p.display());
+                totals.trouble = true;
+            }
+            if found.is_empty() {
+                eprintln!(
+                    "warning: {}: no *.policy files in this directory",
+                    p.display()
+                );
+            }
+            found.sort();
+            inputs.extend(found.into_iter().map(Input::File));
+        } else if p.exists() {
+            inputs.push(Input::File(p.clone()));
+        } else {
+            eprintln!("error: {}: no such file or directory", p.display());
+            totals.trouble = true;
+        }
+    }
+    inputs
+}
+
+/// Collects `*.policy` files under `dir`; symbolic links to directories are
+/// not followed, so a link loop cannot hang the walk.
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let ty = entry.file_type()?;
+        if ty.is_dir() {
+            walk(&path, found)?;
+        } else if path.extension().is_some_and(|e| e == "policy") && path.is_file() {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn check_one(
+    input: &Input,
+    format: Format,
+    out: &mut dyn Write,
+    totals: &mut Totals,
+) -> io::Result<()> {
+    let name = input.name();
+    let bytes = input.read()?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!(
+                "error: {name}: not UTF-8 text: invalid byte at offset {} (line {}); the file was not checked",
+                e.valid_up_to(),
+                bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1,
+            );
+            totals.trouble = true;
+            return Ok(());
+        }
+    };
+    let text = text.strip_prefix(BOM).unwrap_or(text);
+    let doc = Document::new(text);
+    let diagnostics = document_diagnostics(&doc);
+    totals.files += 1;
+    let mut has_error = false;
+    for d in &diagnostics {
+        match d.severity {
+            Severity::Error => {
+                totals.errors += 1;
+                has_error = true;
+            }
+            Severity::Warning => totals.warnings += 1,
+            _ => totals.others += 1,
+        }
+        let line = doc.line_text(d.line).unwrap_or_default();
+        match format {
+            Format::Human => writeln!(out, "{}\n", render_human(&name, &line, d))?,
+            Format::Json => writeln!(out, "{}", render_json(&name, d))?,
+        }
+    }
+    totals.files_with_errors += has_error as usize;
+    Ok(())
+}
+
+/// rustc-style: the message, the source line and a caret under the span.
+/// The renderer measures display width, so carets line up under CJK text.
+fn render_human(name: &str, line_text: &str, d: &Diagnostic) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Information => Level::INFO,
+        Severity::Hint => Level::HELP,
+    };
+    let span = d.start.byte as usize..d.end.byte as usize;
+    let report = &[level
+        .primary_title(d.message.as_ref())
+        .id(d.code.as_ref())
+        .element(
+            Snippet::source(line_text)
+                .line_start(d.line + 1)
+                .path(name)
+                .annotation(AnnotationKind::Primary.span(span)),
+        )];
+    Renderer::styled().render(report)
+}
+
+/// One JSON object: 1-based line and column, counted in characters;
+/// `end_column` is the column just after the span.
+fn render_json(name: &str, d: &Diagnostic) -> String {
+    #[derive(serde::Serialize)]
+    struct Record<'a> {
+        path: &'a str,
+        line: usize,
+        column: u32,
+        end_line: usize,
+        end_column: u32,
+        severity: &'a str,
+        code: &'a str,
+        message: &'a str,
+    }
+    let record = Record {
+        path: name,
+        line: d.line + 1,
+        column: d.start.char + 1,
+        end_line: d.line + 1,
+        end_column: d.end.char + 1,
+        severity: d.severity.name(),
+        code: &d.code,
+        message: &d.message,
+    };
+    serde_json::to_string(&record).unwrap_or_default()
+}
+
+fn summary(t: &Totals) -> String {
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    let mut s = format!(
+        "checked {}: {}, {}",
+        plural(t.files, "file"),
+        plural(t.errors, "error"),
+        plural(t.warnings, "warning"),
+    );
+    if t.others > 0 {
+        s += &format!(", {}", plural(t.others, "note"));
+    }
+    if t.files_with_errors > 0 {
+        s += &format!(" in {}", plural(t.files_with_errors, "file"));
+    }
+    s
+}

@@ -1,0 +1,123 @@
+//! `policy-lsp classify TERM... [--format json] [--taxonomy FILE]`: shows how
+//! the taxonomy classifies data annotation values, for a person or as JSON
+//! lines (one object per term, in the order given).
+
+use std::io::{self, Write};
+
+use crate::taxonomy::{Category, Classification, ItemClass, Taxonomy};
+
+/// Prints the classification of each term. With `json`, one JSON object per
+/// line per term with `term`, `label`, `category` (id or null),
+/// `category_name`, `category_name_en`, `sensitive`, `vague`, `matches`,
+/// `source`, `note` and `items` (the same fields per list item).
+pub fn run(
+    terms: &[String],
+    json: bool,
+    taxonomy: &Taxonomy,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for term in terms {
+        let class = taxonomy.classify(term);
+        if json {
+            writeln!(out, "{}", to_json(&class))?;
+        } else {
+            write_human(&class, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn category_fields(
+    category: Option<&Category>,
+) -> (serde_json::Value, serde_json::Value, serde_json::Value) {
+    match category {
+        Some(c) => (
+            c.id.clone().into(),
+            c.name_zh.clone().into(),
+            c.name_en.clone().into(),
+        ),
+        None => Default::default(),
+    }
+}
+
+fn item_json(item: &ItemClass) -> serde_json::Value {
+    let category = item.category.as_deref();
+    let (id, name, name_en) = category_fields(category);
+    serde_json::json!({
+        "text": item.text,
+        "label": item.label(),
+        "category": id,
+        "category_name": name,
+        "category_name_en": name_en,
+        "sensitive": item.sensitive(),
+        "vague": item.vague(),
+        "matches": item.matches,
+        "source": category.map(|c| c.source.as_str()),
+    })
+}
+
+fn to_json(class: &Classification) -> serde_json::Value {
+    let category = class.category();
+    let (id, name, name_en) = category_fields(category);
+    serde_json::json!({
+        "term": class.term,
+        "label": class.label(),
+        "category": id,
+        "category_name": name,
+        "category_name_en": name_en,
+        "sensitive": class.sensitive(),
+        "vague": class.vague(),
+        "matches": class.matches(),
+        "source": category.map(|c| c.source.as_str()),
+        "note": category.and_then(|c| c.note.as_deref()),
+        "items": class.items.iter().map(item_json).collect::<Vec<_>>(),
+    })
+}
+
+/// `个人敏感信息 · 个人身份信息 (identity)`, the hover's first line plus the id.
+fn headline(label: &str, category: Option<&Category>) -> String {
+    match category {
+        Some(c) => format!("{label} · {} ({})", c.name_zh, c.id),
+        None => label.to_string(),
+    }
+}
+
+fn write_human(class: &Classification, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", class.term)?;
+    let category = class.category();
+    write!(out, "  {}", headline(class.label(), category))?;
+    if class.vague() {
+        write!(
+            out,
+            " — unspecific: the phrase does not say which information"
+        )?;
+    }
+    writeln!(out)?;
+    match category {
+        Some(c) => {
+            writeln!(out, "  matched: {}", class.matches().join(", "))?;
+            writeln!(out, "  source: {}", c.source)?;
+            if let Some(note) = &c.note {
+                writeln!(out, "  note: {note}")?;
+            }
+        }
+        None => writeln!(out, "  no keyword of the taxonomy matched")?,
+    }
+    if class.items.len() > 1 {
+        writeln!(out, "  items:")?;
+        for item in &class.items {
+            let matched = if item.matches.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", item.matches.join(", "))
+            };
+            writeln!(
+                out,
+                "    {}: {}{matched}",
+                item.text,
+                headline(item.label(), item.category.as_deref())
+            )?;
+        }
+    }
+    Ok(())
+}

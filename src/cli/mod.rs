@@ -1,0 +1,139 @@
+//! The command line: files, terminals and output formats over the core.
+//!
+//! Exit status: 0 when nothing is wrong, 1 when a checked file has an error
+//! diagnostic, 2 on usage or I/O trouble.
+
+mod check;
+pub mod classify;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::taxonomy::Taxonomy;
+
+/// Exit status for usage or I/O trouble.
+pub const EXIT_TROUBLE: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "policy-lsp",
+    version,
+    about = "Checks privacy-policy annotation markup: (actor) [action] <data> {purpose}",
+    long_about = "Checks privacy-policy annotation markup: (actor) [action] <data> {purpose}.\n\n\
+                  With no subcommand, serves the Language Server Protocol on stdin/stdout \
+                  (for editors)."
+)]
+struct Cli {
+    /// Serve the Language Server Protocol on stdin/stdout (the default).
+    #[arg(long)]
+    stdio: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check files for markup errors (exit 1 if any file has an error).
+    Check(CheckArgs),
+    /// Show how the taxonomy classifies data items (e.g. `身份证号码`).
+    Classify(ClassifyArgs),
+    /// Serve the Language Server Protocol on stdin/stdout.
+    Serve,
+}
+
+/// How results are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// For a person: the source line with a caret under the problem.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files, or directories searched for `*.policy`; `-` reads stdin.
+    #[arg(value_name = "PATH", default_value = "-")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Taxonomy file extending the built-in one [default: the nearest
+    /// policy-lsp.toml above each checked file].
+    #[arg(long, value_name = "FILE")]
+    taxonomy: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ClassifyArgs {
+    /// Data items, as written inside `<…>` (escapes resolved).
+    #[arg(value_name = "TERM", required = true)]
+    terms: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Taxonomy file extending the built-in one [default: the nearest
+    /// policy-lsp.toml above the current directory].
+    #[arg(long, value_name = "FILE")]
+    taxonomy: Option<PathBuf>,
+}
+
+/// The taxonomy named on the command line, or found by walking up from
+/// `near`; a file that does not load is reported and the built-in taxonomy
+/// used. The flag says whether a file failed.
+pub fn load_taxonomy(explicit: Option<&Path>, near: &Path) -> (Taxonomy, bool) {
+    let file = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| Taxonomy::find_workspace_file(near));
+    match file {
+        None => (Taxonomy::builtin(), false),
+        Some(f) => match Taxonomy::with_overrides_file(&f) {
+            Ok(t) => (t, false),
+            Err(e) => {
+                eprintln!("error: {e} (the built-in taxonomy is used instead)");
+                (Taxonomy::builtin(), true)
+            }
+        },
+    }
+}
+
+fn run_classify(args: &ClassifyArgs) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let (taxonomy, broken) = load_taxonomy(args.taxonomy.as_deref(), &cwd);
+    let mut out = anstream::stdout().lock();
+    let json = args.format == Format::Json;
+    if let Err(e) = classify::run(&args.terms, json, &taxonomy, &mut out) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the output: {e}");
+        }
+        return ExitCode::from(EXIT_TROUBLE);
+    }
+    if broken {
+        ExitCode::from(EXIT_TROUBLE)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(EXIT_TROUBLE)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Some(Command::Check(args)) => check::run(&args),
+        Some(Command::Classify(args)) => run_classify(&args),
+        Some(Command::Serve) | None => crate::server::run_stdio(),
+    }
+}

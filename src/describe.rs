@@ -1,0 +1,216 @@
+//! What an annotation means, in words for the annotator: the text behind
+//! the hover. No positions and no protocol here.
+
+use crate::syntax::AnnotationKind;
+use crate::taxonomy::{Classification, ItemClass, Taxonomy};
+
+/// A data-practice verb and what the practice is.
+pub struct Practice {
+    pub verbs: &'static [&'static str],
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+}
+
+/// The practices an `[action]` can name, longest verbs first within each so
+/// that 共享 is not read as a mere 享. Checked in order; the first match wins.
+pub const PRACTICES: &[Practice] = &[
+    Practice {
+        verbs: &["删除", "销毁", "注销", "清除", "匿名化", "去标识化"],
+        name_zh: "删除",
+        name_en: "delete",
+    },
+    Practice {
+        verbs: &["公开披露", "披露", "公开", "公示", "展示"],
+        name_zh: "披露",
+        name_en: "disclose",
+    },
+    Practice {
+        verbs: &["转让", "转移"],
+        name_zh: "转让",
+        name_en: "transfer",
+    },
+    Practice {
+        verbs: &["委托处理", "委托"],
+        name_zh: "委托处理",
+        name_en: "entrust processing",
+    },
+    Practice {
+        verbs: &["共享", "分享", "提供给", "对外提供"],
+        name_zh: "共享",
+        name_en: "share",
+    },
+    Practice {
+        verbs: &["传输", "传送", "发送", "上传", "出境"],
+        name_zh: "传输",
+        name_en: "transmit",
+    },
+    Practice {
+        verbs: &["保存", "存储", "储存", "留存", "保留", "记录"],
+        name_zh: "存储",
+        name_en: "store",
+    },
+    Practice {
+        verbs: &[
+            "收集", "获取", "采集", "搜集", "读取", "获得", "调用", "访问", "接收", "提供", "填写",
+            "上报", "授权",
+        ],
+        name_zh: "收集",
+        name_en: "collect",
+    },
+    Practice {
+        verbs: &[
+            "使用", "利用", "处理", "分析", "加工", "识别", "验证", "核验", "推送", "关联",
+        ],
+        name_zh: "使用",
+        name_en: "use",
+    },
+];
+
+/// The practice an action's value names, if it is one we know.
+pub fn practice(value: &str) -> Option<&'static Practice> {
+    PRACTICES
+        .iter()
+        .find(|p| p.verbs.iter().any(|v| value.contains(v)))
+}
+
+/// Words by which a policy's author refers to itself.
+const FIRST_PARTY: &[&str] = &[
+    "我们",
+    "我方",
+    "本公司",
+    "本平台",
+    "本应用",
+    "本网站",
+    "本产品",
+    "本软件",
+    "本服务",
+];
+/// Words for the person the policy is about.
+const DATA_SUBJECT: &[&str] = &["您", "你", "用户", "个人信息主体", "监护人", "儿童"];
+
+/// Who an actor is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Party {
+    /// The controller that wrote the policy (我们).
+    First,
+    /// The user the information is about (您).
+    Subject,
+    /// Anyone else: processors, partners, recipients.
+    Third,
+}
+
+pub fn party(value: &str) -> Party {
+    let v = value.trim();
+    if FIRST_PARTY.iter().any(|w| v.starts_with(w)) {
+        Party::First
+    } else if DATA_SUBJECT.iter().any(|w| v.starts_with(w)) {
+        Party::Subject
+    } else {
+        Party::Third
+    }
+}
+
+/// The hover text of an annotation of `kind` with `value`, as lines of
+/// Markdown (`markdown`) or plain text. The first line is the verdict.
+pub fn describe(kind: AnnotationKind, value: &str, taxonomy: &Taxonomy, markdown: bool) -> String {
+    let code = |s: &str| {
+        if markdown {
+            format!("`{s}`")
+        } else {
+            s.to_string()
+        }
+    };
+    let bold = |s: &str| {
+        if markdown {
+            format!("**{s}**")
+        } else {
+            s.to_string()
+        }
+    };
+    let mut out = Vec::new();
+    match kind {
+        AnnotationKind::Data => {
+            let c = taxonomy.classify(value);
+            out.push(bold(&verdict(&c)));
+            out.push(String::new());
+            if c.items.len() > 1 {
+                for item in &c.items {
+                    out.push(format!("- {}: {}", code(&item.text), item_verdict(item)));
+                }
+                out.push(String::new());
+            }
+            let matches: Vec<String> = c.matches().iter().map(|m| code(m)).collect();
+            if !matches.is_empty() {
+                out.push(format!("Matched: {}", matches.join(", ")));
+            }
+            if let Some(cat) = c.category() {
+                out.push(format!("Source: {}", cat.source));
+            }
+            out.push(String::new());
+            out.push(why(&c).to_string());
+        }
+        AnnotationKind::Action => {
+            match practice(value) {
+                Some(p) => out.push(bold(&format!("处理活动 · {} ({})", p.name_zh, p.name_en))),
+                None => out.push(bold("处理活动 · 未识别 (unrecognised practice)")),
+            }
+            out.push(String::new());
+            out.push("The practice a data item undergoes; pair it with the (actor) who performs it and the <data> it concerns.".to_string());
+        }
+        AnnotationKind::Actor => {
+            let line = match party(value) {
+                Party::First => "主体 · 第一方 (first party: the controller that wrote the policy)",
+                Party::Subject => "主体 · 个人信息主体 (the user the information is about)",
+                Party::Third => "主体 · 第三方 (third party: processor, partner or recipient)",
+            };
+            out.push(bold(line));
+            if party(value) == Party::Third {
+                out.push(String::new());
+                out.push("Sharing with a third party needs its name, purpose and the data shared, and separate consent (PIPL Art. 23).".to_string());
+            }
+        }
+        AnnotationKind::Purpose => {
+            out.push(bold("目的 · 处理目的或条件 (purpose or condition)"));
+            out.push(String::new());
+            out.push(
+                "Processing needs a specific, explicit purpose (PIPL Art. 6, 17).".to_string(),
+            );
+        }
+    }
+    out.join("\n")
+}
+
+fn name_of(c: &crate::taxonomy::Category) -> String {
+    if c.vague {
+        format!("{} (unspecific reference)", c.name_zh)
+    } else {
+        c.name_zh.clone()
+    }
+}
+
+/// `个人敏感信息 · 个人身份信息`, `个人信息 · …` or `未分类`.
+fn verdict(c: &Classification) -> String {
+    match c.category() {
+        Some(cat) => format!("{} · {}", c.label(), name_of(cat)),
+        None => format!("{} (unclassified: no taxonomy keyword matched)", c.label()),
+    }
+}
+
+fn item_verdict(item: &ItemClass) -> String {
+    match &item.category {
+        Some(cat) => format!("{} · {}", item.label(), name_of(cat)),
+        None => item.label().to_string(),
+    }
+}
+
+fn why(c: &Classification) -> &'static str {
+    if c.sensitive() {
+        "Sensitive personal information: the policy must state a specific purpose and necessity, and processing needs separate consent (PIPL Art. 28–30; GB/T 35273-2020 §5.4)."
+    } else if c.vague() {
+        "An unspecific reference: annotate the concrete items where the policy lists them."
+    } else if c.category().is_some() {
+        "Personal information: processing needs a stated purpose and a legal basis (PIPL Art. 13, 17)."
+    } else {
+        "Not in the taxonomy: if this is personal information, add its general term to policy-lsp.toml."
+    }
+}

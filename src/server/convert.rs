@@ -1,0 +1,51 @@
+//! Core values ↔ protocol types. The only place both are in view.
+
+use tower_lsp_server::ls_types::{self as lsp, NumberOrString};
+
+use crate::diagnostics::{Diagnostic, SOURCE};
+use crate::position::{LinePoint, LspPosition, LspRange, PositionEncoding};
+use crate::syntax::Severity;
+
+pub fn position(p: lsp::Position) -> LspPosition {
+    LspPosition::new(p.line, p.character)
+}
+
+pub fn range(r: lsp::Range) -> LspRange {
+    LspRange {
+        start: position(r.start),
+        end: position(r.end),
+    }
+}
+
+/// The range between two points of line `line`.
+pub fn line_range(
+    line: usize,
+    start: LinePoint,
+    end: LinePoint,
+    enc: PositionEncoding,
+) -> lsp::Range {
+    lsp::Range::new(
+        lsp::Position::new(line as u32, start.column(enc)),
+        lsp::Position::new(line as u32, end.column(enc)),
+    )
+}
+
+pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
+    match s {
+        Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    }
+}
+
+pub fn diagnostic(d: &Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
+    lsp::Diagnostic {
+        range: line_range(d.line, d.start, d.end, enc),
+        severity: Some(severity(d.severity)),
+        code: Some(NumberOrString::String(d.code.to_string())),
+        source: Some(SOURCE.to_string()),
+        message: d.message.to_string(),
+        ..lsp::Diagnostic::default()
+    }
+}

@@ -1,0 +1,144 @@
+//! Publishing (after every open and change) and pull diagnostics.
+
+use tokio::sync::mpsc;
+use tower_lsp_server::Client;
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use super::output::Output;
+use super::state::OpenDocument;
+use super::{Backend, convert};
+use crate::diagnostics::{self as core, SOURCE, document_diagnostics};
+use crate::position::PositionEncoding;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+/// Diagnostics waiting to be sent, in the order the edits arrived.
+pub struct Publish {
+    pub uri: Uri,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<core::Diagnostic>,
+    pub encoding: PositionEncoding,
+}
+
+/// The protocol diagnostics of a document. O(diagnostics + lines).
+pub fn of(open: &OpenDocument, enc: PositionEncoding) -> Vec<Diagnostic> {
+    document_diagnostics(&open.doc)
+        .iter()
+        .map(|d| convert::diagnostic(d, enc))
+        .collect()
+}
+
+/// `publishDiagnostics` params serialised straight from core diagnostics,
+/// field for field what `ls_types::PublishDiagnosticsParams` gives, without
+/// building protocol values first (see `output.rs` for why).
+struct Wire<'a>(&'a Publish);
+struct WireDiagnostic<'a>(&'a core::Diagnostic, PositionEncoding);
+
+impl Serialize for Wire<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let p = self.0;
+        let mut m = s.serialize_struct("PublishDiagnosticsParams", 3)?;
+        m.serialize_field("uri", p.uri.as_str())?;
+        m.serialize_field(
+            "diagnostics",
+            &p.diagnostics
+                .iter()
+                .map(|d| WireDiagnostic(d, p.encoding))
+                .collect::<Vec<_>>(),
+        )?;
+        match p.version {
+            Some(v) => m.serialize_field("version", &v)?,
+            None => m.skip_field("version")?,
+        }
+        m.end()
+    }
+}
+
+impl Serialize for WireDiagnostic<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let (d, enc) = (self.0, self.1);
+        let mut m = s.serialize_struct("Diagnostic", 5)?;
+        m.serialize_field("range", &convert::line_range(d.line, d.start, d.end, enc))?;
+        m.serialize_field("severity", &convert::severity(d.severity))?;
+        m.serialize_field("code", &d.code)?;
+        m.serialize_field("source", SOURCE)?;
+        m.serialize_field("message", &d.message)?;
+        m.end()
+    }
+}
+
+impl Backend {
+    /// Queues `open`'s diagnostics for publishing. Synchronous, so that it
+    /// can run before a handler's first `.await` and keep edit order.
+    pub(super) fn queue_diagnostics(&self, uri: &Uri, open: &OpenDocument, enc: PositionEncoding) {
+        self.queue(Publish {
+            uri: uri.clone(),
+            version: Some(open.version),
+            diagnostics: document_diagnostics(&open.doc),
+            encoding: enc,
+        });
+    }
+
+    pub(super) fn queue(&self, publish: Publish) {
+        // Fails only when the publisher task is gone, i.e. the server is
+        // shutting down: nothing left to tell.
+        let _ = self.publish.send(publish);
+    }
+}
+
+/// Sends queued diagnostics one by one, in order. When a document has
+/// several batches waiting, only the newest is sent: the older ones are
+/// already out of date.
+pub async fn publisher(
+    client: Client,
+    output: Option<Output>,
+    mut queue: mpsc::UnboundedReceiver<Publish>,
+) {
+    let mut batch = Vec::new();
+    while queue.recv_many(&mut batch, 64).await > 0 {
+        let mut drained: Vec<Publish> = Vec::with_capacity(batch.len());
+        for p in batch.drain(..) {
+            drained.retain(|q| q.uri != p.uri);
+            drained.push(p);
+        }
+        for p in drained {
+            match &output {
+                Some(out) => out.notify("textDocument/publishDiagnostics", &Wire(&p)),
+                None => {
+                    let diagnostics = p
+                        .diagnostics
+                        .iter()
+                        .map(|d| convert::diagnostic(d, p.encoding))
+                        .collect();
+                    client
+                        .publish_diagnostics(p.uri, diagnostics, p.version)
+                        .await
+                }
+            }
+        }
+    }
+}
+
+/// `textDocument/diagnostic`: the same diagnostics, pulled.
+pub fn pull(
+    backend: &Backend,
+    params: DocumentDiagnosticParams,
+) -> Result<DocumentDiagnosticReportResult> {
+    let state = backend.state();
+    let uri = params.text_document.uri;
+    let Some(open) = state.documents.get(&uri) else {
+        return Err(Error::invalid_params(format!(
+            "{} is not open",
+            uri.as_str()
+        )));
+    };
+    Ok(DocumentDiagnosticReportResult::Report(
+        DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+            related_documents: None,
+            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                result_id: None,
+                items: of(open, state.encoding),
+            },
+        }),
+    ))
+}

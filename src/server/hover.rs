@@ -1,0 +1,47 @@
+//! Hover: what an annotation means, or what is wrong at the cursor.
+//! Cost: O(log n + line) plus one classification.
+
+use tower_lsp_server::ls_types::*;
+
+use super::{Backend, convert};
+use crate::describe::describe;
+
+pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
+    let state = backend.state();
+    let enc = state.encoding;
+    let pos = params.text_document_position_params;
+    let open = state.documents.get(&pos.text_document.uri)?;
+    let at = convert::position(pos.position);
+    let markup = |value: String| {
+        let kind = if state.markdown_hover {
+            MarkupKind::Markdown
+        } else {
+            MarkupKind::PlainText
+        };
+        HoverContents::Markup(MarkupContent { kind, value })
+    };
+    if let Some((line, a)) = open.doc.annotation_at(at, enc) {
+        let text = open.doc.line_text(line)?;
+        let value = describe(
+            a.kind,
+            &a.value(&text),
+            &open.taxonomy,
+            state.markdown_hover,
+        );
+        return Some(Hover {
+            contents: markup(value),
+            range: Some(convert::line_range(line, a.open, a.end(), enc)),
+        });
+    }
+    // On a syntax error: the error, explained.
+    let line = at.line as usize;
+    let parse = open.doc.line_parse(line)?;
+    let d = parse
+        .diagnostics
+        .iter()
+        .find(|d| d.start.column(enc) <= at.character && at.character < d.end.column(enc))?;
+    Some(Hover {
+        contents: markup(format!("{} ({})", d.message(), d.code.as_str())),
+        range: Some(convert::line_range(line, d.start, d.end, enc)),
+    })
+}

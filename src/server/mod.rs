@@ -1,0 +1,303 @@
+//! The language server: LSP over stdio on the core.
+//!
+//! Architecture invariant: tower-lsp-server runs up to four handlers at
+//! once, so every handler does its work on [`State`] synchronously, under
+//! the mutex and before its first `.await`; no lock is held across an
+//! `.await`. A `didChange` is therefore applied in arrival order, and its
+//! diagnostics are queued (still synchronously) on one ordered channel that
+//! a single task publishes from, so an editor never sees an older version's
+//! diagnostics after a newer one's.
+
+mod config;
+mod convert;
+mod diagnostics;
+mod hover;
+mod output;
+mod semantic_tokens;
+mod state;
+mod sync;
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+
+use crate::position::PositionEncoding;
+pub use config::Settings;
+use state::State;
+
+/// How long the server waits for the client to answer a request of its own
+/// (registration, refresh) before it gives up; a slow client must not stall
+/// anything.
+const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The service behind the protocol.
+pub struct Backend {
+    client: Client,
+    state: Mutex<State>,
+    publish: mpsc::UnboundedSender<diagnostics::Publish>,
+    shutdown: Arc<AtomicBool>,
+    /// The client can watch files for us (dynamic registration).
+    watch_files: AtomicBool,
+}
+
+impl Backend {
+    /// `output`: where to write diagnostics directly (see `output.rs`);
+    /// `None` sends them through `client` like every other message.
+    fn new(client: Client, shutdown: Arc<AtomicBool>, output: Option<output::Output>) -> Backend {
+        let (publish, queue) = mpsc::unbounded_channel();
+        tokio::spawn(diagnostics::publisher(client.clone(), output, queue));
+        Backend {
+            client,
+            state: Mutex::new(State::default()),
+            publish,
+            shutdown,
+            watch_files: AtomicBool::new(false),
+        }
+    }
+
+    /// The state; a handler that panicked while holding the lock must not
+    /// take the server down with it, so a poisoned lock is used as it is.
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Logs to stderr and to the client's log.
+    async fn log(&self, typ: MessageType, message: String) {
+        match typ {
+            MessageType::ERROR => tracing::error!("{message}"),
+            MessageType::WARNING => tracing::warn!("{message}"),
+            _ => tracing::info!("{message}"),
+        }
+        self.client.log_message(typ, message).await;
+    }
+}
+
+/// Picks the first encoding the client lists that we support; UTF-16 when
+/// it lists none (spec §6).
+fn negotiate_encoding(params: &InitializeParams) -> PositionEncoding {
+    params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref())
+        .and_then(|list| {
+            list.iter()
+                .find_map(|k| PositionEncoding::from_name(k.as_str()))
+        })
+        .unwrap_or_default()
+}
+
+fn client_accepts_markdown(params: &InitializeParams) -> bool {
+    params
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.hover.as_ref())
+        .and_then(|h| h.content_format.as_ref())
+        .is_some_and(|f| f.contains(&MarkupKind::Markdown))
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let encoding = negotiate_encoding(&params);
+        let problems;
+        let pull;
+        {
+            let mut state = self.state();
+            state.encoding = encoding;
+            state.markdown_hover = client_accepts_markdown(&params);
+            problems = params
+                .initialization_options
+                .as_ref()
+                .map(|o| state.settings.apply(o))
+                .unwrap_or_default();
+            pull = state.settings.pull_diagnostics;
+        }
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.watch_files.store(watch, Ordering::Relaxed);
+        for p in problems {
+            self.log(MessageType::WARNING, format!("initializationOptions: {p}"))
+                .await;
+        }
+        Ok(InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(PositionEncodingKind::from(encoding.as_str())),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                semantic_tokens_provider: Some(semantic_tokens::capability()),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some(crate::diagnostics::SOURCE.to_string()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: Default::default(),
+                    })
+                }),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(ServerInfo {
+                name: "policy-lsp".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        if self.watch_files.load(Ordering::Relaxed) {
+            // Awaiting the client here would block this notification on the
+            // client's answer; register from a task of its own, with a limit.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                let registration = Registration {
+                    id: "policy-lsp-taxonomy-watch".to_string(),
+                    method: "workspace/didChangeWatchedFiles".to_string(),
+                    register_options: serde_json::to_value(
+                        DidChangeWatchedFilesRegistrationOptions {
+                            watchers: vec![FileSystemWatcher {
+                                glob_pattern: GlobPattern::String(format!(
+                                    "**/{}",
+                                    crate::taxonomy::WORKSPACE_FILE
+                                )),
+                                kind: None,
+                            }],
+                        },
+                    )
+                    .ok(),
+                };
+                let call = client.register_capability(vec![registration]);
+                if let Ok(Err(e)) = tokio::time::timeout(CLIENT_REQUEST_TIMEOUT, call).await {
+                    tracing::warn!("the client refused to watch policy-lsp.toml: {e}");
+                }
+            });
+        }
+        tracing::info!("policy-lsp {} initialized", env!("CARGO_PKG_VERSION"));
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.shutdown.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        sync::did_open(self, params).await
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        sync::did_change(self, params).await
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        sync::did_close(self, params).await
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        sync::did_change_configuration(self, params).await
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        sync::did_change_watched_files(self, params).await
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        diagnostics::pull(self, params)
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(hover::hover(self, params))
+    }
+
+    async fn semantic_tokens_full(
+        &self,
+        params: SemanticTokensParams,
+    ) -> Result<Option<SemanticTokensResult>> {
+        Ok(semantic_tokens::full(self, params))
+    }
+
+    async fn semantic_tokens_full_delta(
+        &self,
+        params: SemanticTokensDeltaParams,
+    ) -> Result<Option<SemanticTokensFullDeltaResult>> {
+        Ok(semantic_tokens::delta(self, params))
+    }
+
+    async fn semantic_tokens_range(
+        &self,
+        params: SemanticTokensRangeParams,
+    ) -> Result<Option<SemanticTokensRangeResult>> {
+        Ok(semantic_tokens::range(self, params))
+    }
+}
+
+/// Logging goes to stderr only: stdout carries the protocol.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("POLICY_LSP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
+/// Serves LSP on stdin/stdout until `exit`. Exit status 0 when `shutdown`
+/// came first, 1 otherwise (as the protocol asks).
+pub fn run_stdio() -> ExitCode {
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("policy-lsp: cannot start the async runtime: {e}");
+            return ExitCode::from(crate::cli::EXIT_TROUBLE);
+        }
+    };
+    let shutdown = Arc::new(AtomicBool::new(false));
+    runtime.block_on(async {
+        let (out, writer, chunks) = output::channel();
+        let drain = tokio::spawn(output::drain(chunks, tokio::io::stdout()));
+        let (service, socket) = {
+            let shutdown = shutdown.clone();
+            LspService::new(move |client| Backend::new(client, shutdown, Some(out)))
+        };
+        Server::new(tokio::io::stdin(), writer, socket)
+            .serve(service)
+            .await;
+        // Let what is queued reach the client before the process ends.
+        let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
+    });
+    let code = if shutdown.load(Ordering::SeqCst) {
+        0
+    } else {
+        1
+    };
+    // Reading stdin blocks a runtime thread that dropping the runtime would
+    // wait for while the client keeps stdin open: leave without waiting.
+    std::process::exit(code)
+}
+
+/// Builds the service for in-process tests and embedding.
+pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+    let shutdown = Arc::new(AtomicBool::new(false));
+    LspService::new(move |client| Backend::new(client, shutdown, None))
+}

@@ -1,0 +1,113 @@
+//! The server's stdout, shared by tower-lsp-server and our own fast path
+//! for `textDocument/publishDiagnostics`.
+//!
+//! Why: tower-lsp-server turns every outgoing message into a
+//! `serde_json::Value` tree and then serialises the tree. For a 10 MB
+//! policy with 2,600 diagnostics that is ~10 ms a keystroke, 90 % of it in
+//! building, writing and dropping the tree (measured with `perf`).
+//! Serialising `PublishDiagnosticsParams` straight to bytes costs a fraction
+//! of that. Both writers feed one ordered channel of whole framed messages,
+//! drained by a single task that owns the real stdout.
+//!
+//! Invariant: every chunk on the channel is one or more *complete* framed
+//! messages. tower's `FramedWrite` encodes whole messages into its buffer
+//! and [`ForwardingWriter`] always takes a buffer whole, so its chunks are
+//! whole messages; [`Output::notify`] frames its own.
+
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use serde::Serialize;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+/// A handle to send framed messages to stdout, in order.
+#[derive(Clone, Debug)]
+pub struct Output {
+    tx: mpsc::UnboundedSender<Vec<u8>>,
+}
+
+/// The `AsyncWrite` handed to tower-lsp-server in place of stdout.
+pub struct ForwardingWriter {
+    tx: mpsc::UnboundedSender<Vec<u8>>,
+}
+
+/// Creates the shared output: the handle for our own messages, the writer
+/// for tower-lsp-server, and the receiving end for [`drain`].
+pub fn channel() -> (Output, ForwardingWriter, mpsc::UnboundedReceiver<Vec<u8>>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    (Output { tx: tx.clone() }, ForwardingWriter { tx }, rx)
+}
+
+impl Output {
+    /// Sends a JSON-RPC notification, serialised directly from `params`.
+    pub fn notify<P: Serialize>(&self, method: &str, params: &P) {
+        #[derive(Serialize)]
+        struct Notification<'a, P> {
+            jsonrpc: &'static str,
+            method: &'a str,
+            params: &'a P,
+        }
+        // Room for the header, written once the body's length is known, so
+        // a large body is not copied again.
+        const HEADER_ROOM: usize = 32;
+        let mut framed = vec![b' '; HEADER_ROOM];
+        if let Err(e) = serde_json::to_writer(
+            &mut framed,
+            &Notification {
+                jsonrpc: "2.0",
+                method,
+                params,
+            },
+        ) {
+            tracing::error!("cannot serialise {method}: {e}");
+            return;
+        }
+        let header = format!("Content-Length: {}\r\n\r\n", framed.len() - HEADER_ROOM);
+        let start = HEADER_ROOM - header.len();
+        framed[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
+        framed.drain(..start);
+        // Fails only once the drain task has ended, i.e. while exiting.
+        let _ = self.tx.send(framed);
+    }
+}
+
+impl AsyncWrite for ForwardingWriter {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.tx.send(buf.to_vec()) {
+            Ok(()) => Poll::Ready(Ok(buf.len())),
+            Err(_) => Poll::Ready(Err(io::ErrorKind::BrokenPipe.into())),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Writes every chunk to `out` in order until all senders are gone.
+pub async fn drain(mut rx: mpsc::UnboundedReceiver<Vec<u8>>, mut out: impl AsyncWrite + Unpin) {
+    while let Some(chunk) = rx.recv().await {
+        if out.write_all(&chunk).await.is_err() {
+            return; // the client closed stdout: nobody is listening
+        }
+        // Write everything already queued before flushing once.
+        while let Ok(more) = rx.try_recv() {
+            if out.write_all(&more).await.is_err() {
+                return;
+            }
+        }
+        if out.flush().await.is_err() {
+            return;
+        }
+    }
+}

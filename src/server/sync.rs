@@ -1,0 +1,167 @@
+//! Document synchronisation and workspace notifications.
+//!
+//! Every handler here changes [`super::State`] before its first `.await`
+//! (see the invariant in `server/mod.rs`).
+
+use tower_lsp_server::ls_types::*;
+
+use super::diagnostics::Publish;
+use super::state::OpenDocument;
+use super::{Backend, convert};
+use crate::taxonomy::{TaxonomyError, WORKSPACE_FILE};
+
+pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
+    let item = params.text_document;
+    let mut errors = Vec::new();
+    {
+        let mut state = backend.state();
+        let path = item.uri.to_file_path().map(|p| p.into_owned());
+        let taxonomy = state.taxonomy_for(path.as_deref(), &mut errors);
+        let open = OpenDocument::new(&item.text, item.version, taxonomy);
+        let enc = state.encoding;
+        backend.queue_diagnostics(&item.uri, &open, enc);
+        state.documents.insert(item.uri, open);
+    }
+    report_taxonomy_errors(backend, errors).await;
+}
+
+pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let version = params.text_document.version;
+    let problems = {
+        let mut state = backend.state();
+        let enc = state.encoding;
+        match state.documents.get_mut(&uri) {
+            None => vec![format!(
+                "didChange for {}, which is not open: ignored",
+                uri.as_str()
+            )],
+            Some(open) => {
+                let problems = apply_changes(open, &params.content_changes, enc)
+                    .into_iter()
+                    .map(|p| format!("{} version {version}: {p}", uri.as_str()))
+                    .collect();
+                open.version = version;
+                backend.queue_diagnostics(&uri, open, enc);
+                problems
+            }
+        }
+    };
+    for p in problems {
+        backend.log(MessageType::WARNING, p).await;
+    }
+}
+
+/// Applies the changes in order; returns what had to be clamped or skipped.
+fn apply_changes(
+    open: &mut OpenDocument,
+    changes: &[TextDocumentContentChangeEvent],
+    enc: crate::position::PositionEncoding,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (i, change) in changes.iter().enumerate() {
+        let range = change.range.map(convert::range);
+        match open.doc.apply_edit(range, &change.text, enc) {
+            Ok(outcome) => {
+                open.edited(&outcome);
+                if outcome.clamped {
+                    problems.push(format!(
+                        "change {i}: range {:?} lies outside the text or inside a character; clamped",
+                        change.range
+                    ));
+                }
+            }
+            Err(e) => problems.push(format!("change {i}: {e}")),
+        }
+    }
+    problems
+}
+
+pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri;
+    let was_open = backend.state().documents.remove(&uri).is_some();
+    if was_open {
+        // Clear the document's diagnostics from the editor.
+        backend.queue(Publish {
+            uri,
+            version: None,
+            diagnostics: Vec::new(),
+            encoding: Default::default(),
+        });
+    }
+}
+
+pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfigurationParams) {
+    let (problems, errors) = {
+        let mut state = backend.state();
+        let before = state.settings.clone();
+        let problems = state.settings.apply(&params.settings);
+        let errors = if state.settings.taxonomy != before.taxonomy {
+            state.reload_taxonomies()
+        } else {
+            Vec::new()
+        };
+        republish_all(backend, &state);
+        (problems, errors)
+    };
+    for p in problems {
+        backend
+            .log(MessageType::WARNING, format!("settings: {p}"))
+            .await;
+    }
+    report_taxonomy_errors(backend, errors).await;
+    refresh_tokens(backend);
+}
+
+pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatchedFilesParams) {
+    let touches_taxonomy = params
+        .changes
+        .iter()
+        .any(|c| c.uri.as_str().ends_with(WORKSPACE_FILE));
+    if !touches_taxonomy {
+        return;
+    }
+    let errors = {
+        let mut state = backend.state();
+        let errors = state.reload_taxonomies();
+        republish_all(backend, &state);
+        errors
+    };
+    backend
+        .log(
+            MessageType::INFO,
+            format!("{WORKSPACE_FILE} changed: taxonomy reloaded"),
+        )
+        .await;
+    report_taxonomy_errors(backend, errors).await;
+    refresh_tokens(backend);
+}
+
+fn republish_all(backend: &Backend, state: &super::State) {
+    for (uri, open) in &state.documents {
+        backend.queue_diagnostics(uri, open, state.encoding);
+    }
+}
+
+/// Asks the client to re-request semantic tokens (the `sensitive` modifiers
+/// may have changed), from a task of its own so nothing waits on the client.
+fn refresh_tokens(backend: &Backend) {
+    let client = backend.client.clone();
+    tokio::spawn(async move {
+        let call = client.semantic_tokens_refresh();
+        let _ = tokio::time::timeout(super::CLIENT_REQUEST_TIMEOUT, call).await;
+    });
+}
+
+/// A broken taxonomy file is shown to the user once; the built-in taxonomy
+/// stays in force.
+async fn report_taxonomy_errors(backend: &Backend, errors: Vec<TaxonomyError>) {
+    for e in errors {
+        let message = format!("{e} (the built-in taxonomy is used instead)");
+        backend.log(MessageType::ERROR, message.clone()).await;
+        backend
+            .client
+            .show_message(MessageType::ERROR, message)
+            .await;
+    }
+}

@@ -1,0 +1,402 @@
+//! Turning an annotation value into classified list items.
+//!
+//! 1. normalize: full-width ASCII to ASCII, white space dropped next to CJK;
+//! 2. remove stop-words (您的, 相关 …) wherever they occur;
+//! 3. split into items on separators (、 , /) and on conjunctions (及, 和 …)
+//!    unless the conjunction lies inside a keyword or a glue word
+//!    (通信记录和内容, 参与);
+//! 4. trim each item, drop hedging suffixes (等); complete an item that shares
+//!    its head with the next one (浏览及搜索记录: 浏览记录, 搜索记录);
+//! 5. find keywords, leftmost-longest, ASCII case-insensitive, a Latin keyword
+//!    only as a whole word (IP is not found in VIP); pick the item's category.
+//!
+//! All patterns are compiled into Aho–Corasick automata once per taxonomy.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::Category;
+use super::file::Rules;
+
+#[derive(Clone, Debug)]
+enum Pattern {
+    Keyword {
+        category: usize,
+        /// As written in the taxonomy file, for display.
+        text: String,
+        chars: usize,
+    },
+    /// Matched so that no shorter keyword inside it is; classifies nothing.
+    Ignore,
+    /// Matched so that a conjunction inside it does not split.
+    Glue,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Flags {
+    sensitive: bool,
+    vague: bool,
+    /// Index of the category this one refines.
+    refines: Option<usize>,
+}
+
+#[derive(Debug, Default)]
+pub(super) struct Matcher {
+    stop_words: Option<AhoCorasick>,
+    splitters: Option<AhoCorasick>,
+    /// Per splitter pattern: whether it is a conjunction (may be protected).
+    is_conjunction: Vec<bool>,
+    keywords: Option<AhoCorasick>,
+    patterns: Vec<Pattern>,
+    /// Lowercased normalized item → (category, keyword as written).
+    exact: HashMap<String, (usize, String)>,
+    /// Every keyword, lowercased and normalized.
+    keyword_keys: HashSet<String>,
+    suffixes: Vec<String>,
+    flags: Vec<Flags>,
+}
+
+/// One classified item, with the category as an index into the taxonomy.
+pub(super) struct RawItem {
+    pub text: String,
+    pub category: Option<usize>,
+    pub matches: Vec<String>,
+}
+
+fn automaton(patterns: &[String]) -> Result<Option<AhoCorasick>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        .map(Some)
+        .map_err(|e| format!("cannot compile the keywords: {e}"))
+}
+
+impl Matcher {
+    pub fn new(categories: &[Category], rules: &Rules) -> Result<Matcher, String> {
+        let norm = |v: &[String]| -> Vec<String> {
+            v.iter()
+                .map(|s| normalize(s))
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+
+        let mut splitter_words = norm(&rules.separators);
+        let mut is_conjunction = vec![false; splitter_words.len()];
+        for c in norm(&rules.conjunctions) {
+            splitter_words.push(c);
+            is_conjunction.push(true);
+        }
+
+        let mut words = Vec::new();
+        let mut patterns = Vec::new();
+        let mut exact = HashMap::new();
+        let mut keyword_keys = HashSet::new();
+        for (index, c) in categories.iter().enumerate() {
+            for k in &c.keywords {
+                let n = normalize(k);
+                if n.is_empty() {
+                    continue;
+                }
+                patterns.push(Pattern::Keyword {
+                    category: index,
+                    text: k.clone(),
+                    chars: n.chars().count(),
+                });
+                keyword_keys.insert(n.to_ascii_lowercase());
+                words.push(n);
+            }
+            for k in &c.exact {
+                exact.insert(normalize(k).to_ascii_lowercase(), (index, k.clone()));
+            }
+        }
+        for w in norm(&rules.ignore) {
+            words.push(w);
+            patterns.push(Pattern::Ignore);
+        }
+        for w in norm(&rules.glue_words) {
+            words.push(w);
+            patterns.push(Pattern::Glue);
+        }
+
+        Ok(Matcher {
+            stop_words: automaton(&norm(&rules.stop_words))?,
+            splitters: automaton(&splitter_words)?,
+            is_conjunction,
+            keywords: automaton(&words)?,
+            patterns,
+            exact,
+            keyword_keys,
+            suffixes: norm(&rules.suffixes),
+            flags: categories
+                .iter()
+                .map(|c| Flags {
+                    sensitive: c.sensitive,
+                    vague: c.vague,
+                    refines: c
+                        .refines
+                        .as_ref()
+                        .and_then(|r| categories.iter().position(|p| &p.id == r)),
+                })
+                .collect(),
+        })
+    }
+
+    pub fn classify(&self, value: &str) -> Vec<RawItem> {
+        let normalized = normalize(value);
+        if is_url(&normalized) {
+            // A link annotated as data names no kind of information, and its
+            // `/` and `.` must not be read as list separators.
+            return vec![RawItem {
+                text: normalized,
+                category: None,
+                matches: Vec::new(),
+            }];
+        }
+        let text = match &self.stop_words {
+            Some(ac) => ac.replace_all(&normalized, &vec![""; ac.patterns_len()]),
+            None => normalized,
+        };
+
+        // (item, joined to the next item by a conjunction or `/`)
+        let pieces: Vec<(&str, bool)> = self
+            .split(&text)
+            .into_iter()
+            .map(|(range, joined)| (self.trim(&text[range]), joined))
+            .filter(|(item, _)| !item.is_empty())
+            .collect();
+        let items: Vec<RawItem> = pieces
+            .iter()
+            .enumerate()
+            .map(|(i, &(item, joined))| {
+                let completed = pieces
+                    .get(i + 1)
+                    .filter(|_| joined)
+                    .and_then(|(next, _)| self.share_head(item, next));
+                self.classify_item(completed.as_deref().unwrap_or(item))
+            })
+            .collect();
+        if items.is_empty() {
+            // Nothing but separators and stop-words: report the value as one item.
+            return vec![RawItem {
+                text: text.trim().to_string(),
+                category: None,
+                matches: Vec::new(),
+            }];
+        }
+        items
+    }
+
+    /// Keyword and glue-word matches, with Latin keywords only as whole words.
+    fn find<'a>(&'a self, hay: &'a str) -> impl Iterator<Item = (Range<usize>, &'a Pattern)> + 'a {
+        self.keywords
+            .iter()
+            .flat_map(move |ac| ac.find_iter(hay))
+            .filter(move |m| whole_word(hay, m.range()))
+            .map(move |m| (m.range(), &self.patterns[m.pattern().as_usize()]))
+    }
+
+    /// Item ranges, each with whether a conjunction or `/` joins it to the
+    /// next (where a shared head is possible: 通信/通话记录, 浏览及搜索记录).
+    fn split(&self, text: &str) -> Vec<(Range<usize>, bool)> {
+        let Some(splitters) = &self.splitters else {
+            return vec![(0..text.len(), false)];
+        };
+        let protected: Vec<Range<usize>> = self.find(text).map(|(r, _)| r).collect();
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        for m in splitters.find_iter(text) {
+            let r = m.range();
+            let conjunction = self.is_conjunction[m.pattern().as_usize()];
+            if conjunction
+                && protected
+                    .iter()
+                    .any(|p| p.start <= r.start && r.end <= p.end)
+            {
+                continue;
+            }
+            pieces.push((start..r.start, conjunction || &text[r.clone()] == "/"));
+            start = r.end;
+        }
+        pieces.push((start..text.len(), false));
+        pieces
+    }
+
+    /// Coordination with a shared head: in 浏览及搜索记录 the first item is
+    /// 浏览记录. A short item followed by one whose last characters complete
+    /// it into a whole keyword (浏览 + 记录) is read as that keyword.
+    fn share_head(&self, item: &str, next: &str) -> Option<String> {
+        const MAX_MODIFIER: usize = 4;
+        const MAX_HEAD: usize = 4;
+        // The head must end a short conjunct: in 设备及使用信息：设备标识符 the
+        // next item runs on past its head, and 设备 + 标识符 would be a misreading.
+        if item.chars().count() > MAX_MODIFIER || next.chars().count() > MAX_MODIFIER + MAX_HEAD {
+            return None;
+        }
+        let next_chars: Vec<(usize, char)> = next.char_indices().collect();
+        let longest = MAX_HEAD.min(next_chars.len().saturating_sub(1));
+        (1..=longest).rev().find_map(|k| {
+            let head = &next[next_chars[next_chars.len() - k].0..];
+            let completed = format!("{item}{head}");
+            self.keyword_keys
+                .contains(&completed.to_ascii_lowercase())
+                .then_some(completed)
+        })
+    }
+
+    /// Trims white space, markup debris and hedging suffixes off an item.
+    fn trim<'a>(&self, mut item: &'a str) -> &'a str {
+        loop {
+            let before = item.len();
+            item = item.trim_matches(|c: char| c.is_whitespace() || TRIMMED.contains(&c));
+            item = item.trim_start_matches(['的', ')', ']', '>', '}']);
+            item = item.trim_end_matches(['(', '[', '<', '{']);
+            for s in &self.suffixes {
+                if item.len() > s.len() {
+                    item = item.strip_suffix(s.as_str()).unwrap_or(item);
+                }
+            }
+            if item.len() == before {
+                return item;
+            }
+        }
+    }
+
+    fn classify_item(&self, item: &str) -> RawItem {
+        // (category, keyword, chars, position)
+        let mut hits: Vec<(usize, &str, usize, usize)> = Vec::new();
+        if let Some((category, keyword)) = self.exact.get(&item.to_ascii_lowercase()) {
+            hits.push((*category, keyword, item.chars().count(), 0));
+        }
+        for (range, pattern) in self.find(item) {
+            if let Pattern::Keyword {
+                category,
+                text,
+                chars,
+            } = pattern
+            {
+                hits.push((*category, text, *chars, range.start));
+            }
+        }
+
+        let mut matches: Vec<String> = Vec::new();
+        for (_, keyword, _, _) in &hits {
+            if !matches.iter().any(|m| m == keyword) {
+                matches.push((*keyword).to_string());
+            }
+        }
+        // A finer entry beats the category it refines (GPS地理位置信息 is precise).
+        let refined: Vec<usize> = hits
+            .iter()
+            .filter_map(|hit| self.flags[hit.0].refines)
+            .collect();
+        let category = hits
+            .iter()
+            .filter(|hit| !refined.contains(&hit.0))
+            .max_by_key(|(category, _, chars, position)| {
+                let flags = self.flags[*category];
+                // A vague sensitive keyword is not outranked by a specific
+                // one: 手机号码之个人敏感信息 is the policy calling it sensitive.
+                (
+                    !flags.vague || flags.sensitive,
+                    *chars,
+                    flags.sensitive,
+                    *position,
+                )
+            })
+            .map(|hit| hit.0);
+        RawItem {
+            text: item.to_string(),
+            category,
+            matches,
+        }
+    }
+}
+
+/// Characters trimmed from both ends of an item: markdown debris and punctuation
+/// left over from the source text.
+const TRIMMED: &[char] = &[
+    '*', '_', '#', '`', '"', '\'', '“', '”', '‘', '’', ':', '.', '。', '…', '-', '~', '!', '?', '|',
+];
+
+fn is_url(s: &str) -> bool {
+    let lower = s.trim().to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www."))
+        && !lower.contains(|c: char| c.is_whitespace())
+}
+
+/// Whether a match of a keyword that starts or ends with a Latin letter or
+/// digit stands as a whole word (not `IP` in `VIP`).
+fn whole_word(hay: &str, r: Range<usize>) -> bool {
+    let alnum = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let first = hay[r.clone()].chars().next();
+    let last = hay[r.clone()].chars().next_back();
+    let before = hay[..r.start].chars().next_back();
+    let after = hay[r.end..].chars().next();
+    let glued_before = alnum(first) && alnum(before);
+    let glued_after = alnum(last) && alnum(after);
+    !glued_before && !glued_after
+}
+
+/// Full-width ASCII to ASCII; `*` removed; white space dropped where it touches a non-ASCII
+/// character (`IP 地址` → `IP地址`) and collapsed to one space between Latin
+/// words (`android  ID` → `android ID`); trimmed.
+pub(super) fn normalize(s: &str) -> String {
+    let chars: Vec<char> = s
+        .chars()
+        // `**` is markdown emphasis pasted with the text, never part of a term.
+        .filter(|&c| c != '*')
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            let start = i;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+            let before = start.checked_sub(1).map(|j| chars[j]);
+            let after = chars.get(i).copied();
+            if let (Some(b), Some(a)) = (before, after)
+                && b.is_ascii()
+                && a.is_ascii()
+            {
+                out.push(' ');
+            }
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_spacing_and_width() {
+        assert_eq!(normalize(" IP 地址 "), "IP地址");
+        assert_eq!(normalize("android   ID"), "android ID");
+        assert_eq!(normalize("ＩＭＥＩ"), "IMEI");
+        assert_eq!(normalize("SIM 卡 IMSI 信息"), "SIM卡IMSI信息");
+    }
+
+    #[test]
+    fn latin_keywords_are_whole_words() {
+        assert!(whole_word("IP地址", 0..2));
+        assert!(!whole_word("VIP会员", 1..3));
+        assert!(whole_word("设备MAC", 6..9));
+    }
+}

@@ -1,0 +1,138 @@
+//! `policy-lsp check` as a user runs it: exit codes, output formats, bad
+//! files, stdin.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn policy_lsp(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lsp"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("policy-lsp-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+#[test]
+fn the_bundled_sample_checks_clean() {
+    let o = policy_lsp(&["check", "examples/jd-privacy-policy.policy"], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(stdout(&o).trim(), "checked 1 file: 0 errors, 0 warnings");
+}
+
+#[test]
+fn errors_exit_1_with_the_line_and_a_caret_under_cjk_text() {
+    let o = policy_lsp(&["check", "-"], "标题\n您的<账户名]和<密码>\n".as_bytes());
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("error[mismatched-closer]"), "{out}");
+    assert!(out.contains("<stdin>:2:7"), "{out}");
+    // The caret stands under `]`: 您的<账户名 is 11 terminal columns wide.
+    let src = out
+        .lines()
+        .position(|l| l.contains("您的<账户名]"))
+        .expect("source line shown");
+    let caret_line = out.lines().nth(src + 1).unwrap();
+    let gutter = out.lines().nth(src).unwrap().find('您').unwrap();
+    assert_eq!(caret_line.find('^'), Some(gutter + 11), "{out}");
+    assert!(
+        out.trim_end()
+            .ends_with("checked 1 file: 1 error, 0 warnings in 1 file"),
+        "{out}"
+    );
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let o = policy_lsp(&["check", "-"], "您的< 手机号码 >".as_bytes());
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("warning[padded-annotation]"));
+}
+
+#[test]
+fn json_has_one_object_per_diagnostic_with_char_columns() {
+    let o = policy_lsp(
+        &["check", "--format", "json", "-"],
+        "😀𠮷<表情>后面[未闭合\r\nok>".as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    let first = &lines[0];
+    assert_eq!(first["path"], "<stdin>");
+    assert_eq!(first["code"], "unclosed-annotation");
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(1), Some(9))
+    );
+    assert_eq!(
+        (first["end_line"].as_u64(), first["end_column"].as_u64()),
+        (Some(1), Some(10))
+    );
+    assert_eq!(first["severity"], "error");
+    assert!(first["message"].as_str().unwrap().contains('['));
+    assert_eq!(
+        (lines[1]["line"].as_u64(), lines[1]["column"].as_u64()),
+        (Some(2), Some(3))
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_named_and_the_others_still_checked() {
+    let dir = temp_dir("utf8");
+    std::fs::write(dir.join("bad.policy"), b"<ok>\n\xff\xfe").unwrap();
+    std::fs::write(dir.join("good.policy"), "<数据".as_bytes()).unwrap();
+    std::fs::write(dir.join("notes.txt"), "<not checked").unwrap();
+    let o = policy_lsp(&["check", "--format", "json", dir.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("bad.policy") && err.contains("offset 5"),
+        "{err}"
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("good.policy") && out.contains("unclosed-annotation"),
+        "{out}"
+    );
+    assert!(!out.contains("notes.txt"));
+}
+
+#[test]
+fn a_leading_byte_order_mark_is_skipped() {
+    let o = policy_lsp(
+        &["check", "--format", "json", "-"],
+        "\u{feff}<数据".as_bytes(),
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["column"].as_u64(), Some(1));
+}
+
+#[test]
+fn usage_and_missing_files_exit_2() {
+    assert_eq!(
+        policy_lsp(&["check", "--bogus"], b"").status.code(),
+        Some(2)
+    );
+    let o = policy_lsp(&["check", "/nonexistent/x.policy"], b"");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/x.policy"));
+}
