@@ -18,7 +18,8 @@ apt_need chromium fonts-noto-cjk libkrb5-dev libx11-dev libxkbfile-dev libsecret
 
 # The extension, packaged exactly as a user gets it.
 npm_ci_here "$REPO_ROOT/editors/vscode"
-(cd "$REPO_ROOT/editors/vscode" && npm run --silent package >&2) || die "packaging the .vsix failed"
+(cd "$REPO_ROOT/editors/vscode" && npm run --silent package >"$E2E_ARTIFACTS/vsce.log" 2>&1) \
+  || { cat "$E2E_ARTIFACTS/vsce.log" >&2; die "packaging the .vsix failed"; }
 vsix=$REPO_ROOT/editors/vscode/policy-lsp.vsix
 
 # code-server requires Node 24; node-gyp builds its native modules against that Node's own headers.
