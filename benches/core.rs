@@ -71,8 +71,15 @@ impl Lcg {
 }
 
 /// Median time of a one-character insert followed by its delete, at random
-/// places of `text`.
-fn keystroke(text: &str, edits: usize) -> (Duration, Duration) {
+/// places of `text`. With `evict`, a buffer larger than the L2 cache is
+/// walked before each edit, so that both documents start cold: the 16 KB
+/// sample otherwise sits in L1/L2 while the 10 MB one cannot.
+fn keystroke(text: &str, edits: usize, evict: bool) -> (Duration, Duration) {
+    let mut junk = if evict {
+        vec![1u8; 8 << 20]
+    } else {
+        Vec::new()
+    };
     let mut doc = Document::new(text);
     let lines: Vec<usize> = lines_of(text).map(|l| l.chars().count()).collect();
     let mut rng = Lcg(7);
@@ -84,6 +91,12 @@ fn keystroke(text: &str, edits: usize) -> (Duration, Duration) {
         let col = rng.next(lines[line] + 1) as u32;
         let at = LspPosition::new(line as u32, col);
         let ch = ["<", "数", ">", "😀", "a"][i % 5];
+        if evict {
+            for b in junk.iter_mut().step_by(64) {
+                *b = b.wrapping_add(1);
+            }
+            black_box(&junk);
+        }
         let t = Instant::now();
         doc.apply_edit(Some(LspRange { start: at, end: at }), ch, enc)
             .expect("valid edit");
@@ -164,8 +177,8 @@ fn main() {
     );
 
     // One keystroke: insert a character and delete it again.
-    let (big_ins, big_del) = keystroke(&big, 2000);
-    let (jd_ins, jd_del) = keystroke(JD, 2000);
+    let (big_ins, big_del) = keystroke(&big, 2000, false);
+    let (jd_ins, jd_del) = keystroke(JD, 2000, false);
     println!(
         "keystroke, 10 MB doc:  insert median {:>6.1} µs, delete median {:>6.1} µs",
         big_ins.as_secs_f64() * 1e6,
@@ -180,6 +193,15 @@ fn main() {
         "keystroke ratio 10 MB / 16 KB: insert {:.2}x, delete {:.2}x",
         big_ins.as_secs_f64() / jd_ins.as_secs_f64(),
         big_del.as_secs_f64() / jd_del.as_secs_f64()
+    );
+
+    let (big_cold, _) = keystroke(&big, 500, true);
+    let (jd_cold, _) = keystroke(JD, 500, true);
+    println!(
+        "keystroke with caches evicted first: insert median 10 MB {:.1} µs, 16 KB {:.1} µs, ratio {:.2}x",
+        big_cold.as_secs_f64() * 1e6,
+        jd_cold.as_secs_f64() * 1e6,
+        big_cold.as_secs_f64() / jd_cold.as_secs_f64()
     );
 
     // The rope alone, for scale: the floor of an edit in each document.

@@ -1,7 +1,7 @@
 //! Coverage of the built-in taxonomy on a corpus of annotated policies.
 //!
 //! ```text
-//! cargo run --example taxonomy_coverage -- /work/shared/corpus/ca4p-dev [--sample N] [--seed S]
+//! cargo run --example taxonomy_coverage -- ../shared/corpus/ca4p-dev [--sample N] [--seed S]
 //!     [--include-vague] [--taxonomy policy-lsp.toml] [--unclassified]
 //! ```
 //!
@@ -10,56 +10,22 @@
 //! items with their class, to be judged by hand (docs/taxonomy-sample.md).
 //! By default the sample leaves out vague-only items: "个人信息 is unspecific"
 //! is right by construction and would flatter the error count.
-//!
-//! The `<...>` scanner here is deliberately simple (one line, `\` escapes
-//! honoured, an opener of another kind abandons the item); the project's
-//! parser will replace it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use policy_lsp::syntax::{AnnotationKind, parse_line};
 use policy_lsp::taxonomy::{Classification, Taxonomy};
 
-/// Data annotation values on one line, escapes resolved.
+/// Data annotation values on one line, escapes resolved: the project's own
+/// parser, so these are exactly the items the hover classifies.
 fn data_values(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current: Option<String> = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                let rest = chars.as_str();
-                match rest.chars().next() {
-                    Some(n) if "()[]<>{}\\".contains(n) => {
-                        chars.next();
-                        if let Some(v) = current.as_mut() {
-                            v.push(n);
-                        }
-                    }
-                    _ => {
-                        if let Some(v) = current.as_mut() {
-                            v.push('\\');
-                        }
-                    }
-                }
-            }
-            '<' => current = Some(String::new()),
-            '(' | '[' | '{' | ')' | ']' | '}' => current = None,
-            '>' => {
-                if let Some(v) = current.take()
-                    && !v.trim().is_empty()
-                {
-                    out.push(v);
-                }
-            }
-            c => {
-                if let Some(v) = current.as_mut() {
-                    v.push(c);
-                }
-            }
-        }
-    }
-    out
+    parse_line(line)
+        .annotations
+        .iter()
+        .filter(|a| a.kind == AnnotationKind::Data)
+        .map(|a| a.value(line).into_owned())
+        .collect()
 }
 
 /// A 64-bit linear congruential generator (Knuth's MMIX constants):
@@ -161,7 +127,7 @@ fn main() {
             .unwrap_or(f)
             .display()
             .to_string();
-        for line in text.trim_start_matches('\u{feff}').lines() {
+        for line in policy_lsp::document::lines_of(text.trim_start_matches('\u{feff}')) {
             for v in data_values(line) {
                 values.push((name.clone(), v));
             }

@@ -5,6 +5,7 @@
 //! nothing of LSP or async; see `ARCHITECTURE.md`.
 
 pub mod analysis;
+pub mod authoring;
 pub mod cli;
 pub mod describe;
 pub mod diagnostics;

@@ -136,3 +136,88 @@ fn usage_and_missing_files_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/x.policy"));
 }
+
+#[test]
+fn the_real_corpus_reports_its_literal_brackets_at_the_right_places() {
+    let corpus = std::path::Path::new("../shared/corpus/ca4p-dev");
+    if !corpus.is_dir() {
+        eprintln!("skipped: no corpus at {}", corpus.display());
+        return;
+    }
+    let o = policy_lsp(
+        &["check", "--format", "json", corpus.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let records: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(records.len() > 600, "{}", records.len());
+    // 0496.policy line 159 reads `客服中心：【我的】->【在线…`: the arrow's `>` is
+    // at column 11; 0500.policy line 148 starts with the list marker `a)`.
+    let at = |file: &str, line: u64| {
+        records
+            .iter()
+            .find(|r| r["path"].as_str().unwrap().ends_with(file) && r["line"] == line)
+            .unwrap_or_else(|| panic!("no diagnostic at {file}:{line}"))
+            .clone()
+    };
+    let r = at("0496.policy", 159);
+    assert_eq!(
+        (r["column"].as_u64(), r["code"].as_str()),
+        (Some(11), Some("unmatched-closer"))
+    );
+    let r = at("0500.policy", 148);
+    assert_eq!(
+        (r["column"].as_u64(), r["code"].as_str()),
+        (Some(2), Some("unmatched-closer"))
+    );
+}
+
+#[test]
+fn a_broken_workspace_taxonomy_is_reported_by_check_and_the_files_still_checked() {
+    let dir = temp_dir("taxonomy");
+    std::fs::write(
+        dir.join("policy-lsp.toml"),
+        "[[category]]\nid = \"x\"\nsensitive = \"maybe\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("a.policy"), "<数据").unwrap();
+    let o = policy_lsp(&["check", dir.to_str().unwrap()], b"");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("policy-lsp.toml:") && err.contains("built-in taxonomy"),
+        "{err}"
+    );
+    assert!(stdout(&o).contains("unclosed-annotation"));
+}
+
+#[test]
+fn classify_prints_one_json_object_per_term_in_order() {
+    let o = policy_lsp(
+        &[
+            "classify",
+            "--format",
+            "json",
+            "您的身份证号码",
+            "设备型号、IMEI",
+            "天气",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let records: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 3);
+    assert_eq!(records[0]["term"], "您的身份证号码");
+    assert_eq!(records[0]["sensitive"], true);
+    assert_eq!(records[1]["sensitive"], false);
+    assert_eq!(records[1]["items"].as_array().unwrap().len(), 2);
+    assert_eq!(records[2]["category"], serde_json::Value::Null);
+    let o = policy_lsp(&["classify", "指纹"], b"");
+    assert!(stdout(&o).contains("个人敏感信息"), "{}", stdout(&o));
+}

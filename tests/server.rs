@@ -469,3 +469,168 @@ async fn unknown_methods_get_method_not_found_and_the_server_goes_on() {
     client.open(URI, "<数据").await;
     assert_eq!(client.diagnostics(URI, Some(1)).await.len(), 1);
 }
+
+/// The hover text at (line, char column) of `text`.
+async fn hover_text(client: &mut TestClient, text: &str, line: usize, col: usize) -> Value {
+    let at = client.pos(text, line, col);
+    client
+        .request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": URI }, "position": at }),
+        )
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn hover_on_a_data_list_classifies_each_item_in_every_encoding() {
+    for enc in ENCODINGS {
+        for eol in LINE_ENDINGS {
+            let text = format!(
+                "😀𠮷标题{eol}(我们)[收集]<您的真实姓名、身份证号码、设备型号>\u{2028}<天气>"
+            );
+            let mut client = TestClient::start(Some(enc), json!({})).await;
+            client.open(URI, &text).await;
+            let h = hover_text(&mut client, &text, 1, 12).await;
+            let value = h["contents"]["value"].as_str().unwrap();
+            assert_eq!(h["contents"]["kind"], "markdown");
+            let first = value.lines().next().unwrap();
+            assert!(
+                first.contains("个人敏感信息") && first.contains("个人身份信息"),
+                "{enc}: {first}"
+            );
+            for item in ["真实姓名", "身份证号码", "设备型号"] {
+                assert!(
+                    value.contains(&format!("`{item}`")),
+                    "{item} listed: {value}"
+                );
+            }
+            assert!(
+                value.contains("Matched:") && value.contains("身份证"),
+                "{value}"
+            );
+            assert!(
+                value.contains("GB/T 35273-2020"),
+                "the legal source: {value}"
+            );
+            assert!(
+                value.contains("separate consent"),
+                "why it matters: {value}"
+            );
+            // The hover range is the whole annotation, brackets included.
+            let m = client.mark(&text, &h["range"], "data");
+            assert_eq!((m.line, m.start, m.end), (1, 8, 27), "{enc} {eol:?}");
+            // Not in the taxonomy: 未分类 on the first line.
+            let h = hover_text(&mut client, &text, 1, 29).await;
+            let first = h["contents"]["value"]
+                .as_str()
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap()
+                .to_string();
+            assert!(first.contains("未分类"), "{first}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn hover_is_plain_text_for_a_client_without_markdown() {
+    let mut client = TestClient::start_with(
+        Some("utf-16"),
+        json!({}),
+        json!({ "hover": { "contentFormat": ["plaintext"] } }),
+    )
+    .await;
+    let text = "<指纹>";
+    client.open(URI, text).await;
+    let h = hover_text(&mut client, text, 0, 1).await;
+    assert_eq!(h["contents"]["kind"], "plaintext");
+    let value = h["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.starts_with("个人敏感信息 · 个人生物识别信息"),
+        "{value}"
+    );
+    assert!(!value.contains("**") && !value.contains('`'), "{value}");
+}
+
+/// A workspace folder with a `policy-lsp.toml` and a document in it.
+fn workspace(name: &str, toml: &str) -> (std::path::PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("policy-lsp-ws-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("policy-lsp.toml"), toml).unwrap();
+    let uri = format!("file://{}/sub/doc.policy", dir.display());
+    (dir, uri)
+}
+
+async fn modifiers(client: &mut TestClient, uri: &str) -> Vec<u64> {
+    let full = client
+        .request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await
+        .unwrap();
+    full["data"]
+        .as_array()
+        .unwrap()
+        .chunks(5)
+        .map(|t| t[4].as_u64().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_workspace_taxonomy_applies_and_reloads_when_it_changes() {
+    // 昵称 is ordinary personal information; this policy team counts it as sensitive.
+    let strict = "[[category]]\nid = \"nickname_strict\"\nname_zh = \"昵称（本项目视为敏感）\"\nname_en = \"Nickname\"\nsensitive = true\nsource = \"team rule\"\nkeywords = [\"昵称\"]\n";
+    let (dir, uri) = workspace("reload", strict);
+    let mut client = TestClient::start(Some("utf-16"), json!({})).await;
+    let text = "<昵称>和<手机号码>";
+    client.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "policy", "version": 1, "text": text } })).await;
+    assert_eq!(
+        modifiers(&mut client, &uri).await,
+        vec![1, 0],
+        "the team's rule makes 昵称 sensitive"
+    );
+    // The file is edited back to the standard's view, and the client says so.
+    std::fs::write(dir.join("policy-lsp.toml"), "# no overrides\n").unwrap();
+    let changed = format!("file://{}/policy-lsp.toml", dir.display());
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": changed, "type": 2 }] }),
+        )
+        .await;
+    assert_eq!(modifiers(&mut client, &uri).await, vec![0, 0]);
+    // A broken file: reported, and the built-in taxonomy stays in force.
+    std::fs::write(dir.join("policy-lsp.toml"), "[[category]]\nid = 3\n").unwrap();
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({ "changes": [{ "uri": changed, "type": 2 }] }),
+        )
+        .await;
+    assert_eq!(modifiers(&mut client, &uri).await, vec![0, 0]);
+    let error = client
+        .wait_for_log(|l| l.contains("policy-lsp.toml:"))
+        .await;
+    assert!(error.contains("built-in taxonomy"), "{error}");
+}
+
+#[tokio::test]
+async fn a_taxonomy_named_in_the_settings_wins_over_the_workspace_file() {
+    let (dir, uri) = workspace("settings", "# nothing\n");
+    let named = dir.join("team.toml");
+    std::fs::write(&named, "[[category]]\nid = \"weather\"\nname_zh = \"天气偏好\"\nname_en = \"Weather\"\nsensitive = true\nsource = \"team rule\"\nkeywords = [\"天气\"]\n").unwrap();
+    let mut client = TestClient::start(Some("utf-16"), json!({ "taxonomy": named })).await;
+    client.notify("textDocument/didOpen", json!({ "textDocument": { "uri": uri, "languageId": "policy", "version": 1, "text": "<天气>" } })).await;
+    assert_eq!(modifiers(&mut client, &uri).await, vec![1]);
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "policyLsp": { "taxonomy": null } } }),
+        )
+        .await;
+    assert_eq!(modifiers(&mut client, &uri).await, vec![0]);
+}

@@ -1,5 +1,6 @@
 //! `policy-lsp check`: markup diagnostics for files, directories or stdin.
 
+use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,6 +11,7 @@ use super::{CheckArgs, EXIT_TROUBLE, Format};
 use crate::diagnostics::{Diagnostic, document_diagnostics};
 use crate::document::Document;
 use crate::syntax::Severity;
+use crate::taxonomy::Taxonomy;
 
 /// A UTF-8 byte-order mark, skipped at the start of a file (spec §2).
 const BOM: &str = "\u{feff}";
@@ -56,7 +58,11 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut totals = Totals::default();
     let inputs = collect_inputs(&args.paths, &mut totals);
     let mut out = anstream::stdout().lock();
+    let mut taxonomies = TaxonomyFiles::default();
     for input in inputs {
+        if !taxonomies.load_for(&input, args.taxonomy.as_deref()) {
+            totals.trouble = true;
+        }
         if let Err(e) = check_one(&input, args.format, &mut out, &mut totals) {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 return ExitCode::from(EXIT_TROUBLE);
@@ -75,6 +81,37 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The taxonomy files in use, each loaded (and, when broken, reported)
+/// once. The server loads the same files the same way, so a broken
+/// `policy-lsp.toml` shows up here as it does in the editor.
+#[derive(Default)]
+struct TaxonomyFiles {
+    loaded: HashMap<Option<PathBuf>, bool>,
+}
+
+impl TaxonomyFiles {
+    /// Loads the taxonomy for `input`: the one named with `--taxonomy`, or
+    /// the nearest `policy-lsp.toml` above it. False when that file is broken.
+    fn load_for(&mut self, input: &Input, explicit: Option<&Path>) -> bool {
+        let near = match input {
+            Input::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            Input::Stdin => std::env::current_dir().unwrap_or_default(),
+        };
+        let near = if near.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            near
+        };
+        let file = explicit
+            .map(Path::to_path_buf)
+            .or_else(|| Taxonomy::find_workspace_file(&near));
+        *self
+            .loaded
+            .entry(file.clone())
+            .or_insert_with(|| !super::load_taxonomy(file.as_deref(), &near).1)
     }
 }
 

@@ -4,7 +4,8 @@
 //! (as VS Code sends its section):
 //!
 //! ```json
-//! { "taxonomy": "/path/to/policy-lsp.toml", "pullDiagnostics": false }
+//! { "taxonomy": "/path/to/policy-lsp.toml", "pullDiagnostics": false,
+//!   "inlayHints": true, "referencesByCategory": false }
 //! ```
 //!
 //! Unknown keys are ignored; a value of the wrong type is reported and the
@@ -15,7 +16,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 /// The server's settings.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     /// A taxonomy file that replaces the workspace search.
     pub taxonomy: Option<PathBuf>,
@@ -23,6 +24,23 @@ pub struct Settings {
     /// publishes, and a client that also pulls would show everything twice.
     /// `textDocument/diagnostic` is answered either way.
     pub pull_diagnostics: bool,
+    /// Show `敏感·…` after sensitive data items. On by default; when off at
+    /// `initialize`, the server does not offer inlay hints at all.
+    pub inlay_hints: bool,
+    /// Highlight and references of a data item include every item of its
+    /// taxonomy category, not just the same value. Off by default.
+    pub references_by_category: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            taxonomy: None,
+            pull_diagnostics: false,
+            inlay_hints: true,
+            references_by_category: false,
+        }
+    }
 }
 
 impl Settings {
@@ -51,6 +69,20 @@ impl Settings {
                 "`pullDiagnostics` must be true or false, not {other}"
             )),
         }
+        match obj.get("inlayHints") {
+            None => {}
+            Some(Value::Bool(b)) => self.inlay_hints = *b,
+            Some(other) => {
+                problems.push(format!("`inlayHints` must be true or false, not {other}"))
+            }
+        }
+        match obj.get("referencesByCategory") {
+            None => {}
+            Some(Value::Bool(b)) => self.references_by_category = *b,
+            Some(other) => problems.push(format!(
+                "`referencesByCategory` must be true or false, not {other}"
+            )),
+        }
         problems
     }
 }
@@ -73,6 +105,9 @@ mod tests {
                 .is_empty()
         );
         assert!(s.pull_diagnostics);
+        assert!(s.inlay_hints, "inlay hints are on by default");
+        assert!(s.apply(&json!({"inlayHints": false})).is_empty());
+        assert!(!s.inlay_hints);
         let problems = s.apply(&json!({"taxonomy": 3}));
         assert_eq!(problems.len(), 1);
         assert_eq!(s.taxonomy, Some(PathBuf::from("/x/policy-lsp.toml")));

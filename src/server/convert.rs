@@ -49,3 +49,21 @@ pub fn diagnostic(d: &Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
         ..lsp::Diagnostic::default()
     }
 }
+
+/// A core line edit as a protocol text edit.
+pub fn text_edit(e: &crate::authoring::LineEdit, enc: PositionEncoding) -> lsp::TextEdit {
+    lsp::TextEdit::new(line_range(e.line, e.start, e.end, enc), e.new_text.clone())
+}
+
+/// Core line edits of one document as a workspace edit.
+pub fn workspace_edit(
+    uri: &lsp::Uri,
+    edits: &[crate::authoring::LineEdit],
+    enc: PositionEncoding,
+) -> lsp::WorkspaceEdit {
+    let edits = edits.iter().map(|e| text_edit(e, enc)).collect();
+    lsp::WorkspaceEdit {
+        changes: Some([(uri.clone(), edits)].into_iter().collect()),
+        ..lsp::WorkspaceEdit::default()
+    }
+}

@@ -12,10 +12,19 @@ mod config;
 mod convert;
 mod diagnostics;
 mod hover;
+mod input;
 mod output;
 mod semantic_tokens;
 mod state;
 mod sync;
+// Authoring assistance (issue 6).
+mod code_action;
+mod completion;
+mod folding;
+mod inlay_hints;
+mod references;
+mod rename;
+mod symbols;
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -108,16 +117,19 @@ impl LanguageServer for Backend {
         let encoding = negotiate_encoding(&params);
         let problems;
         let pull;
+        let inlay_hints;
         {
             let mut state = self.state();
             state.encoding = encoding;
             state.markdown_hover = client_accepts_markdown(&params);
+            state.code_action_resolve = code_action::client_resolves_edits(&params);
             problems = params
                 .initialization_options
                 .as_ref()
                 .map(|o| state.settings.apply(o))
                 .unwrap_or_default();
             pull = state.settings.pull_diagnostics;
+            inlay_hints = state.settings.inlay_hints;
         }
         let watch = params
             .capabilities
@@ -147,6 +159,15 @@ impl LanguageServer for Backend {
                         work_done_progress_options: Default::default(),
                     })
                 }),
+                // Authoring assistance (issue 6).
+                code_action_provider: Some(code_action::capability()),
+                completion_provider: Some(completion::capability()),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
+                document_highlight_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(rename::capability()),
+                inlay_hint_provider: inlay_hints.then_some(OneOf::Left(true)),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -244,6 +265,58 @@ impl LanguageServer for Backend {
     ) -> Result<Option<SemanticTokensRangeResult>> {
         Ok(semantic_tokens::range(self, params))
     }
+
+    // Authoring assistance (issue 6): each handler works synchronously
+    // under the state lock, like the ones above.
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        Ok(code_action::code_action(self, params))
+    }
+
+    async fn code_action_resolve(&self, params: CodeAction) -> Result<CodeAction> {
+        Ok(code_action::resolve(self, params))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        Ok(completion::completion(self, params))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(symbols::document_symbol(self, params))
+    }
+
+    async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+        Ok(folding::folding_range(self, params))
+    }
+
+    async fn document_highlight(
+        &self,
+        params: DocumentHighlightParams,
+    ) -> Result<Option<Vec<DocumentHighlight>>> {
+        Ok(references::document_highlight(self, params))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        Ok(references::references(self, params))
+    }
+
+    async fn prepare_rename(
+        &self,
+        params: TextDocumentPositionParams,
+    ) -> Result<Option<PrepareRenameResponse>> {
+        Ok(rename::prepare_rename(self, params))
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        rename::rename(self, params)
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        Ok(inlay_hints::inlay_hint(self, params))
+    }
 }
 
 /// Logging goes to stderr only: stdout carries the protocol.
@@ -276,13 +349,17 @@ pub fn run_stdio() -> ExitCode {
     runtime.block_on(async {
         let (out, writer, chunks) = output::channel();
         let drain = tokio::spawn(output::drain(chunks, tokio::io::stdout()));
+        // Checked input reaches tower through an in-memory pipe.
+        let (checked, to_tower) = tokio::io::duplex(1 << 16);
+        let reading = tokio::spawn(input::filter(tokio::io::stdin(), to_tower, out.clone()));
         let (service, socket) = {
             let shutdown = shutdown.clone();
             LspService::new(move |client| Backend::new(client, shutdown, Some(out)))
         };
-        Server::new(tokio::io::stdin(), writer, socket)
-            .serve(service)
-            .await;
+        Server::new(checked, writer, socket).serve(service).await;
+        // Stop reading (stdin may stay open after `exit`); this drops the
+        // reader's handle on the output, so the drain can finish.
+        reading.abort();
         // Let what is queued reach the client before the process ends.
         let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
     });

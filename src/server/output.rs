@@ -49,19 +49,21 @@ impl Output {
             method: &'a str,
             params: &'a P,
         }
+        self.send(&Notification {
+            jsonrpc: "2.0",
+            method,
+            params,
+        });
+    }
+
+    /// Frames and sends one whole JSON-RPC message.
+    pub fn send<M: Serialize>(&self, message: &M) {
         // Room for the header, written once the body's length is known, so
         // a large body is not copied again.
         const HEADER_ROOM: usize = 32;
         let mut framed = vec![b' '; HEADER_ROOM];
-        if let Err(e) = serde_json::to_writer(
-            &mut framed,
-            &Notification {
-                jsonrpc: "2.0",
-                method,
-                params,
-            },
-        ) {
-            tracing::error!("cannot serialise {method}: {e}");
+        if let Err(e) = serde_json::to_writer(&mut framed, message) {
+            tracing::error!("cannot serialise a message: {e}");
             return;
         }
         let header = format!("Content-Length: {}\r\n\r\n", framed.len() - HEADER_ROOM);

@@ -73,9 +73,10 @@ fn encode(
     enc: PositionEncoding,
     lines: std::ops::Range<usize>,
 ) -> Vec<SemanticToken> {
-    let mut out = Vec::new();
+    // The previous result's size is a good guess for a whole document.
+    let mut out = Vec::with_capacity(open.last_tokens.as_ref().map_or(0, |(_, t)| t.len() + 16));
     let mut prev = (lines.start, 0);
-    let parses = open.doc.line_parses().skip(lines.start);
+    let parses = open.doc.line_parses_from(lines.start);
     let flags = open.sensitivity.lines_from(lines.start);
     for ((line, parse), flags) in parses.zip(flags).take(lines.len()) {
         if !parse.annotations.is_empty() {
@@ -111,19 +112,25 @@ pub fn delta(
     let result_id = state.new_result_id();
     let open = state.documents.get_mut(&params.text_document.uri)?;
     let data = encode(open, enc, 0..open.doc.line_count());
-    let previous = open.last_tokens.take();
-    open.last_tokens = Some((result_id.clone(), data.clone()));
-    match previous {
-        Some((id, old)) if id == params.previous_result_id => Some(
-            SemanticTokensFullDeltaResult::TokensDelta(SemanticTokensDelta {
+    match open.last_tokens.take() {
+        Some((id, old)) if id == params.previous_result_id => {
+            let edits = diff(&old, &data).into_iter().collect();
+            // Keep the new tokens without copying them: only the edit is sent.
+            open.last_tokens = Some((result_id.clone(), data));
+            Some(SemanticTokensFullDeltaResult::TokensDelta(
+                SemanticTokensDelta {
+                    result_id: Some(result_id),
+                    edits,
+                },
+            ))
+        }
+        _ => {
+            open.last_tokens = Some((result_id.clone(), data.clone()));
+            Some(SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
                 result_id: Some(result_id),
-                edits: diff(&old, &data).into_iter().collect(),
-            }),
-        ),
-        _ => Some(SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
-            result_id: Some(result_id),
-            data,
-        })),
+                data,
+            }))
+        }
     }
 }
 

@@ -54,6 +54,8 @@ impl OpenDocument {
 pub struct State {
     pub encoding: PositionEncoding,
     pub markdown_hover: bool,
+    /// The client resolves code actions' edits on demand.
+    pub code_action_resolve: bool,
     pub settings: Settings,
     pub documents: HashMap<Uri, OpenDocument>,
     /// Taxonomies by the workspace file they were loaded from (`None`: the

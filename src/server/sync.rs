@@ -144,11 +144,14 @@ fn republish_all(backend: &Backend, state: &super::State) {
 }
 
 /// Asks the client to re-request semantic tokens (the `sensitive` modifiers
-/// may have changed), from a task of its own so nothing waits on the client.
+/// may have changed) and inlay hints (sensitivity labels, or the setting
+/// that shows them), from a task of its own so nothing waits on the client.
 fn refresh_tokens(backend: &Backend) {
     let client = backend.client.clone();
     tokio::spawn(async move {
         let call = client.semantic_tokens_refresh();
+        let _ = tokio::time::timeout(super::CLIENT_REQUEST_TIMEOUT, call).await;
+        let call = client.inlay_hint_refresh();
         let _ = tokio::time::timeout(super::CLIENT_REQUEST_TIMEOUT, call).await;
     });
 }

@@ -22,16 +22,30 @@ pub struct TestClient {
     from_server: mpsc::UnboundedReceiver<Request>,
     next_id: i64,
     pub encoding: PositionEncoding,
+    /// What the server answered to `initialize`.
+    pub capabilities: Value,
     /// Latest published diagnostics per URI: (version, diagnostics).
     pub published: HashMap<String, (Option<i64>, Vec<Value>)>,
     /// Every `window/logMessage` text, in order.
     pub logs: Vec<String>,
+    /// The method of every other message from the server, in order.
+    pub seen: Vec<String>,
 }
 
 impl TestClient {
     /// Initializes a server whose client offers `encoding` (`None`: lists
     /// no encodings), with `options` as `initializationOptions`.
     pub async fn start(encoding: Option<&str>, options: Value) -> TestClient {
+        Self::start_with(encoding, options, json!({})).await
+    }
+
+    /// Like [`TestClient::start`], with `text_document` capabilities added
+    /// to (or replacing) the default ones.
+    pub async fn start_with(
+        encoding: Option<&str>,
+        options: Value,
+        text_document: Value,
+    ) -> TestClient {
         let (service, socket) = service();
         let (tx, from_server) = mpsc::unbounded_channel();
         let (mut requests, mut responses) = socket.split();
@@ -49,13 +63,22 @@ impl TestClient {
             from_server,
             next_id: 0,
             encoding: PositionEncoding::Utf16,
+            capabilities: Value::Null,
             published: HashMap::new(),
             logs: Vec::new(),
+            seen: Vec::new(),
         };
         let general = match encoding {
             Some(e) => json!({ "positionEncodings": [e] }),
             None => json!({}),
         };
+        let mut caps = json!({
+            "hover": { "contentFormat": ["markdown", "plaintext"] },
+            "publishDiagnostics": { "versionSupport": true },
+        });
+        if let (Some(caps), Some(extra)) = (caps.as_object_mut(), text_document.as_object()) {
+            caps.extend(extra.clone());
+        }
         let init = client
             .request(
                 "initialize",
@@ -65,10 +88,7 @@ impl TestClient {
                     "initializationOptions": options,
                     "capabilities": {
                         "general": general,
-                        "textDocument": {
-                            "hover": { "contentFormat": ["markdown", "plaintext"] },
-                            "publishDiagnostics": { "versionSupport": true },
-                        },
+                        "textDocument": caps,
                     },
                 }),
             )
@@ -78,6 +98,7 @@ impl TestClient {
             .as_str()
             .unwrap_or("utf-16");
         client.encoding = PositionEncoding::from_name(negotiated).expect("a known encoding");
+        client.capabilities = init["capabilities"].clone();
         client.notify("initialized", json!({})).await;
         client
     }
@@ -159,7 +180,24 @@ impl TestClient {
             "window/logMessage" => self
                 .logs
                 .push(params["message"].as_str().unwrap_or("").to_string()),
-            _ => {}
+            other => self.seen.push(other.to_string()),
+        }
+    }
+
+    /// Reads server messages until it has sent `method`.
+    pub async fn wait_for(&mut self, method: &str) {
+        while !self.seen.iter().any(|m| m == method) {
+            self.next_message().await;
+        }
+    }
+
+    /// Reads server messages until a `window/logMessage` passes `pred`.
+    pub async fn wait_for_log(&mut self, pred: impl Fn(&str) -> bool) -> String {
+        loop {
+            if let Some(l) = self.logs.iter().find(|l| pred(l)) {
+                return l.clone();
+            }
+            self.next_message().await;
         }
     }
 

@@ -110,4 +110,5 @@ impl Fixture {
 
 /// Line breaks every position-sensitive test runs with.
 pub const LINE_ENDINGS: [&str; 3] = ["\n", "\r\n", "\r"];
+pub mod edits;
 pub mod lsp;

@@ -1,0 +1,121 @@
+//! Code actions: quick fixes for syntax diagnostics, and annotate /
+//! remove / change-kind rewrites. The core decides; this file converts.
+//! Cost: O(lines of the range), plus O(document) for annotate-all.
+//!
+//! Editors ask for code actions at every cursor move. An annotate-all
+//! action can carry thousands of edits, so to a client that can resolve
+//! code actions, an action with more than [`EAGER_EDITS`] edits is sent
+//! without them, and `codeAction/resolve` recomputes it (on the then
+//! current text) when the annotator picks it.
+
+use tower_lsp_server::ls_types::*;
+
+use serde_json::json;
+
+use super::{Backend, convert};
+use crate::authoring::{self, Action, ActionKind};
+use crate::diagnostics::Diagnostic;
+use crate::position::PositionEncoding;
+
+/// Actions with more edits than this are resolved on demand.
+const EAGER_EDITS: usize = 16;
+
+pub fn capability() -> CodeActionProviderCapability {
+    CodeActionProviderCapability::Options(CodeActionOptions {
+        code_action_kinds: Some(vec![
+            CodeActionKind::QUICKFIX,
+            CodeActionKind::REFACTOR_REWRITE,
+        ]),
+        resolve_provider: Some(true),
+        ..CodeActionOptions::default()
+    })
+}
+
+/// Whether the client can resolve a code action's edit later.
+pub fn client_resolves_edits(params: &InitializeParams) -> bool {
+    params
+        .capabilities
+        .text_document
+        .as_ref()
+        .and_then(|t| t.code_action.as_ref())
+        .and_then(|c| c.resolve_support.as_ref())
+        .is_some_and(|r| r.properties.iter().any(|p| p == "edit"))
+}
+
+pub fn code_action(backend: &Backend, params: CodeActionParams) -> Option<CodeActionResponse> {
+    let state = backend.state();
+    let enc = state.encoding;
+    let uri = params.text_document.uri;
+    let open = state.documents.get(&uri)?;
+    let actions = authoring::code_actions(&open.doc, convert::range(params.range), enc);
+    let only = params.context.only;
+    let lazy = state.code_action_resolve;
+    Some(
+        actions
+            .iter()
+            .map(|a| {
+                if lazy && a.edits.len() > EAGER_EDITS {
+                    CodeAction {
+                        edit: None,
+                        data: Some(json!({ "uri": uri, "range": params.range })),
+                        ..action(&uri, a, enc)
+                    }
+                } else {
+                    action(&uri, a, enc)
+                }
+            })
+            .filter(|a| {
+                let kind = a.kind.as_ref().map_or("", |k| k.as_str());
+                only.as_ref()
+                    .is_none_or(|o| o.iter().any(|k| kind.starts_with(k.as_str())))
+            })
+            .map(CodeActionOrCommand::CodeAction)
+            .collect(),
+    )
+}
+
+fn action(uri: &Uri, a: &Action, enc: PositionEncoding) -> CodeAction {
+    CodeAction {
+        title: a.title.clone(),
+        kind: Some(match a.kind {
+            ActionKind::QuickFix => CodeActionKind::QUICKFIX,
+            ActionKind::Rewrite => CodeActionKind::REFACTOR_REWRITE,
+        }),
+        diagnostics: a
+            .fixes
+            .map(|(line, d)| vec![convert::diagnostic(&Diagnostic::from_syntax(line, &d), enc)]),
+        edit: Some(convert::workspace_edit(uri, &a.edits, enc)),
+        is_preferred: a.preferred.then_some(true),
+        ..CodeAction::default()
+    }
+}
+
+/// Fills in the edit of an action sent without one: the action of the same
+/// title for the same range, on the current text. An action the text no
+/// longer allows comes back without an edit.
+pub fn resolve(backend: &Backend, mut params: CodeAction) -> CodeAction {
+    if params.edit.is_some() {
+        return params;
+    }
+    let Some(data) = params.data.as_ref() else {
+        return params;
+    };
+    let (Ok(uri), Ok(range)) = (
+        serde_json::from_value::<Uri>(data["uri"].clone()),
+        serde_json::from_value::<Range>(data["range"].clone()),
+    ) else {
+        return params;
+    };
+    let state = backend.state();
+    let enc = state.encoding;
+    let Some(open) = state.documents.get(&uri) else {
+        return params;
+    };
+    let found = authoring::code_actions(&open.doc, convert::range(range), enc)
+        .into_iter()
+        .find(|a| a.title == params.title);
+    if let Some(a) = found {
+        params.edit = Some(convert::workspace_edit(&uri, &a.edits, enc));
+    }
+    params
+}

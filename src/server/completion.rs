@@ -1,0 +1,58 @@
+//! Completion after `<`, `[` and `(`: the core proposes, this file
+//! converts. The edit runs from the opener, and so does the filter text,
+//! so that clients filter CJK input without ASCII word boundaries.
+//! Cost: O(document) to count the values in use.
+
+use tower_lsp_server::ls_types::*;
+
+use super::{Backend, convert};
+use crate::authoring::complete::complete;
+use crate::syntax::AnnotationKind;
+
+pub fn capability() -> CompletionOptions {
+    CompletionOptions {
+        trigger_characters: Some(vec!["<".into(), "[".into(), "(".into()]),
+        ..CompletionOptions::default()
+    }
+}
+
+pub fn completion(backend: &Backend, params: CompletionParams) -> Option<CompletionResponse> {
+    let state = backend.state();
+    let enc = state.encoding;
+    let pos = params.text_document_position;
+    let open = state.documents.get(&pos.text_document.uri)?;
+    let c = complete(
+        &open.doc,
+        convert::position(pos.position),
+        enc,
+        &open.taxonomy,
+    )?;
+    let range = convert::line_range(c.line, c.start, c.end, enc);
+    let kind = match c.kind {
+        AnnotationKind::Data => CompletionItemKind::VALUE,
+        AnnotationKind::Action => CompletionItemKind::KEYWORD,
+        AnnotationKind::Actor => CompletionItemKind::CLASS,
+        AnnotationKind::Purpose => CompletionItemKind::TEXT,
+    };
+    let items = c
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(i, cand)| CompletionItem {
+            label: cand.value.clone(),
+            kind: Some(kind),
+            detail: Some(cand.detail.clone()),
+            sort_text: Some(format!("{i:05}")),
+            filter_text: Some(c.filter_text(cand)),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(
+                range,
+                c.new_text(cand),
+            ))),
+            ..CompletionItem::default()
+        })
+        .collect();
+    Some(CompletionResponse::List(CompletionList {
+        is_incomplete: false,
+        items,
+    }))
+}
