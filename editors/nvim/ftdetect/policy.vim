@@ -1,0 +1,2 @@
+" Annotated privacy policies (policy-lsp markup).
+autocmd BufRead,BufNewFile *.policy setfiletype policy

@@ -1,0 +1,111 @@
+// Starts the policy-lsp server for `policy` documents and restarts it when its
+// settings change (lints and taxonomy reach the server only at initialization).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import { LanguageClient, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
+
+// The id doubles as the settings prefix: vscode-languageclient reads `policyLsp.trace.server`.
+const CLIENT_ID = "policyLsp";
+const RESTART_SETTINGS = ["policyLsp.server.path", "policyLsp.lints", "policyLsp.taxonomy"];
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel("Policy LSP");
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand("policyLsp.restartServer", restart),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void restart();
+    }),
+  );
+  await start();
+}
+
+export async function deactivate(): Promise<void> {
+  await stop();
+}
+
+async function restart(): Promise<void> {
+  await stop();
+  await start();
+}
+
+async function stop(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running) await running.stop().catch(() => undefined);
+}
+
+async function start(): Promise<void> {
+  const config = vscode.workspace.getConfiguration("policyLsp");
+  const configured = config.get<string>("server.path")?.trim() || "policy-lsp";
+  const command = findServer(configured);
+  if (!command) {
+    const choice = await vscode.window.showErrorMessage(
+      `policy-lsp: the language server \`${configured}\` was not found` +
+        (configured.includes(path.sep) ? "." : " on PATH.") +
+        " Build it with `cargo build --release` and put target/release/policy-lsp on PATH," +
+        " or set `policyLsp.server.path` to the executable. Highlighting works without it.",
+      "Open Settings",
+    );
+    if (choice === "Open Settings") {
+      await vscode.commands.executeCommand("workbench.action.openSettings", "policyLsp.server.path");
+    }
+    return;
+  }
+  output?.appendLine(`Starting ${command}`);
+  const serverOptions: ServerOptions = { command, args: [] };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: "policy" }],
+    initializationOptions: initializationOptions(config),
+    outputChannel: output,
+  };
+  client = new LanguageClient(CLIENT_ID, "Policy LSP", serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (err) {
+    void vscode.window.showErrorMessage(`policy-lsp: the language server ${command} failed to start: ${String(err)}`);
+  }
+}
+
+/** `{ taxonomy?, lints }` as the server reads them. */
+function initializationOptions(config: vscode.WorkspaceConfiguration): Record<string, unknown> {
+  const options: Record<string, unknown> = { lints: config.get<Record<string, string>>("lints") ?? {} };
+  const taxonomy = config.get<string>("taxonomy")?.trim();
+  if (taxonomy) options.taxonomy = resolveInWorkspace(taxonomy);
+  return options;
+}
+
+/** The executable to run, or undefined when there is none: a bare name is looked up on PATH. */
+function findServer(configured: string): string | undefined {
+  if (configured.includes("/") || configured.includes("\\")) {
+    const file = resolveInWorkspace(configured);
+    return isExecutable(file) ? file : undefined;
+  }
+  const exts = process.platform === "win32" ? (process.env.PATHEXT ?? ".EXE").split(";") : [""];
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    for (const ext of exts) {
+      const file = path.join(dir, configured + ext);
+      if (dir && isExecutable(file)) return file;
+    }
+  }
+  return undefined;
+}
+
+function resolveInWorkspace(file: string): string {
+  const expanded = file.replace(/^~(?=$|[\\/])/, process.env.HOME ?? "~");
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return path.isAbsolute(expanded) || !folder ? expanded : path.join(folder, expanded);
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}

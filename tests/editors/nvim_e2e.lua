@@ -1,0 +1,199 @@
+-- Headless Neovim, used as `nvim --headless -u nvim_e2e.lua`: loads editors/nvim the way a
+-- user does (runtimepath + setup()), opens a copy of the JD sample and checks what the user
+-- gets: filetype and syntax before the server, diagnostics after breaking a bracket and after
+-- the fix, the hover text in its floating window, and (Neovim >= 0.11) the semantic token.
+-- Environment: POLICY_REPO (checkout), POLICY_LSP (server), POLICY_SAMPLE (a copy to edit).
+local repo = assert(os.getenv("POLICY_REPO"), "POLICY_REPO")
+local server = assert(os.getenv("POLICY_LSP"), "POLICY_LSP")
+local sample = assert(os.getenv("POLICY_SAMPLE"), "POLICY_SAMPLE")
+
+vim.opt.runtimepath:prepend(repo .. "/editors/nvim")
+vim.o.swapfile = false
+
+-- Every publishDiagnostics the client receives, so "no errors" means "the server said so".
+local published = 0
+local publish = vim.lsp.handlers["textDocument/publishDiagnostics"]
+vim.lsp.handlers["textDocument/publishDiagnostics"] = function(...)
+  published = published + 1
+  return publish(...)
+end
+
+require("policy_lsp").setup({ cmd = { server } })
+
+local version = vim.version()
+local label = ("nvim %d.%d"):format(version.major, version.minor)
+local has_semantic_tokens = vim.fn.has("nvim-0.11") == 1
+local passed, failed = 0, 0
+local function out(line)
+  io.stdout:write(line .. "\n")
+end
+
+local function check(name, fn)
+  local start = vim.loop.hrtime()
+  local ok, err = pcall(fn)
+  local ms = math.floor((vim.loop.hrtime() - start) / 1e6)
+  if ok then
+    passed = passed + 1
+    out(("ok - %s: %s (%d ms)"):format(label, name, ms))
+  else
+    failed = failed + 1
+    out(("not ok - %s: %s: %s"):format(label, name, tostring(err)))
+  end
+end
+
+local function wait_for(ms, what, predicate)
+  if not vim.wait(ms, predicate, 50) then
+    error("timed out waiting for " .. what, 2)
+  end
+end
+
+local function clients(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ bufnr = bufnr })
+  end
+  return vim.tbl_values(vim.lsp.buf_get_clients(bufnr))
+end
+
+local function policy_diagnostics(bufnr)
+  return vim.tbl_filter(function(d)
+    return d.source == "policy-lsp"
+  end, vim.diagnostic.get(bufnr))
+end
+
+local function code_of(d)
+  return d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code)
+end
+
+local function describe(diags)
+  local parts = {}
+  for _, d in ipairs(diags) do
+    table.insert(parts, ("%s@%d:%d"):format(tostring(code_of(d)), d.lnum, d.col))
+  end
+  return "{" .. table.concat(parts, ", ") .. "}"
+end
+
+-- The sample's line 16 (0-based 15): `…京东<账户名>、<密码>、您本人的<手机号码>…`
+local ROW = 15
+
+local function run()
+  local bufnr, line, opener, closer, password
+
+  check("*.policy opens as filetype policy with the bracket syntax", function()
+    vim.cmd("edit " .. vim.fn.fnameescape(sample))
+    bufnr = vim.api.nvim_get_current_buf()
+    assert(vim.bo.filetype == "policy", "filetype is " .. vim.bo.filetype)
+    assert(vim.b.current_syntax == "policy", "syntax is " .. tostring(vim.b.current_syntax))
+    line = vim.api.nvim_buf_get_lines(bufnr, ROW, ROW + 1, true)[1]
+    opener = assert(line:find("<账户名>", 1, true)) - 1 -- 0-based byte of `<`
+    closer = opener + #"<账户名"
+    password = assert(line:find("<密码>", 1, true)) - 1 + #"<密" -- on 码
+    local function group(col0)
+      return vim.fn.synIDattr(vim.fn.synID(ROW + 1, col0 + 1, 1), "name")
+    end
+    assert(group(opener + 1) == "policyDataText", "账户名 is " .. group(opener + 1))
+    assert(group(opener) == "policyDataBracket", "< is " .. group(opener))
+    assert(group(0) == "", "plain text is " .. group(0))
+  end)
+
+  check("the server attaches and publishes no errors for the sample", function()
+    wait_for(10000, "the client to attach", function()
+      local c = clients(bufnr)[1]
+      return c ~= nil and c.initialized ~= false and published > 0
+    end)
+    local diags = policy_diagnostics(bufnr)
+    assert(#diags == 0, "diagnostics on open: " .. describe(diags))
+  end)
+
+  check("deleting a `>` gives an unclosed-annotation error at its `<`", function()
+    vim.api.nvim_buf_set_text(bufnr, ROW, closer, ROW, closer + 1, { "" })
+    local found
+    wait_for(10000, "unclosed-annotation", function()
+      for _, d in ipairs(policy_diagnostics(bufnr)) do
+        if code_of(d) == "unclosed-annotation" then
+          found = d
+          return true
+        end
+      end
+    end)
+    assert(found.lnum == ROW and found.col == opener, ("at %d:%d, want %d:%d"):format(found.lnum, found.col, ROW, opener))
+    assert(found.severity == vim.diagnostic.severity.ERROR, "severity " .. tostring(found.severity))
+    local all = policy_diagnostics(bufnr)
+    assert(#all == 1, "diagnostics: " .. describe(all))
+  end)
+
+  check("hover on a sensitive data item shows its classification", function()
+    local col = password - #">" -- 码 moved one character left with the `>` deleted
+    vim.api.nvim_win_set_cursor(0, { ROW + 1, col })
+    vim.lsp.buf.hover()
+    local text
+    wait_for(10000, "the hover window", function()
+      for _, win in ipairs(vim.api.nvim_list_wins()) do
+        if vim.api.nvim_win_get_config(win).relative ~= "" then
+          text = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false), "\n")
+          return true
+        end
+      end
+    end)
+    out("# " .. label .. " hover: " .. (text:gsub("\n+", " | ")):sub(1, 160))
+    assert(text:find("个人敏感信息", 1, true), "hover text: " .. text)
+    for _, win in ipairs(vim.api.nvim_list_wins()) do
+      if vim.api.nvim_win_get_config(win).relative ~= "" then
+        vim.api.nvim_win_close(win, true)
+      end
+    end
+  end)
+
+  check("retyping the `>` clears the error", function()
+    local before = published
+    vim.api.nvim_buf_set_text(bufnr, ROW, closer, ROW, closer, { ">" })
+    wait_for(10000, "a publication with no diagnostics", function()
+      return published > before and #policy_diagnostics(bufnr) == 0
+    end)
+  end)
+
+  if has_semantic_tokens then
+    check("the semantic token on 密码 is data, sensitive, highlighted through the plugin's links", function()
+      local token
+      wait_for(10000, "a semantic token on 密码", function()
+        for _, t in ipairs(vim.lsp.semantic_tokens.get_at_pos(bufnr, ROW, password) or {}) do
+          token = t
+          return true
+        end
+      end)
+      assert(token.type == "data", "type " .. tostring(token.type))
+      assert(token.modifiers and token.modifiers.sensitive, "modifiers " .. vim.inspect(token.modifiers))
+      local link = vim.api.nvim_get_hl(0, { name = "@lsp.type.data" }).link
+      assert(link == "Identifier", "@lsp.type.data links to " .. tostring(link))
+      link = vim.api.nvim_get_hl(0, { name = "@lsp.mod.sensitive" }).link
+      assert(link == "WarningMsg", "@lsp.mod.sensitive links to " .. tostring(link))
+    end)
+  end
+
+  check("a missing server is reported with what to do", function()
+    local messages = {}
+    local notify = vim.notify
+    vim.notify = function(msg)
+      table.insert(messages, msg)
+    end
+    require("policy_lsp").setup({ cmd = { "no-such-policy-lsp" } })
+    wait_for(2000, "a notification", function()
+      return #messages > 0
+    end)
+    vim.notify = notify
+    assert(messages[1]:find("no-such-policy-lsp", 1, true) and messages[1]:find("PATH", 1, true), messages[1])
+  end)
+
+  out(("%s: %d passed, %d failed"):format(label, passed, failed))
+  if failed > 0 then
+    vim.cmd("cquit 1")
+  else
+    vim.cmd("qall!")
+  end
+end
+
+vim.api.nvim_create_autocmd("VimEnter", {
+  once = true,
+  callback = function()
+    vim.schedule(run)
+  end,
+})
