@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 awk '/^## Emacs/ { section = 1 } section && /^```elisp/ { block = 1; next }
      block && /^```/ { exit } block { print }' "$REPO_ROOT/editors/README.md" >"$tmp/snippet.el"
 [ -s "$tmp/snippet.el" ] || die "no elisp block under '## Emacs' in editors/README.md"
-cp "$REPO_ROOT/examples/jd-privacy-policy.policy" "$tmp/"
+cp "$REPO_ROOT/examples/jd-privacy-policy.policy" "$tmp/" && chmod u+w "$tmp/jd-privacy-policy.policy"
 
 # The snippet runs "policy-lsp" from PATH, as a user's would.
 mkdir -p "$tmp/bin" "$tmp/home"

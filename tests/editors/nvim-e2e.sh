@@ -32,7 +32,7 @@ for nvim in /usr/bin/nvim "$nvim011"; do
   fi
   run=$tmp/$(basename "$(dirname "$(dirname "$nvim")")")-$RANDOM
   mkdir -p "$run/config" "$run/data" "$run/state" "$run/cache" "$run/work"
-  cp "$REPO_ROOT/examples/jd-privacy-policy.policy" "$run/work/"
+  cp "$REPO_ROOT/examples/jd-privacy-policy.policy" "$run/work/" && chmod u+w "$run/work/jd-privacy-policy.policy"
   # The server is killed with its editor if a check hangs: timeout ends the whole group.
   (cd "$run/work" &&
     XDG_CONFIG_HOME=$run/config XDG_DATA_HOME=$run/data XDG_STATE_HOME=$run/state XDG_CACHE_HOME=$run/cache \

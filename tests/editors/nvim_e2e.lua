@@ -169,6 +169,48 @@ local function run()
     end)
   end
 
+  if has_semantic_tokens then
+    check("the quick fix for an unclosed bracket closes it and the error goes", function()
+      vim.api.nvim_buf_set_text(bufnr, ROW, closer, ROW, closer + 1, { "" })
+      local diag
+      wait_for(10000, "unclosed-annotation", function()
+        for _, d in ipairs(policy_diagnostics(bufnr)) do
+          if code_of(d) == "unclosed-annotation" then
+            diag = d
+            return true
+          end
+        end
+      end)
+      local client = clients(bufnr)[1]
+      local lsp_diag = diag.user_data.lsp
+      local params = {
+        textDocument = vim.lsp.util.make_text_document_params(bufnr),
+        range = lsp_diag.range,
+        context = { diagnostics = { lsp_diag }, only = { "quickfix" } },
+      }
+      local action, titles = nil, {}
+      for _, res in pairs(vim.lsp.buf_request_sync(bufnr, "textDocument/codeAction", params, 5000) or {}) do
+        for _, a in ipairs(res.result or {}) do
+          table.insert(titles, a.title)
+          if a.title:find("end of the clause", 1, true) then
+            action = a
+          end
+        end
+      end
+      assert(action, "no 'close at the end of the clause' fix among: " .. table.concat(titles, "; "))
+      if not action.edit then
+        action = assert(client:request_sync("codeAction/resolve", action, 5000)).result
+      end
+      local before = published
+      vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+      wait_for(10000, "the error to go", function()
+        return published > before and #policy_diagnostics(bufnr) == 0
+      end)
+      local now = vim.api.nvim_buf_get_lines(bufnr, ROW, ROW + 1, true)[1]
+      assert(now == line, "the fix should restore the line, got: " .. now)
+    end)
+  end
+
   check("a missing server is reported with what to do", function()
     local messages = {}
     local notify = vim.notify

@@ -68,7 +68,7 @@ EOF
 # machine's settings, as a Remote-SSH user would set it.
 mkdir -p "$tmp/user-data/Machine"
 printf '{ "policyLsp.server.path": "%s" }\n' "$server" >"$tmp/user-data/Machine/settings.json"
-cp "$REPO_ROOT/examples/jd-privacy-policy.policy" "$tmp/workspace/"
+cp "$REPO_ROOT/examples/jd-privacy-policy.policy" "$tmp/workspace/" && chmod u+w "$tmp/workspace/jd-privacy-policy.policy"
 
 port=$(free_port)
 "$code_server" "${cs_args[@]}" --auth none --bind-addr "127.0.0.1:$port" --disable-telemetry \

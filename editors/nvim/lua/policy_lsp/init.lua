@@ -4,7 +4,7 @@
 --   require("policy_lsp").setup({
 --     cmd = { "policy-lsp" },            -- default: policy-lsp on PATH
 --     taxonomy = "policy-lsp.toml",      -- optional; relative to the project root
---     lints = { ["padded-annotation"] = "off" },
+--     lints = { ["sensitive-data"] = "on" },
 --   })
 --
 -- Neovim >= 0.11 registers it with vim.lsp.config/vim.lsp.enable; older versions
