@@ -74,7 +74,7 @@ impl Lcg {
 /// places of `text`. With `evict`, a buffer larger than the L2 cache is
 /// walked before each edit, so that both documents start cold: the 16 KB
 /// sample otherwise sits in L1/L2 while the 10 MB one cannot.
-fn keystroke(text: &str, edits: usize, evict: bool) -> (Duration, Duration) {
+fn keystroke(text: &str, edits: usize, evict: bool) -> (Duration, Duration, Duration) {
     let mut junk = if evict {
         vec![1u8; 8 << 20]
     } else {
@@ -85,6 +85,7 @@ fn keystroke(text: &str, edits: usize, evict: bool) -> (Duration, Duration) {
     let mut rng = Lcg(7);
     let mut inserts = Vec::with_capacity(edits);
     let mut deletes = Vec::with_capacity(edits);
+    let mut pairs = Vec::with_capacity(edits);
     let enc = PositionEncoding::Utf32;
     for i in 0..edits {
         let line = rng.next(lines.len());
@@ -106,10 +107,12 @@ fn keystroke(text: &str, edits: usize, evict: bool) -> (Duration, Duration) {
         doc.apply_edit(Some(LspRange { start: at, end }), "", enc)
             .expect("valid edit");
         deletes.push(t.elapsed());
+        pairs.push(inserts[i] + deletes[i]);
     }
     inserts.sort();
     deletes.sort();
-    (inserts[edits / 2], deletes[edits / 2])
+    pairs.sort();
+    (inserts[edits / 2], deletes[edits / 2], pairs[edits / 2])
 }
 
 fn main() {
@@ -177,8 +180,8 @@ fn main() {
     );
 
     // One keystroke: insert a character and delete it again.
-    let (big_ins, big_del) = keystroke(&big, 2000, false);
-    let (jd_ins, jd_del) = keystroke(JD, 2000, false);
+    let (big_ins, big_del, big_pair) = keystroke(&big, 2000, false);
+    let (jd_ins, jd_del, jd_pair) = keystroke(JD, 2000, false);
     println!(
         "keystroke, 10 MB doc:  insert median {:>6.1} µs, delete median {:>6.1} µs",
         big_ins.as_secs_f64() * 1e6,
@@ -195,8 +198,14 @@ fn main() {
         big_del.as_secs_f64() / jd_del.as_secs_f64()
     );
 
-    let (big_cold, _) = keystroke(&big, 500, true);
-    let (jd_cold, _) = keystroke(JD, 500, true);
+    println!(
+        "insert + delete of one character, median: 10 MB {:.1} µs, 16 KB {:.1} µs, ratio {:.2}x",
+        big_pair.as_secs_f64() * 1e6,
+        jd_pair.as_secs_f64() * 1e6,
+        big_pair.as_secs_f64() / jd_pair.as_secs_f64()
+    );
+    let (big_cold, _, _) = keystroke(&big, 500, true);
+    let (jd_cold, _, _) = keystroke(JD, 500, true);
     println!(
         "keystroke with caches evicted first: insert median 10 MB {:.1} µs, 16 KB {:.1} µs, ratio {:.2}x",
         big_cold.as_secs_f64() * 1e6,

@@ -412,50 +412,30 @@ async fn hover_on_actor_and_action_says_who_and_what() {
     let text = "😀(我们)[共享]给(第三方SDK)\r\n𠮷[收集]";
     let mut client = TestClient::start(Some("utf-32"), json!({})).await;
     client.open(URI, text).await;
-    let hover_at = |line, col| json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col } });
-    let first_line = |h: &Value| {
-        h["contents"]["value"]
+    // (line, column, what the first line of the hover must say)
+    let cases = [
+        (0, 2, &["第一方"][..]),
+        (0, 7, &["共享", "share"]),
+        (0, 13, &["第三方"]),
+        (1, 2, &["collect"]),
+        // The brackets belong to the annotation; the next character is the next one's.
+        (0, 4, &["第一方"]),
+        (0, 5, &["共享"]),
+    ];
+    for (line, col, want) in cases {
+        let at = json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col } });
+        let h = client.request("textDocument/hover", at).await.unwrap();
+        let first = h["contents"]["value"]
             .as_str()
             .unwrap()
             .lines()
             .next()
             .unwrap()
-            .to_string()
-    };
-    let h = client
-        .request("textDocument/hover", hover_at(0, 2))
-        .await
-        .unwrap();
-    assert!(first_line(&h).contains("第一方"), "{h}");
-    let h = client
-        .request("textDocument/hover", hover_at(0, 7))
-        .await
-        .unwrap();
-    assert!(
-        first_line(&h).contains("共享") && first_line(&h).contains("share"),
-        "{h}"
-    );
-    let h = client
-        .request("textDocument/hover", hover_at(0, 13))
-        .await
-        .unwrap();
-    assert!(first_line(&h).contains("第三方"), "{h}");
-    let h = client
-        .request("textDocument/hover", hover_at(1, 2))
-        .await
-        .unwrap();
-    assert!(first_line(&h).contains("collect"), "{h}");
-    // The brackets belong to the annotation; the next character does not.
-    let h = client
-        .request("textDocument/hover", hover_at(0, 4))
-        .await
-        .unwrap();
-    assert!(first_line(&h).contains("第一方"), "{h}");
-    let h = client
-        .request("textDocument/hover", hover_at(0, 5))
-        .await
-        .unwrap();
-    assert!(first_line(&h).contains("共享"), "{h}");
+            .to_string();
+        for w in want {
+            assert!(first.contains(w), "{line}:{col}: {first}");
+        }
+    }
 }
 
 #[tokio::test]
