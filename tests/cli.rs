@@ -270,3 +270,34 @@ fn lints_are_opt_in_on_the_command_line_and_syntax_codes_are_not_lints() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("syntax check"));
 }
+
+#[test]
+fn a_100_mb_file_is_checked_like_any_other() {
+    // 100 MB where the suite runs optimised (scripts/test, CI); a debug
+    // `cargo test` would spend most of a minute on it, so 10 MB there.
+    let size = if cfg!(debug_assertions) {
+        10_000_000
+    } else {
+        100_000_000
+    };
+    let dir = temp_dir("big");
+    let line = "(我们)[收集]您的<手机号码>以{验证身份}。".repeat(20) + "\n";
+    let mut text = line.repeat(size / line.len() + 1);
+    text.push_str("<未闭合\n");
+    std::fs::write(dir.join("big.policy"), &text).unwrap();
+    drop(text);
+    let o = policy_lsp(
+        &[
+            "check",
+            "--format",
+            "json",
+            dir.join("big.policy").to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("unclosed-annotation"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
