@@ -144,6 +144,10 @@ pub fn describe(kind: AnnotationKind, value: &str, taxonomy: &Taxonomy, markdown
                 out.push(format!("Matched: {}", matches.join(", ")));
             }
             if let Some(cat) = c.category() {
+                // Markdown joins adjacent lines into one paragraph.
+                if markdown && !matches.is_empty() {
+                    out.push(String::new());
+                }
                 out.push(format!("Source: {}", cat.source));
             }
             out.push(String::new());
