@@ -682,3 +682,126 @@ async fn lints_are_off_by_default_and_switched_on_by_settings() {
         assert!(refused.contains("syntax check"), "{refused}");
     }
 }
+
+/// Applies a semantic tokens delta to the client's copy of the data.
+fn apply_token_edits(data: &mut Vec<u64>, delta: &Value) {
+    let mut edits: Vec<&Value> = delta["edits"].as_array().expect("a delta").iter().collect();
+    // The protocol's edits refer to the old array; apply from the back.
+    edits.sort_by_key(|e| std::cmp::Reverse(e["start"].as_u64()));
+    for e in edits {
+        let start = e["start"].as_u64().unwrap() as usize;
+        let count = e["deleteCount"].as_u64().unwrap() as usize;
+        let new: Vec<u64> = e["data"]
+            .as_array()
+            .map_or(vec![], |a| a.iter().map(|v| v.as_u64().unwrap()).collect());
+        data.splice(start..start + count, new);
+    }
+}
+
+#[tokio::test]
+async fn token_deltas_after_random_edits_equal_fresh_tokens() {
+    // Edits that add and remove lines, join a CR to an LF, break and mend
+    // annotations, before and after astral characters.
+    const PIECES: [&str; 14] = [
+        "<", ">", "[收集]", "<指纹>", "😀", "𠮷", "\n", "\r\n", "\r", "{为了", "}", "(我们)",
+        "\u{2028}", "",
+    ];
+    let mut seed = 0x2545F4914F6CDD1Du64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    for enc in ENCODINGS {
+        let mut text =
+            "😀(我们)[收集]<指纹>\r\n𠮷<手机号码>和<天气>\n\n{为了}<身份证号码>\r<数据>".repeat(3);
+        let mut client = TestClient::start(Some(enc), json!({})).await;
+        client.open(URI, &text).await;
+        let full = client
+            .request(
+                "textDocument/semanticTokens/full",
+                json!({ "textDocument": { "uri": URI } }),
+            )
+            .await
+            .unwrap();
+        let mut id = full["resultId"].as_str().unwrap().to_string();
+        let mut data: Vec<u64> = full["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect();
+        let mut version = 1;
+        for round in 0..60 {
+            for _ in 0..1 + next(3) {
+                let lines: Vec<&str> = policy_lsp::document::lines_of(&text).collect();
+                let l = next(lines.len());
+                let len = lines[l].chars().count();
+                let (c1, c2) = (next(len + 1), next(len + 1));
+                let (c1, c2) = (
+                    c1.min(c2),
+                    if next(3) == 0 { c1.max(c2) } else { c1.min(c2) },
+                );
+                let (l2, c2) = if next(6) == 0 && l + 1 < lines.len() {
+                    (l + 1, 0)
+                } else {
+                    (l, c2)
+                };
+                let piece = PIECES[next(PIECES.len())];
+                let range =
+                    json!({ "start": client.pos(&text, l, c1), "end": client.pos(&text, l2, c2) });
+                version += 1;
+                client
+                    .change(URI, version, json!([{ "range": range, "text": piece }]))
+                    .await;
+                text = common::edits::apply_text_edits(
+                    &client,
+                    &text,
+                    &[json!({ "range": range, "newText": piece })],
+                );
+            }
+            client.diagnostics(URI, Some(version)).await;
+            let delta = client
+                .request(
+                    "textDocument/semanticTokens/full/delta",
+                    json!({ "textDocument": { "uri": URI }, "previousResultId": id }),
+                )
+                .await
+                .unwrap();
+            apply_token_edits(&mut data, &delta);
+            id = delta["resultId"].as_str().unwrap().to_string();
+            let fresh_uri = format!("{URI}.fresh{round}");
+            client.notify("textDocument/didOpen", json!({ "textDocument": { "uri": fresh_uri, "languageId": "policy", "version": 1, "text": text } })).await;
+            let fresh = client
+                .request(
+                    "textDocument/semanticTokens/full",
+                    json!({ "textDocument": { "uri": fresh_uri } }),
+                )
+                .await
+                .unwrap();
+            let fresh: Vec<u64> = fresh["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect();
+            assert_eq!(data, fresh, "{enc} round {round}: {text:?}");
+            client
+                .notify(
+                    "textDocument/didClose",
+                    json!({ "textDocument": { "uri": fresh_uri } }),
+                )
+                .await;
+        }
+        // Nothing changed since: an empty delta.
+        let delta = client
+            .request(
+                "textDocument/semanticTokens/full/delta",
+                json!({ "textDocument": { "uri": URI }, "previousResultId": id }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(delta["edits"], json!([]));
+    }
+}

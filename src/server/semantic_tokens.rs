@@ -1,14 +1,16 @@
 //! Semantic tokens: one per annotation, covering its content (spec §7).
 //!
 //! Costs, for a document of n lines and t annotations: `full` O(n + t);
-//! `full/delta` the same plus an O(t) comparison with the previous result,
-//! and it answers with one edit spanning only what changed; `range`
+//! `full/delta` O(t) additions plus encoding the lines changed since the
+//! client's result, answered with one edit spanning only those; `range`
 //! O(lines in range + their annotations).
+
+use std::ops::Range;
 
 use tower_lsp_server::ls_types::*;
 
 use super::Backend;
-use super::state::OpenDocument;
+use super::state::{LastTokens, OpenDocument};
 use crate::analysis::is_sensitive;
 use crate::position::PositionEncoding;
 use crate::syntax::{AnnotationKind, LineParse};
@@ -67,15 +69,17 @@ fn encode_line(
     }
 }
 
-/// The tokens of lines `lines` of `open`.
+/// The tokens of lines `lines` of `open`, the first relative to `prev`
+/// (the absolute line and start of the token before them, or (0, 0)).
+/// Returns them and the absolute position of the last one.
 fn encode(
     open: &OpenDocument,
     enc: PositionEncoding,
-    lines: std::ops::Range<usize>,
-) -> Vec<SemanticToken> {
+    lines: Range<usize>,
+    mut prev: (usize, u32),
+) -> (Vec<SemanticToken>, (usize, u32)) {
     // The previous result's size is a good guess for a whole document.
-    let mut out = Vec::with_capacity(open.last_tokens.as_ref().map_or(0, |(_, t)| t.len() + 16));
-    let mut prev = (lines.start, 0);
+    let mut out = Vec::with_capacity(open.last_tokens.as_ref().map_or(0, |t| t.data.len() + 16));
     let parses = open.doc.line_parses_from(lines.start);
     let flags = open.classes.lines_from(lines.start);
     for ((line, parse), flags) in parses.zip(flags).take(lines.len()) {
@@ -83,11 +87,7 @@ fn encode(
             encode_line(line, parse, flags, enc, &mut prev, &mut out);
         }
     }
-    // The first token is relative to the start of the document.
-    if let Some(first) = out.first_mut() {
-        first.delta_line += lines.start as u32;
-    }
-    out
+    (out, prev)
 }
 
 pub fn full(backend: &Backend, params: SemanticTokensParams) -> Option<SemanticTokensResult> {
@@ -95,14 +95,16 @@ pub fn full(backend: &Backend, params: SemanticTokensParams) -> Option<SemanticT
     let enc = state.encoding;
     let result_id = state.new_result_id();
     let open = state.documents.get_mut(&params.text_document.uri)?;
-    let data = encode(open, enc, 0..open.doc.line_count());
-    open.last_tokens = Some((result_id.clone(), data.clone()));
+    let (data, _) = encode(open, enc, 0..open.doc.line_count(), (0, 0));
+    open.last_tokens = Some(LastTokens::new(result_id.clone(), data.clone()));
     Some(SemanticTokensResult::Tokens(SemanticTokens {
         result_id: Some(result_id),
         data,
     }))
 }
 
+/// `full/delta`: when the client holds our last result, re-encodes only
+/// the lines changed since and answers with one edit; otherwise, all tokens.
 pub fn delta(
     backend: &Backend,
     params: SemanticTokensDeltaParams,
@@ -111,21 +113,20 @@ pub fn delta(
     let enc = state.encoding;
     let result_id = state.new_result_id();
     let open = state.documents.get_mut(&params.text_document.uri)?;
-    let data = encode(open, enc, 0..open.doc.line_count());
     match open.last_tokens.take() {
-        Some((id, old)) if id == params.previous_result_id => {
-            let edits = diff(&old, &data).into_iter().collect();
-            // Keep the new tokens without copying them: only the edit is sent.
-            open.last_tokens = Some((result_id.clone(), data));
+        Some(last) if last.id == params.previous_result_id => {
+            let (edit, data) = changed_since(open, enc, last);
+            open.last_tokens = Some(LastTokens::new(result_id.clone(), data));
             Some(SemanticTokensFullDeltaResult::TokensDelta(
                 SemanticTokensDelta {
                     result_id: Some(result_id),
-                    edits,
+                    edits: edit.into_iter().collect(),
                 },
             ))
         }
         _ => {
-            open.last_tokens = Some((result_id.clone(), data.clone()));
+            let (data, _) = encode(open, enc, 0..open.doc.line_count(), (0, 0));
+            open.last_tokens = Some(LastTokens::new(result_id.clone(), data.clone()));
             Some(SemanticTokensFullDeltaResult::Tokens(SemanticTokens {
                 result_id: Some(result_id),
                 data,
@@ -134,27 +135,82 @@ pub fn delta(
     }
 }
 
-/// One edit turning `old` into `new`: everything between their common
-/// prefix and common suffix. `None` when they are equal. Offsets count
-/// integers (five per token), as the protocol does.
-fn diff(old: &[SemanticToken], new: &[SemanticToken]) -> Option<SemanticTokensEdit> {
-    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let max_suffix = old.len().min(new.len()) - prefix;
-    let suffix = old
+/// The edit from `last` to today's tokens, and today's tokens.
+///
+/// Tokens of lines before the dirty ones are unchanged; so are those after
+/// them but for the first one, whose position is relative to the token
+/// before it. The edit therefore replaces the dirty lines' old tokens and
+/// the first token after them. Cost: O(tokens) integer additions to find
+/// the old tokens' lines, plus encoding the dirty lines.
+fn changed_since(
+    open: &OpenDocument,
+    enc: PositionEncoding,
+    last: LastTokens,
+) -> (Option<SemanticTokensEdit>, Vec<SemanticToken>) {
+    let Some(dirty) = last.dirty.clone() else {
+        return (None, last.data);
+    };
+    let old = last.data;
+    let old_end = dirty.end.saturating_add_signed(-last.line_shift);
+    // Absolute (line, start) of each old token, up to the first one at or
+    // after the dirty lines' end.
+    let (mut i0, mut i1) = (0, old.len());
+    let (mut prev, mut follower) = ((0, 0), None);
+    let mut at = (0usize, 0u32);
+    for (i, t) in old.iter().enumerate() {
+        at = if t.delta_line > 0 {
+            (at.0 + t.delta_line as usize, t.delta_start)
+        } else {
+            (at.0, at.1 + t.delta_start)
+        };
+        if at.0 < dirty.start {
+            i0 = i + 1;
+            prev = at;
+        } else if at.0 >= old_end {
+            i1 = i;
+            follower = Some((at.0.saturating_add_signed(last.line_shift), at.1, *t));
+            break;
+        }
+    }
+    let (mut region, end) = encode(open, enc, dirty, prev);
+    let replaced = i1 - i0 + usize::from(follower.is_some());
+    if let Some((line, start, t)) = follower {
+        let delta_line = (line - end.0) as u32;
+        region.push(SemanticToken {
+            delta_line,
+            delta_start: if delta_line == 0 {
+                start - end.1
+            } else {
+                start
+            },
+            ..t
+        });
+    }
+    let mut data = Vec::with_capacity(old.len() - replaced + region.len());
+    data.extend_from_slice(&old[..i0]);
+    data.extend_from_slice(&region);
+    data.extend_from_slice(&old[i0 + replaced..]);
+    // Send only what differs within the re-encoded stretch, too.
+    let before = &old[i0..i0 + replaced];
+    let same_start = before
         .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(max_suffix)
+        .zip(&region)
         .take_while(|(a, b)| a == b)
         .count();
-    if prefix == old.len() && prefix == new.len() {
-        return None;
-    }
-    Some(SemanticTokensEdit {
-        start: (prefix * 5) as u32,
-        delete_count: ((old.len() - prefix - suffix) * 5) as u32,
-        data: Some(new[prefix..new.len() - suffix].to_vec()),
-    })
+    let same_end = before[same_start..]
+        .iter()
+        .rev()
+        .zip(region[same_start..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let changed = replaced - same_start - same_end;
+    let new_tokens = &region[same_start..region.len() - same_end];
+    let edit = (changed > 0 || !new_tokens.is_empty()).then(|| SemanticTokensEdit {
+        start: ((i0 + same_start) * 5) as u32,
+        delete_count: (changed * 5) as u32,
+        data: Some(new_tokens.to_vec()),
+    });
+    (edit, data)
 }
 
 pub fn range(
@@ -169,40 +225,10 @@ pub fn range(
     let data = if first > last {
         Vec::new()
     } else {
-        encode(open, enc, first..last + 1)
+        encode(open, enc, first..last + 1, (0, 0)).0
     };
     Some(SemanticTokensRangeResult::Tokens(SemanticTokens {
         result_id: None,
         data,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tok(delta_line: u32, delta_start: u32) -> SemanticToken {
-        SemanticToken {
-            delta_line,
-            delta_start,
-            length: 1,
-            token_type: 0,
-            token_modifiers_bitset: 0,
-        }
-    }
-
-    #[test]
-    fn diff_spans_only_what_changed() {
-        let old = [tok(0, 1), tok(0, 2), tok(1, 0), tok(0, 3)];
-        let new = [tok(0, 1), tok(0, 5), tok(1, 0), tok(0, 3)];
-        let e = diff(&old, &new).unwrap();
-        assert_eq!((e.start, e.delete_count), (5, 5));
-        assert_eq!(e.data.unwrap(), vec![tok(0, 5)]);
-        assert!(diff(&old, &old).is_none());
-        let e = diff(&old, &old[..2]).unwrap();
-        assert_eq!(
-            (e.start, e.delete_count, e.data.unwrap().len()),
-            (10, 10, 0)
-        );
-    }
 }

@@ -3,6 +3,7 @@
 //! across an `.await`.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -20,8 +21,52 @@ pub struct OpenDocument {
     pub version: i32,
     pub classes: Classes,
     pub taxonomy: Arc<Taxonomy>,
-    /// The last `semanticTokens/full` result, for `full/delta`.
-    pub last_tokens: Option<(String, Vec<SemanticToken>)>,
+    /// The last semantic tokens sent, for `full/delta`.
+    pub last_tokens: Option<LastTokens>,
+}
+
+/// A semantic tokens result the client holds, and which lines of the
+/// document changed since, so that `full/delta` re-encodes only those.
+pub struct LastTokens {
+    pub id: String,
+    pub data: Vec<SemanticToken>,
+    /// The lines (in today's numbering) that may differ from `data`;
+    /// `None` when nothing changed.
+    pub dirty: Option<Range<usize>>,
+    /// Today's line count minus the line count `data` was made from.
+    pub line_shift: isize,
+}
+
+impl LastTokens {
+    pub fn new(id: String, data: Vec<SemanticToken>) -> LastTokens {
+        LastTokens {
+            id,
+            data,
+            dirty: None,
+            line_shift: 0,
+        }
+    }
+
+    /// Widens `dirty` by one edit of the document. O(1).
+    pub fn edited(&mut self, e: &EditOutcome) {
+        let (first, old, new) = (e.first_line, e.old_lines, e.new_lines);
+        let shift = new as isize - old as isize;
+        // Where a line number of before the edit is after it.
+        let map = |line: usize| {
+            if line <= first {
+                line
+            } else if line >= first + old {
+                line.saturating_add_signed(shift)
+            } else {
+                first + new
+            }
+        };
+        self.dirty = Some(match &self.dirty {
+            None => first..first + new,
+            Some(d) => map(d.start).min(first)..map(d.end).max(first + new),
+        });
+        self.line_shift += shift;
+    }
 }
 
 impl OpenDocument {
@@ -40,6 +85,9 @@ impl OpenDocument {
     /// Keeps derived state in step after an edit of `doc`.
     pub fn edited(&mut self, outcome: &EditOutcome) {
         self.classes.update(&self.doc, outcome, &self.taxonomy);
+        if let Some(last) = &mut self.last_tokens {
+            last.edited(outcome);
+        }
     }
 
     /// Reclassifies everything, e.g. after the taxonomy changed.
