@@ -13,7 +13,7 @@ mod line_table;
 use std::borrow::Cow;
 use std::fmt;
 
-use ropey::{Rope, RopeSlice};
+use ropey::Rope;
 
 use crate::position::{CharOffset, LinePoint, LspPosition, LspRange, PositionEncoding};
 use crate::syntax::{Annotation, LineParse, SyntaxDiagnostic, parse_line};
@@ -120,10 +120,12 @@ impl Document {
     /// Line `line` without its break, or `None` past the end. O(log n), plus
     /// O(line) when the line straddles rope chunks and must be copied.
     pub fn line_text(&self, line: usize) -> Option<Cow<'_, str>> {
-        let slice = self.line_slice(line)?;
-        Some(match slice.as_str() {
-            Some(s) => Cow::Borrowed(s),
-            None => Cow::Owned(slice.to_string()),
+        let (start, end) = self.line_bytes(line)?;
+        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(start);
+        Some(if end - chunk_start <= chunk.len() {
+            Cow::Borrowed(&chunk[start - chunk_start..end - chunk_start])
+        } else {
+            Cow::Owned(self.rope.byte_slice(start..end).to_string())
         })
     }
 
@@ -158,19 +160,29 @@ impl Document {
             .flat_map(|(l, p)| p.diagnostics.iter().map(move |d| (l, d)))
     }
 
-    /// The line's content without its break; `None` past the end. O(log n).
-    fn line_slice(&self, line: usize) -> Option<RopeSlice<'_>> {
-        if line >= self.rope.len_lines() {
+    /// The byte range of line `line`'s content, without its break; `None`
+    /// past the end. O(log n): this sits on every keystroke's path, so it
+    /// reads the break from the rope's chunk rather than slicing the line.
+    fn line_bytes(&self, line: usize) -> Option<(usize, usize)> {
+        let lines = self.rope.len_lines();
+        if line >= lines {
             return None;
         }
-        let slice = self.rope.line(line);
-        let n = slice.len_chars();
-        let brk = match (n >= 2).then(|| slice.char(n - 2)) {
-            Some('\r') if slice.char(n - 1) == '\n' => 2,
-            _ if n >= 1 && matches!(slice.char(n - 1), '\n' | '\r') => 1,
-            _ => 0,
+        let start = self.rope.line_to_byte(line);
+        if line + 1 == lines {
+            return Some((start, self.rope.len_bytes())); // the last line has no break
+        }
+        let next = self.rope.line_to_byte(line + 1);
+        let (chunk, chunk_start, _, _) = self.rope.chunk_at_byte(next - 1);
+        let at = next - 1 - chunk_start;
+        let bytes = chunk.as_bytes();
+        let brk = match bytes[at] {
+            b'\n' if at > 0 && bytes[at - 1] == b'\r' => 2,
+            // A CRLF split across chunks (ropey avoids it, but do not rely on it).
+            b'\n' if at == 0 && next - start >= 2 && self.rope.byte(next - 2) == b'\r' => 2,
+            _ => 1,
         };
-        Some(slice.slice(..n - brk))
+        Some((start, next - brk))
     }
 
     /// The char offset of an LSP position, clamped: a line past the end
@@ -183,29 +195,35 @@ impl Document {
         pos: LspPosition,
         encoding: PositionEncoding,
     ) -> (CharOffset, bool) {
-        let line = pos.line as usize;
-        let Some(content) = self.line_slice(line) else {
+        let Some((start, end)) = self.line_bytes(pos.line as usize) else {
             return (CharOffset(self.rope.len_chars()), true);
         };
-        let line_char = self.rope.line_to_char(line);
         let col = pos.character as usize;
-        let (offset, len) = match encoding {
-            PositionEncoding::Utf32 => (col.min(content.len_chars()), content.len_chars()),
+        let rope = &self.rope;
+        // Convert within the line's bounds in the client's units; the rope's
+        // conversions round a unit inside a character down to its start.
+        let (char, exact) = match encoding {
             PositionEncoding::Utf8 => {
-                let b = col.min(content.len_bytes());
-                (content.byte_to_char(b), content.len_bytes())
+                let target = (start + col).min(end);
+                let c = rope.byte_to_char(target);
+                (c, start + col == target && rope.char_to_byte(c) == target)
+            }
+            PositionEncoding::Utf32 => {
+                let (first, last) = (rope.byte_to_char(start), rope.byte_to_char(end));
+                ((first + col).min(last), first + col <= last)
             }
             PositionEncoding::Utf16 => {
-                let u = col.min(content.len_utf16_cu());
-                (content.utf16_cu_to_char(u), content.len_utf16_cu())
+                let first = rope.char_to_utf16_cu(rope.byte_to_char(start));
+                let last = rope.char_to_utf16_cu(rope.byte_to_char(end));
+                let target = (first + col).min(last);
+                let c = rope.utf16_cu_to_char(target);
+                (
+                    c,
+                    first + col == target && rope.char_to_utf16_cu(c) == target,
+                )
             }
         };
-        let inside = match encoding {
-            PositionEncoding::Utf32 => true,
-            PositionEncoding::Utf8 => content.char_to_byte(offset) == col,
-            PositionEncoding::Utf16 => content.char_to_utf16_cu(offset) == col,
-        };
-        (CharOffset(line_char + offset), col > len || !inside)
+        (CharOffset(char), !exact)
     }
 
     /// The LSP position of a char offset (clamped to the end). O(log n).
