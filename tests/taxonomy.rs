@@ -198,6 +198,24 @@ fn summary_category_prefers_sensitive_then_specific_then_vague() {
 }
 
 #[test]
+fn summary_category_is_the_one_most_items_share_then_the_first() {
+    // device, online, online, online: usage records.
+    let c = classify("应用程序、崩溃数据、使用情况、性能数据");
+    assert_eq!(category_id(&c), "online_activity");
+    // A tie goes to the first of the tied categories.
+    let c = classify("设备型号、崩溃数据");
+    assert_eq!(category_id(&c), "device");
+    let c = classify("崩溃数据、设备型号");
+    assert_eq!(category_id(&c), "online_activity");
+    // Sensitive items still come first, however few: one ID number is enough.
+    let c = classify("姓名、电话、住址、身份证号码");
+    assert_eq!(category_id(&c), "identity");
+    // Among sensitive items, the most shared sensitive category.
+    let c = classify("身份证号码、银行卡号、银行账户");
+    assert_eq!(category_id(&c), "property");
+}
+
+#[test]
 fn data_terms_offer_keywords_with_their_category() {
     let taxonomy = Taxonomy::builtin();
     let terms: Vec<_> = taxonomy.data_terms().collect();

@@ -122,14 +122,26 @@ impl Classification {
         any && all_vague
     }
 
-    /// The summary category: the first sensitive item's, else the first
-    /// specific one's, else the first vague one's.
+    /// The summary category, the one the hover's first line names. Among the
+    /// sensitive items if there are any (a list is as sensitive as its most
+    /// sensitive item), else among the specific ones, else among the vague
+    /// ones: the category that most of those items share, and on a tie the
+    /// first of the tied categories in the list. A list describes one kind of
+    /// information more often than not (使用频率、崩溃数据、使用情况、性能数据
+    /// are usage records), and its first element is not always its most
+    /// telling one.
     pub fn category(&self) -> Option<&Category> {
         let cats = || self.items.iter().filter_map(|i| i.category.as_deref());
-        cats()
-            .find(|c| c.sensitive)
-            .or_else(|| cats().find(|c| !c.vague))
-            .or_else(|| cats().next())
+        let most_shared = |keep: &dyn Fn(&Category) -> bool| -> Option<&Category> {
+            let candidates: Vec<&Category> = cats().filter(|c| keep(c)).collect();
+            let count = |c: &Category| candidates.iter().filter(|o| o.id == c.id).count();
+            // max_by_key keeps the last maximum; scan in reverse so that the
+            // first of the tied categories wins.
+            candidates.iter().rev().copied().max_by_key(|c| count(c))
+        };
+        most_shared(&|c| c.sensitive)
+            .or_else(|| most_shared(&|c| !c.vague))
+            .or_else(|| most_shared(&|_| true))
     }
 
     /// `个人敏感信息`, `个人信息` (also for a vague reference) or `未分类`.
