@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::describe::practice;
 use crate::document::{Document, EditOutcome, LineTable};
 use crate::syntax::AnnotationKind;
-use crate::taxonomy::{Category, Classification, Taxonomy};
+use crate::taxonomy::{Category, Taxonomy};
 
 /// What one annotation is, beyond its kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -82,18 +82,6 @@ pub fn is_sensitive(classes: &[Class], index: usize) -> bool {
     class_of(classes, index).is_sensitive()
 }
 
-/// The category a data item is summarised by: the first sensitive item's,
-/// else the first specific one's, else the first vague one's — the one the
-/// hover names.
-pub fn summary_category(c: &Classification) -> Option<Arc<Category>> {
-    let cats = || c.items.iter().filter_map(|i| i.category.as_ref());
-    cats()
-        .find(|c| c.sensitive)
-        .or_else(|| cats().find(|c| !c.vague))
-        .or_else(|| cats().next())
-        .cloned()
-}
-
 fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy) -> Box<[Class]> {
     let Some(parse) = doc.line_parse(line) else {
         return Box::default();
@@ -107,8 +95,10 @@ fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy) -> Box<[Class]
         .annotations
         .iter()
         .map(|a| match a.kind {
-            AnnotationKind::Data => summary_category(&taxonomy.classify(&a.value(&text)))
-                .map_or(Class::Unclassified, Class::Data),
+            AnnotationKind::Data => taxonomy
+                .classify(&a.value(&text))
+                .summary()
+                .map_or(Class::Unclassified, |c| Class::Data(c.clone())),
             AnnotationKind::Action if practice(&a.value(&text)).is_none() => Class::UnknownPractice,
             _ => Class::Plain,
         })

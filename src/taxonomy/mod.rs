@@ -131,10 +131,15 @@ impl Classification {
     /// are usage records), and its first element is not always its most
     /// telling one.
     pub fn category(&self) -> Option<&Category> {
-        let cats = || self.items.iter().filter_map(|i| i.category.as_deref());
-        let most_shared = |keep: &dyn Fn(&Category) -> bool| -> Option<&Category> {
-            let candidates: Vec<&Category> = cats().filter(|c| keep(c)).collect();
-            let count = |c: &Category| candidates.iter().filter(|o| o.id == c.id).count();
+        self.summary().map(|c| &**c)
+    }
+
+    /// [`Classification::category`], shared.
+    pub fn summary(&self) -> Option<&Arc<Category>> {
+        let cats = || self.items.iter().filter_map(|i| i.category.as_ref());
+        let most_shared = |keep: &dyn Fn(&Category) -> bool| -> Option<&Arc<Category>> {
+            let candidates: Vec<&Arc<Category>> = cats().filter(|c| keep(c)).collect();
+            let count = |c: &Arc<Category>| candidates.iter().filter(|o| o.id == c.id).count();
             // max_by_key keeps the last maximum; scan in reverse so that the
             // first of the tied categories wins.
             candidates.iter().rev().copied().max_by_key(|c| count(c))
