@@ -9,24 +9,36 @@ use tower_lsp_server::ls_types::*;
 use super::{Backend, convert};
 use crate::authoring::occurrences::related;
 
-pub fn document_highlight(
-    backend: &Backend,
-    params: DocumentHighlightParams,
-) -> Option<Vec<DocumentHighlight>> {
+/// The ranges related to the annotation at `pos` of `uri`, in the
+/// negotiated encoding.
+fn related_ranges(backend: &Backend, uri: &Uri, pos: Position) -> Option<Vec<Range>> {
     let state = backend.state();
     let enc = state.encoding;
-    let pos = params.text_document_position_params;
-    let open = state.documents.get(&pos.text_document.uri)?;
+    let open = state.documents.get(uri)?;
     let by_category = state
         .settings
         .references_by_category
         .then_some(&*open.taxonomy);
-    let spans = related(&open.doc, convert::position(pos.position), enc, by_category);
+    let spans = related(&open.doc, convert::position(pos), enc, by_category);
     Some(
         spans
             .iter()
-            .map(|s| DocumentHighlight {
-                range: convert::line_range(s.line, s.start, s.end, enc),
+            .map(|s| convert::line_range(s.line, s.start, s.end, enc))
+            .collect(),
+    )
+}
+
+pub fn document_highlight(
+    backend: &Backend,
+    params: DocumentHighlightParams,
+) -> Option<Vec<DocumentHighlight>> {
+    let pos = params.text_document_position_params;
+    let ranges = related_ranges(backend, &pos.text_document.uri, pos.position)?;
+    Some(
+        ranges
+            .into_iter()
+            .map(|range| DocumentHighlight {
+                range,
                 kind: Some(DocumentHighlightKind::TEXT),
             })
             .collect(),
@@ -34,25 +46,13 @@ pub fn document_highlight(
 }
 
 pub fn references(backend: &Backend, params: ReferenceParams) -> Option<Vec<Location>> {
-    let state = backend.state();
-    let enc = state.encoding;
     let pos = params.text_document_position;
     let uri = pos.text_document.uri;
-    let open = state.documents.get(&uri)?;
-    let by_category = state
-        .settings
-        .references_by_category
-        .then_some(&*open.taxonomy);
-    let spans = related(&open.doc, convert::position(pos.position), enc, by_category);
+    let ranges = related_ranges(backend, &uri, pos.position)?;
     Some(
-        spans
-            .iter()
-            .map(|s| {
-                Location::new(
-                    uri.clone(),
-                    convert::line_range(s.line, s.start, s.end, enc),
-                )
-            })
+        ranges
+            .into_iter()
+            .map(|range| Location::new(uri.clone(), range))
             .collect(),
     )
 }
