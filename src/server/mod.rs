@@ -26,11 +26,14 @@ mod references;
 mod rename;
 mod symbols;
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use futures::FutureExt;
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -215,108 +218,165 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        sync::did_open(self, params).await
+        guard_notification("did_open", sync::did_open(self, params)).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        sync::did_change(self, params).await
+        let uri = params.text_document.uri.clone();
+        if !guard_notification("did_change", sync::did_change(self, params)).await {
+            // The edit may have stopped halfway: rebuild what is derived
+            // from the text, which the rope holds whole.
+            if let Some(open) = self.state().documents.get_mut(&uri) {
+                open.rebuild();
+            }
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        sync::did_close(self, params).await
+        guard_notification("did_close", sync::did_close(self, params)).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        sync::did_change_configuration(self, params).await
+        guard_notification(
+            "did_change_configuration",
+            sync::did_change_configuration(self, params),
+        )
+        .await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        sync::did_change_watched_files(self, params).await
+        guard_notification(
+            "did_change_watched_files",
+            sync::did_change_watched_files(self, params),
+        )
+        .await;
     }
 
     async fn diagnostic(
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        diagnostics::pull(self, params)
+        guard("diagnostics::pull", || diagnostics::pull(self, params))?
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(hover::hover(self, params))
+        guard("hover::hover", || hover::hover(self, params))
     }
 
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        Ok(semantic_tokens::full(self, params))
+        guard("semantic_tokens::full", || {
+            semantic_tokens::full(self, params)
+        })
     }
 
     async fn semantic_tokens_full_delta(
         &self,
         params: SemanticTokensDeltaParams,
     ) -> Result<Option<SemanticTokensFullDeltaResult>> {
-        Ok(semantic_tokens::delta(self, params))
+        guard("semantic_tokens::delta", || {
+            semantic_tokens::delta(self, params)
+        })
     }
 
     async fn semantic_tokens_range(
         &self,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
-        Ok(semantic_tokens::range(self, params))
+        guard("semantic_tokens::range", || {
+            semantic_tokens::range(self, params)
+        })
     }
 
     // Authoring assistance (issue 6): each handler works synchronously
     // under the state lock, like the ones above.
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(code_action::code_action(self, params))
+        guard("code_action::code_action", || {
+            code_action::code_action(self, params)
+        })
     }
 
     async fn code_action_resolve(&self, params: CodeAction) -> Result<CodeAction> {
-        Ok(code_action::resolve(self, params))
+        guard("code_action::resolve", || {
+            code_action::resolve(self, params)
+        })
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        Ok(completion::completion(self, params))
+        guard("completion::completion", || {
+            completion::completion(self, params)
+        })
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        Ok(symbols::document_symbol(self, params))
+        guard("symbols::document_symbol", || {
+            symbols::document_symbol(self, params)
+        })
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        Ok(folding::folding_range(self, params))
+        guard("folding::folding_range", || {
+            folding::folding_range(self, params)
+        })
     }
 
     async fn document_highlight(
         &self,
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
-        Ok(references::document_highlight(self, params))
+        guard("references::document_highlight", || {
+            references::document_highlight(self, params)
+        })
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        Ok(references::references(self, params))
+        guard("references::references", || {
+            references::references(self, params)
+        })
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        Ok(rename::prepare_rename(self, params))
+        guard("rename::prepare_rename", || {
+            rename::prepare_rename(self, params)
+        })
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        rename::rename(self, params)
+        guard("rename::rename", || rename::rename(self, params))?
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        Ok(inlay_hints::inlay_hint(self, params))
+        guard("inlay_hints::inlay_hint", || {
+            inlay_hints::inlay_hint(self, params)
+        })
     }
+}
+
+/// Runs a request's work; a panic (a bug of ours) becomes an internal
+/// error for that request instead of ending the server with every document.
+fn guard<T>(what: &str, work: impl FnOnce() -> T) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(work)).map_err(|_| {
+        tracing::error!("{what} failed (a bug: please report it with the log); the server goes on");
+        tower_lsp_server::jsonrpc::Error::internal_error()
+    })
+}
+
+/// Runs a notification's work the same way; false if it panicked.
+async fn guard_notification(what: &str, work: impl Future<Output = ()>) -> bool {
+    let ok = AssertUnwindSafe(work).catch_unwind().await.is_ok();
+    if !ok {
+        tracing::error!("{what} failed (a bug: please report it with the log); the server goes on");
+    }
+    ok
 }
 
 /// Logging goes to stderr only: stdout carries the protocol.
@@ -377,4 +437,25 @@ pub fn run_stdio() -> ExitCode {
 pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
     let shutdown = Arc::new(AtomicBool::new(false));
     LspService::new(move |client| Backend::new(client, shutdown, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_request_becomes_an_internal_error() {
+        let err = guard("test", || -> u32 { panic!("a bug") }).unwrap_err();
+        assert_eq!(
+            err.code,
+            tower_lsp_server::jsonrpc::ErrorCode::InternalError
+        );
+        assert_eq!(guard("test", || 7).unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_notification_is_reported_not_propagated() {
+        assert!(!guard_notification("test", async { panic!("a bug") }).await);
+        assert!(guard_notification("test", async {}).await);
+    }
 }

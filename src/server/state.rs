@@ -90,6 +90,11 @@ impl OpenDocument {
         }
     }
 
+    /// Rebuilds everything derived from the text (after a failed edit).
+    pub fn rebuild(&mut self) {
+        *self = OpenDocument::new(&self.doc.text(), self.version, self.taxonomy.clone());
+    }
+
     /// Reclassifies everything, e.g. after the taxonomy changed.
     pub fn set_taxonomy(&mut self, taxonomy: Arc<Taxonomy>) {
         self.classes = Classes::new(&self.doc, &taxonomy);
