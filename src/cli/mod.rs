@@ -55,8 +55,9 @@ pub enum Format {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files, or directories searched for `*.policy`; `-` reads stdin.
-    #[arg(value_name = "PATH", default_value = "-")]
+    /// Files, or directories searched for `*.policy` (default: the current
+    /// directory); `-` reads stdin.
+    #[arg(value_name = "PATH", default_value = ".")]
     paths: Vec<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
