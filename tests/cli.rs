@@ -301,3 +301,19 @@ fn a_100_mb_file_is_checked_like_any_other() {
     assert!(out.contains("unclosed-annotation"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn without_a_path_check_reads_the_current_directory() {
+    let dir = temp_dir("cwd");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/a.policy"), "<数据").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_policy-lsp"))
+        .arg("check")
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("a.policy:1:1"), "{}", stdout(&o));
+}
