@@ -112,13 +112,7 @@ async fn several_changes_in_one_notification_apply_in_order() {
     ]);
     client.change(URI, 2, changes).await;
     assert!(client.diagnostics(URI, Some(2)).await.is_empty());
-    let tokens = client
-        .request(
-            "textDocument/semanticTokens/full",
-            json!({ "textDocument": { "uri": URI } }),
-        )
-        .await
-        .unwrap();
+    let tokens = client.full_tokens(URI).await;
     assert_eq!(tokens["data"], json!([0, 1, 4, 2, 0, 0, 6, 2, 1, 0]));
 }
 
@@ -281,13 +275,7 @@ async fn semantic_tokens_cover_contents_in_every_encoding() {
             let text = f.text(eol);
             let mut client = TestClient::start(Some(enc), json!({})).await;
             client.open(URI, &text).await;
-            let full = client
-                .request(
-                    "textDocument/semanticTokens/full",
-                    json!({ "textDocument": { "uri": URI } }),
-                )
-                .await
-                .unwrap();
+            let full = client.full_tokens(URI).await;
             let got: Vec<Mark> = token_marks(&client, &text, &full["data"])
                 .into_iter()
                 .map(|m| Mark {
@@ -322,13 +310,7 @@ async fn a_keystroke_yields_a_small_token_delta() {
     }
     let mut client = TestClient::start(Some("utf-16"), json!({})).await;
     client.open(URI, &text).await;
-    let full = client
-        .request(
-            "textDocument/semanticTokens/full",
-            json!({ "textDocument": { "uri": URI } }),
-        )
-        .await
-        .unwrap();
+    let full = client.full_tokens(URI).await;
     let id = full["resultId"].as_str().unwrap().to_string();
     assert_eq!(full["data"].as_array().unwrap().len(), 200 * 3 * 5);
     // Type one character inside the data item of line 100.
@@ -545,13 +527,7 @@ fn workspace(name: &str, toml: &str) -> (std::path::PathBuf, String) {
 }
 
 async fn modifiers(client: &mut TestClient, uri: &str) -> Vec<u64> {
-    let full = client
-        .request(
-            "textDocument/semanticTokens/full",
-            json!({ "textDocument": { "uri": uri } }),
-        )
-        .await
-        .unwrap();
+    let full = client.full_tokens(uri).await;
     full["data"]
         .as_array()
         .unwrap()
@@ -718,13 +694,7 @@ async fn token_deltas_after_random_edits_equal_fresh_tokens() {
             "😀(我们)[收集]<指纹>\r\n𠮷<手机号码>和<天气>\n\n{为了}<身份证号码>\r<数据>".repeat(3);
         let mut client = TestClient::start(Some(enc), json!({})).await;
         client.open(URI, &text).await;
-        let full = client
-            .request(
-                "textDocument/semanticTokens/full",
-                json!({ "textDocument": { "uri": URI } }),
-            )
-            .await
-            .unwrap();
+        let full = client.full_tokens(URI).await;
         let mut id = full["resultId"].as_str().unwrap().to_string();
         let mut data: Vec<u64> = full["data"]
             .as_array()
@@ -773,13 +743,7 @@ async fn token_deltas_after_random_edits_equal_fresh_tokens() {
             id = delta["resultId"].as_str().unwrap().to_string();
             let fresh_uri = format!("{URI}.fresh{round}");
             client.notify("textDocument/didOpen", json!({ "textDocument": { "uri": fresh_uri, "languageId": "policy", "version": 1, "text": text } })).await;
-            let fresh = client
-                .request(
-                    "textDocument/semanticTokens/full",
-                    json!({ "textDocument": { "uri": fresh_uri } }),
-                )
-                .await
-                .unwrap();
+            let fresh = client.full_tokens(&fresh_uri).await;
             let fresh: Vec<u64> = fresh["data"]
                 .as_array()
                 .unwrap()

@@ -148,6 +148,16 @@ impl TestClient {
         .await;
     }
 
+    /// `semanticTokens/full` of `uri`.
+    pub async fn full_tokens(&mut self, uri: &str) -> Value {
+        self.request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await
+        .expect("semantic tokens")
+    }
+
     /// Forgets what was published for `uri`, to wait for the next publish.
     pub fn forget(&mut self, uri: &str) {
         self.published.remove(uri);
