@@ -227,21 +227,26 @@ fn expected_hints() -> Vec<(usize, usize, String)> {
     .collect()
 }
 
+/// The inlay hints of both lines of `SENSITIVE`.
+async fn all_hints(client: &mut TestClient) -> Value {
+    let whole =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } });
+    client
+        .request(
+            "textDocument/inlayHint",
+            json!({ "textDocument": { "uri": URI }, "range": whole }),
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn inlay_hints_label_sensitive_items_unless_switched_off() {
     let expected = expected_hints();
     for enc in ENCODINGS {
         let mut client = TestClient::start(Some(enc), json!({})).await;
         client.open(URI, SENSITIVE).await;
-        let whole =
-            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } });
-        let hints = client
-            .request(
-                "textDocument/inlayHint",
-                json!({ "textDocument": { "uri": URI }, "range": whole }),
-            )
-            .await
-            .unwrap();
+        let hints = all_hints(&mut client).await;
         let got: Vec<(usize, usize, String)> = hints
             .as_array()
             .unwrap()
@@ -264,28 +269,12 @@ async fn inlay_hints_label_sensitive_items_unless_switched_off() {
         )
         .await;
     client.wait_for("workspace/inlayHint/refresh").await;
-    let whole =
-        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } });
-    let hints = client
-        .request(
-            "textDocument/inlayHint",
-            json!({ "textDocument": { "uri": URI }, "range": whole }),
-        )
-        .await
-        .unwrap();
+    let hints = all_hints(&mut client).await;
     assert_eq!(hints, json!([]));
     // Off: not offered, and nothing if asked anyway.
     let mut client = TestClient::start(Some("utf-16"), json!({ "inlayHints": false })).await;
     client.open(URI, SENSITIVE).await;
-    let whole =
-        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } });
-    let hints = client
-        .request(
-            "textDocument/inlayHint",
-            json!({ "textDocument": { "uri": URI }, "range": whole }),
-        )
-        .await
-        .unwrap();
+    let hints = all_hints(&mut client).await;
     assert_eq!(hints, json!([]));
 }
 

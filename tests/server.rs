@@ -322,13 +322,7 @@ async fn a_keystroke_yields_a_small_token_delta() {
             json!([{ "range": { "start": at, "end": at }, "text": "码" }]),
         )
         .await;
-    let delta = client
-        .request(
-            "textDocument/semanticTokens/full/delta",
-            json!({ "textDocument": { "uri": URI }, "previousResultId": id }),
-        )
-        .await
-        .unwrap();
+    let delta = client.token_delta(URI, &id).await;
     let edits = delta["edits"].as_array().expect("a delta, not full tokens");
     assert_eq!(edits.len(), 1);
     assert_eq!(
@@ -732,13 +726,7 @@ async fn token_deltas_after_random_edits_equal_fresh_tokens() {
                 );
             }
             client.diagnostics(URI, Some(version)).await;
-            let delta = client
-                .request(
-                    "textDocument/semanticTokens/full/delta",
-                    json!({ "textDocument": { "uri": URI }, "previousResultId": id }),
-                )
-                .await
-                .unwrap();
+            let delta = client.token_delta(URI, &id).await;
             apply_token_edits(&mut data, &delta);
             id = delta["resultId"].as_str().unwrap().to_string();
             let fresh_uri = format!("{URI}.fresh{round}");
@@ -759,13 +747,7 @@ async fn token_deltas_after_random_edits_equal_fresh_tokens() {
                 .await;
         }
         // Nothing changed since: an empty delta.
-        let delta = client
-            .request(
-                "textDocument/semanticTokens/full/delta",
-                json!({ "textDocument": { "uri": URI }, "previousResultId": id }),
-            )
-            .await
-            .unwrap();
+        let delta = client.token_delta(URI, &id).await;
         assert_eq!(delta["edits"], json!([]));
     }
 }

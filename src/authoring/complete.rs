@@ -172,26 +172,44 @@ fn data_detail(taxonomy: &Taxonomy, value: &str) -> String {
     }
 }
 
-fn data_candidates(doc: &Document, taxonomy: &Taxonomy) -> Vec<Candidate> {
-    let used = used_values(doc, AnnotationKind::Data);
-    let mut out: Vec<Candidate> = used
-        .iter()
+/// The values of `kind` used in `doc`, most used first, then `extras`
+/// (value, detail) not used yet.
+fn candidates<'a>(
+    doc: &Document,
+    kind: AnnotationKind,
+    detail: impl Fn(&str) -> String,
+    extras: impl Iterator<Item = (&'a str, String)>,
+) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = used_values(doc, kind)
+        .into_iter()
         .map(|(v, n)| Candidate {
-            detail: format!("{}{}", data_detail(taxonomy, v), times(*n)),
-            value: v.clone(),
-            uses: *n,
+            detail: format!("{}{}", detail(&v), times(n)),
+            value: v,
+            uses: n,
         })
         .collect();
-    for (term, cat) in taxonomy.data_terms() {
-        if !used.iter().any(|(v, _)| v == term) {
+    for (value, detail) in extras {
+        if !out.iter().any(|c| c.value == value) {
             out.push(Candidate {
-                value: term.to_string(),
-                detail: format!("{} · {}", cat.label(), cat.name_zh),
+                value: value.to_string(),
+                detail,
                 uses: 0,
             });
         }
     }
     out
+}
+
+fn data_candidates(doc: &Document, taxonomy: &Taxonomy) -> Vec<Candidate> {
+    let terms = taxonomy
+        .data_terms()
+        .map(|(term, cat)| (term, format!("{} · {}", cat.label(), cat.name_zh)));
+    candidates(
+        doc,
+        AnnotationKind::Data,
+        |v| data_detail(taxonomy, v),
+        terms,
+    )
 }
 
 fn action_candidates(doc: &Document) -> Vec<Candidate> {
@@ -199,51 +217,24 @@ fn action_candidates(doc: &Document) -> Vec<Candidate> {
         Some(p) => format!("处理活动 · {} ({})", p.name_zh, p.name_en),
         None => "处理活动 · 未识别".to_string(),
     };
-    let mut out: Vec<Candidate> = used_values(doc, AnnotationKind::Action)
-        .into_iter()
-        .map(|(v, n)| Candidate {
-            detail: format!("{}{}", detail(&v), times(n)),
-            value: v,
-            uses: n,
-        })
-        .collect();
     let verbs = COMMON_VERBS
         .iter()
-        .chain(PRACTICES.iter().flat_map(|p| p.verbs.iter()));
-    for v in verbs {
-        if !out.iter().any(|c| c.value == *v) {
-            out.push(Candidate {
-                value: v.to_string(),
-                detail: detail(v),
-                uses: 0,
-            });
-        }
-    }
-    out
+        .chain(PRACTICES.iter().flat_map(|p| p.verbs.iter()))
+        .map(|v| (*v, detail(v)));
+    candidates(doc, AnnotationKind::Action, detail, verbs)
 }
 
 fn actor_candidates(doc: &Document) -> Vec<Candidate> {
-    let detail = |v: &str| match party(v) {
-        Party::First => "主体 · 第一方",
-        Party::Subject => "主体 · 个人信息主体",
-        Party::Third => "主体 · 第三方",
+    let detail = |v: &str| {
+        match party(v) {
+            Party::First => "主体 · 第一方",
+            Party::Subject => "主体 · 个人信息主体",
+            Party::Third => "主体 · 第三方",
+        }
+        .to_string()
     };
-    let mut out: Vec<Candidate> = used_values(doc, AnnotationKind::Actor)
-        .into_iter()
-        .map(|(v, n)| Candidate {
-            detail: format!("{}{}", detail(&v), times(n)),
-            value: v,
-            uses: n,
-        })
-        .collect();
-    if !out.iter().any(|c| c.value == "我们") {
-        out.push(Candidate {
-            value: "我们".to_string(),
-            detail: detail("我们").to_string(),
-            uses: 0,
-        });
-    }
-    out
+    let we = std::iter::once(("我们", detail("我们")));
+    candidates(doc, AnnotationKind::Actor, detail, we)
 }
 
 #[cfg(test)]

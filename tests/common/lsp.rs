@@ -158,6 +158,16 @@ impl TestClient {
         .expect("semantic tokens")
     }
 
+    /// `semanticTokens/full/delta` of `uri` since the result `previous`.
+    pub async fn token_delta(&mut self, uri: &str, previous: &str) -> Value {
+        self.request(
+            "textDocument/semanticTokens/full/delta",
+            json!({ "textDocument": { "uri": uri }, "previousResultId": previous }),
+        )
+        .await
+        .expect("semantic tokens delta")
+    }
+
     /// Forgets what was published for `uri`, to wait for the next publish.
     pub fn forget(&mut self, uri: &str) {
         self.published.remove(uri);
