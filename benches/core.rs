@@ -13,9 +13,9 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use policy_lsp::document::{Document, lines_of};
-use policy_lsp::position::{LspPosition, LspRange, PositionEncoding};
-use policy_lsp::syntax::{is_markup_byte, parse_line};
+use policy_core::document::{Document, lines_of};
+use policy_core::position::{LspPosition, LspRange, PositionEncoding};
+use policy_core::syntax::{is_markup_byte, parse_line};
 
 /// Counts live heap bytes, to measure what a document holds.
 struct Counting;

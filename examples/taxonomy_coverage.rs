@@ -14,8 +14,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use policy_lsp::syntax::{AnnotationKind, parse_line};
-use policy_lsp::taxonomy::{Classification, Taxonomy};
+use policy_core::syntax::{AnnotationKind, parse_line};
+use policy_core::taxonomy::{Classification, Taxonomy};
 
 /// Data annotation values on one line, escapes resolved: the project's own
 /// parser, so these are exactly the items the hover classifies.
@@ -127,7 +127,7 @@ fn main() {
             .unwrap_or(f)
             .display()
             .to_string();
-        for line in policy_lsp::document::lines_of(text.trim_start_matches('\u{feff}')) {
+        for line in policy_core::document::lines_of(text.trim_start_matches('\u{feff}')) {
             for v in data_values(line) {
                 values.push((name.clone(), v));
             }

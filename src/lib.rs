@@ -1,17 +1,6 @@
-//! The core of policy-lsp: the annotation markup, documents, taxonomy.
-//!
-//! Data flows one way: text → [`syntax`] → [`document`] → analysis →
-//! protocol ([`server`]) or terminal ([`cli`]). The core modules know
-//! nothing of LSP or async; see `ARCHITECTURE.md`.
+//! The faces of policy-lsp on its core (`policy-core`): the language server
+//! ([`server`]) and the command line ([`cli`]). Neither knows the other.
+//! See `ARCHITECTURE.md`.
 
-pub mod analysis;
-pub mod authoring;
 pub mod cli;
-pub mod describe;
-pub mod diagnostics;
-pub mod document;
-pub mod lints;
-pub mod position;
 pub mod server;
-pub mod syntax;
-pub mod taxonomy;

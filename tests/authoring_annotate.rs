@@ -7,7 +7,7 @@ mod common;
 use common::edits::apply_workspace_edit;
 use common::lsp::{ENCODINGS, TestClient};
 use common::{LINE_ENDINGS, Mark, fixture};
-use policy_lsp::document::Document;
+use policy_core::document::Document;
 use serde_json::{Value, json};
 
 const URI: &str = "file:///tmp/policy-lsp-test/annotate.policy";

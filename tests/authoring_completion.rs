@@ -7,8 +7,8 @@ mod common;
 use common::edits::apply_text_edits;
 use common::lsp::{ENCODINGS, TestClient};
 use common::{LINE_ENDINGS, fixture};
-use policy_lsp::document::Document;
-use policy_lsp::taxonomy::Taxonomy;
+use policy_core::document::Document;
+use policy_core::taxonomy::Taxonomy;
 use serde_json::{Value, json};
 
 const URI: &str = "file:///tmp/policy-lsp-test/complete.policy";
@@ -63,7 +63,7 @@ fn kept(client: &TestClient, text: &str, list: &Value, cursor_col: usize) -> Vec
         .iter()
         .filter(|i| {
             let (line, start) = client.char_col(text, &i["textEdit"]["range"]["start"]);
-            let l = policy_lsp::document::lines_of(text).nth(line).unwrap();
+            let l = policy_core::document::lines_of(text).nth(line).unwrap();
             let typed: String = l.chars().skip(start).take(cursor_col - start).collect();
             i["filterText"].as_str().unwrap().starts_with(&typed)
         })

@@ -8,8 +8,8 @@ mod common;
 use common::edits::apply_workspace_edit;
 use common::lsp::{ENCODINGS, TestClient};
 use common::{LINE_ENDINGS, Mark, fixture};
-use policy_lsp::diagnostics::document_diagnostics;
-use policy_lsp::document::{Document, lines_of};
+use policy_core::diagnostics::document_diagnostics;
+use policy_core::document::{Document, lines_of};
 use serde_json::{Value, json};
 
 const URI: &str = "file:///tmp/policy-lsp-test/fixes.policy";

@@ -6,8 +6,8 @@ mod common;
 use common::edits::apply_workspace_edit;
 use common::lsp::{ENCODINGS, TestClient};
 use common::{LINE_ENDINGS, Mark, fixture};
-use policy_lsp::document::Document;
-use policy_lsp::taxonomy::Taxonomy;
+use policy_core::document::Document;
+use policy_core::taxonomy::Taxonomy;
 use serde_json::{Value, json};
 
 const URI: &str = "file:///tmp/policy-lsp-test/navigation.policy";
@@ -317,7 +317,7 @@ async fn references_by_category_reach_every_item_of_the_category() {
         .filter(|(line, a)| {
             let t = doc.line_text(*line).unwrap();
             let v = a.value(&t);
-            a.kind == policy_lsp::syntax::AnnotationKind::Data
+            a.kind == policy_core::syntax::AnnotationKind::Data
                 && (v == "手机号码" || (target.is_some() && category(&v) == target))
         })
         .map(|(line, a)| (line, a.content_start().char as usize))

@@ -4,9 +4,9 @@
 
 mod common;
 
-use policy_lsp::document::{Document, lines_of};
-use policy_lsp::position::{LspPosition, LspRange, PositionEncoding};
-use policy_lsp::syntax::parse_line;
+use policy_core::document::{Document, lines_of};
+use policy_core::position::{LspPosition, LspRange, PositionEncoding};
+use policy_core::syntax::parse_line;
 use proptest::prelude::*;
 
 const JD: &str = include_str!("../examples/jd-privacy-policy.policy");
@@ -269,7 +269,7 @@ fn position_round_trip_in_every_encoding() {
         PositionEncoding::Utf32,
     ] {
         for c in 0..=text.chars().count() {
-            let pos = doc.position_of_char(policy_lsp::position::CharOffset(c), enc);
+            let pos = doc.position_of_char(policy_core::position::CharOffset(c), enc);
             let (back, clamped) = doc.char_of_position(pos, enc);
             // Offsets inside a line break map to the line's end.
             let ch = text.chars().nth(c);
@@ -280,14 +280,17 @@ fn position_round_trip_in_every_encoding() {
         }
     }
     assert_eq!(
-        doc.position_of_char(policy_lsp::position::CharOffset(6), PositionEncoding::Utf16),
+        doc.position_of_char(
+            policy_core::position::CharOffset(6),
+            PositionEncoding::Utf16
+        ),
         LspPosition::new(0, 8)
     );
 }
 
 #[test]
 fn the_jd_sample_has_164_annotations_and_no_diagnostics() {
-    use policy_lsp::syntax::AnnotationKind::*;
+    use policy_core::syntax::AnnotationKind::*;
     let doc = Document::new(JD);
     let count = |k| doc.annotations().filter(|(_, a)| a.kind == k).count();
     assert_eq!(

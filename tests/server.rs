@@ -699,7 +699,7 @@ async fn token_deltas_after_random_edits_equal_fresh_tokens() {
         let mut version = 1;
         for round in 0..60 {
             for _ in 0..1 + next(3) {
-                let lines: Vec<&str> = policy_lsp::document::lines_of(&text).collect();
+                let lines: Vec<&str> = policy_core::document::lines_of(&text).collect();
                 let l = next(lines.len());
                 let len = lines[l].chars().count();
                 let (c1, c2) = (next(len + 1), next(len + 1));

@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Mark, fixture};
-use policy_lsp::syntax::{AnnotationKind, parse_line, unescape};
+use policy_core::syntax::{AnnotationKind, parse_line, unescape};
 
 /// Parses the fixture's one text line and checks that exactly the marked
 /// annotations and diagnostics come out.
@@ -106,7 +106,7 @@ fn padded_annotation_is_a_warning_but_still_an_annotation() {
 ",
     );
     let d = parse_line("< 手机号码 >").diagnostics[0];
-    assert_eq!(d.code.severity(), policy_lsp::syntax::Severity::Warning);
+    assert_eq!(d.code.severity(), policy_core::syntax::Severity::Warning);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use policy_lsp::taxonomy::{Classification, Taxonomy, TaxonomyError};
+use policy_core::taxonomy::{Classification, Taxonomy, TaxonomyError};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

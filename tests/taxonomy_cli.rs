@@ -3,7 +3,7 @@
 //! The CLI module is compiled here from its source file; it finds the core at
 //! `crate::taxonomy`, which this re-export provides, as the binary's will.
 
-use policy_lsp::taxonomy;
+use policy_core::taxonomy;
 
 #[path = "../src/cli/classify.rs"]
 mod classify;

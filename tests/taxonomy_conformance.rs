@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use policy_lsp::taxonomy::Taxonomy;
+use policy_core::taxonomy::Taxonomy;
 
 /// `(line, char column, value)` of each `<...>` on each line, escapes resolved.
 /// A stand-in for the project's parser, good enough for this clean file.

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
 use super::{CheckArgs, EXIT_TROUBLE, Format};
-use crate::analysis::Classes;
-use crate::diagnostics::{Diagnostic, document_diagnostics};
-use crate::document::Document;
-use crate::lints::LintConfig;
-use crate::syntax::Severity;
-use crate::taxonomy::Taxonomy;
+use policy_core::analysis::Classes;
+use policy_core::diagnostics::{Diagnostic, document_diagnostics};
+use policy_core::document::Document;
+use policy_core::lints::LintConfig;
+use policy_core::syntax::Severity;
+use policy_core::taxonomy::Taxonomy;
 
 /// A UTF-8 byte-order mark, skipped at the start of a file (spec §2).
 const BOM: &str = "\u{feff}";

@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::taxonomy::{Category, Classification, ItemClass, Taxonomy};
+use policy_core::taxonomy::{Category, Classification, ItemClass, Taxonomy};
 
 /// Prints the classification of each term. With `json`, one JSON object per
 /// line per term with `term`, `label`, `category` (id or null),

@@ -11,7 +11,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::taxonomy::Taxonomy;
+use crate::server::Ended;
+use policy_core::taxonomy::Taxonomy;
 
 /// Exit status for usage or I/O trouble.
 pub const EXIT_TROUBLE: u8 = 2;
@@ -75,7 +76,7 @@ pub struct CheckArgs {
 
 fn parse_lint(arg: &str) -> Result<(String, String), String> {
     let (code, level) = arg.split_once('=').unwrap_or((arg, "on"));
-    crate::lints::LintConfig::default().set(code, level)?;
+    policy_core::lints::LintConfig::default().set(code, level)?;
     Ok((code.to_string(), level.to_string()))
 }
 
@@ -130,6 +131,19 @@ fn run_classify(args: &ClassifyArgs) -> ExitCode {
     }
 }
 
+/// Serves LSP on stdio. Exit status 0 when `shutdown` came before `exit`,
+/// 1 otherwise (as the protocol asks), 2 when the server cannot start.
+fn serve() -> ExitCode {
+    match crate::server::run_stdio() {
+        Ok(Ended::AfterShutdown) => ExitCode::SUCCESS,
+        Ok(Ended::WithoutShutdown) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("policy-lsp: cannot start the async runtime: {e}");
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
+}
+
 /// Parses the arguments and runs the command.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -146,6 +160,6 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Classify(args)) => run_classify(&args),
-        Some(Command::Serve) | None => crate::server::run_stdio(),
+        Some(Command::Serve) | None => serve(),
     }
 }

@@ -13,9 +13,9 @@ use tower_lsp_server::ls_types::*;
 use serde_json::json;
 
 use super::{Backend, convert};
-use crate::authoring::{self, Action, ActionKind};
-use crate::diagnostics::Diagnostic;
-use crate::position::PositionEncoding;
+use policy_core::authoring::{self, Action, ActionKind};
+use policy_core::diagnostics::Diagnostic;
+use policy_core::position::PositionEncoding;
 
 /// Actions with more edits than this are resolved on demand.
 const EAGER_EDITS: usize = 16;

@@ -6,8 +6,8 @@
 use tower_lsp_server::ls_types::*;
 
 use super::{Backend, convert};
-use crate::authoring::complete::complete;
-use crate::syntax::AnnotationKind;
+use policy_core::authoring::complete::complete;
+use policy_core::syntax::AnnotationKind;
 
 pub fn capability() -> CompletionOptions {
     CompletionOptions {

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use crate::lints::LintConfig;
+use policy_core::lints::LintConfig;
 
 /// The server's settings.
 #[derive(Clone, Debug, PartialEq)]

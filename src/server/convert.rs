@@ -2,9 +2,9 @@
 
 use tower_lsp_server::ls_types::{self as lsp, NumberOrString};
 
-use crate::diagnostics::{Diagnostic, SOURCE};
-use crate::position::{LinePoint, LspPosition, LspRange, PositionEncoding};
-use crate::syntax::Severity;
+use policy_core::diagnostics::{Diagnostic, SOURCE};
+use policy_core::position::{LinePoint, LspPosition, LspRange, PositionEncoding};
+use policy_core::syntax::Severity;
 
 pub fn position(p: lsp::Position) -> LspPosition {
     LspPosition::new(p.line, p.character)
@@ -51,14 +51,14 @@ pub fn diagnostic(d: &Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
 }
 
 /// A core line edit as a protocol text edit.
-pub fn text_edit(e: &crate::authoring::LineEdit, enc: PositionEncoding) -> lsp::TextEdit {
+pub fn text_edit(e: &policy_core::authoring::LineEdit, enc: PositionEncoding) -> lsp::TextEdit {
     lsp::TextEdit::new(line_range(e.line, e.start, e.end, enc), e.new_text.clone())
 }
 
 /// Core line edits of one document as a workspace edit.
 pub fn workspace_edit(
     uri: &lsp::Uri,
-    edits: &[crate::authoring::LineEdit],
+    edits: &[policy_core::authoring::LineEdit],
     enc: PositionEncoding,
 ) -> lsp::WorkspaceEdit {
     let edits = edits.iter().map(|e| text_edit(e, enc)).collect();

@@ -8,9 +8,9 @@ use tower_lsp_server::ls_types::*;
 use super::output::Output;
 use super::state::OpenDocument;
 use super::{Backend, convert};
-use crate::diagnostics::{self as core, SOURCE, document_diagnostics};
-use crate::lints::LintConfig;
-use crate::position::PositionEncoding;
+use policy_core::diagnostics::{self as core, SOURCE, document_diagnostics};
+use policy_core::lints::LintConfig;
+use policy_core::position::PositionEncoding;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// Diagnostics waiting to be sent, in the order the edits arrived.

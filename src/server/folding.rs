@@ -4,7 +4,7 @@
 use tower_lsp_server::ls_types::*;
 
 use super::Backend;
-use crate::authoring::outline::{flatten, outline};
+use policy_core::authoring::outline::{flatten, outline};
 
 pub fn folding_range(backend: &Backend, params: FoldingRangeParams) -> Option<Vec<FoldingRange>> {
     let state = backend.state();

@@ -4,7 +4,7 @@
 use tower_lsp_server::ls_types::*;
 
 use super::{Backend, convert};
-use crate::describe::describe;
+use policy_core::describe::describe;
 
 pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     let state = backend.state();

@@ -5,7 +5,7 @@
 use tower_lsp_server::ls_types::*;
 
 use super::Backend;
-use crate::authoring::inlay::sensitive_hints;
+use policy_core::authoring::inlay::sensitive_hints;
 
 pub fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Option<Vec<InlayHint>> {
     let state = backend.state();

@@ -28,7 +28,6 @@ mod symbols;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -39,8 +38,8 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
-use crate::position::PositionEncoding;
 pub use config::Settings;
+use policy_core::position::PositionEncoding;
 use state::State;
 
 /// How long the server waits for the client to answer a request of its own
@@ -156,7 +155,7 @@ impl LanguageServer for Backend {
                 semantic_tokens_provider: Some(semantic_tokens::capability()),
                 diagnostic_provider: pull.then(|| {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
-                        identifier: Some(crate::diagnostics::SOURCE.to_string()),
+                        identifier: Some(policy_core::diagnostics::SOURCE.to_string()),
                         inter_file_dependencies: false,
                         workspace_diagnostics: false,
                         work_done_progress_options: Default::default(),
@@ -195,7 +194,7 @@ impl LanguageServer for Backend {
                             watchers: vec![FileSystemWatcher {
                                 glob_pattern: GlobPattern::String(format!(
                                     "**/{}",
-                                    crate::taxonomy::WORKSPACE_FILE
+                                    policy_core::taxonomy::WORKSPACE_FILE
                                 )),
                                 kind: None,
                             }],
@@ -390,21 +389,23 @@ fn init_tracing() {
         .try_init();
 }
 
-/// Serves LSP on stdin/stdout until `exit`. Exit status 0 when `shutdown`
-/// came first, 1 otherwise (as the protocol asks).
-pub fn run_stdio() -> ExitCode {
+/// How a session on stdio ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// `exit` came after `shutdown`, as the protocol asks.
+    AfterShutdown,
+    /// `exit` without `shutdown`, or stdin closed.
+    WithoutShutdown,
+}
+
+/// Serves LSP on stdin/stdout until `exit` or the end of stdin. Fails only
+/// when the async runtime cannot start.
+pub fn run_stdio() -> std::io::Result<Ended> {
     init_tracing();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("policy-lsp: cannot start the async runtime: {e}");
-            return ExitCode::from(crate::cli::EXIT_TROUBLE);
-        }
-    };
+        .build()?;
     let shutdown = Arc::new(AtomicBool::new(false));
     runtime.block_on(async {
         let (out, writer, chunks) = output::channel();
@@ -423,14 +424,15 @@ pub fn run_stdio() -> ExitCode {
         // Let what is queued reach the client before the process ends.
         let _ = tokio::time::timeout(Duration::from_secs(2), drain).await;
     });
-    let code = if shutdown.load(Ordering::SeqCst) {
-        0
-    } else {
-        1
-    };
     // Reading stdin blocks a runtime thread that dropping the runtime would
-    // wait for while the client keeps stdin open: leave without waiting.
-    std::process::exit(code)
+    // wait for while the client keeps stdin open: never drop it. The
+    // process ends when `main` returns, taking the thread with it.
+    std::mem::forget(runtime);
+    Ok(if shutdown.load(Ordering::SeqCst) {
+        Ended::AfterShutdown
+    } else {
+        Ended::WithoutShutdown
+    })
 }
 
 /// Builds the service for in-process tests and embedding.

@@ -7,7 +7,7 @@
 use tower_lsp_server::ls_types::*;
 
 use super::{Backend, convert};
-use crate::authoring::occurrences::related;
+use policy_core::authoring::occurrences::related;
 
 /// The ranges related to the annotation at `pos` of `uri`, in the
 /// negotiated encoding.

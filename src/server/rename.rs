@@ -6,7 +6,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use super::{Backend, convert};
-use crate::authoring::occurrences::{rename as rename_edits, target};
+use policy_core::authoring::occurrences::{rename as rename_edits, target};
 
 pub fn capability() -> OneOf<bool, RenameOptions> {
     OneOf::Right(RenameOptions {

@@ -11,9 +11,9 @@ use tower_lsp_server::ls_types::*;
 
 use super::Backend;
 use super::state::{LastTokens, OpenDocument};
-use crate::analysis::is_sensitive;
-use crate::position::PositionEncoding;
-use crate::syntax::{AnnotationKind, LineParse};
+use policy_core::analysis::is_sensitive;
+use policy_core::position::PositionEncoding;
+use policy_core::syntax::{AnnotationKind, LineParse};
 
 /// Token types, in legend order: the index of a kind is its token type.
 const TYPES: [AnnotationKind; 4] = AnnotationKind::ALL;
@@ -44,7 +44,7 @@ fn type_index(kind: AnnotationKind) -> u32 {
 fn encode_line(
     line: usize,
     parse: &LineParse,
-    flags: &[crate::analysis::Class],
+    flags: &[policy_core::analysis::Class],
     enc: PositionEncoding,
     prev: &mut (usize, u32),
     out: &mut Vec<SemanticToken>,

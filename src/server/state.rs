@@ -10,10 +10,10 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::{SemanticToken, Uri};
 
 use super::config::Settings;
-use crate::analysis::Classes;
-use crate::document::{Document, EditOutcome};
-use crate::position::PositionEncoding;
-use crate::taxonomy::{Taxonomy, TaxonomyError};
+use policy_core::analysis::Classes;
+use policy_core::document::{Document, EditOutcome};
+use policy_core::position::PositionEncoding;
+use policy_core::taxonomy::{Taxonomy, TaxonomyError};
 
 /// One open document and what the server derived from it.
 pub struct OpenDocument {

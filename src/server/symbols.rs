@@ -4,8 +4,8 @@
 use tower_lsp_server::ls_types::*;
 
 use super::{Backend, convert};
-use crate::authoring::outline::{Practice, Section, outline};
-use crate::position::PositionEncoding;
+use policy_core::authoring::outline::{Practice, Section, outline};
+use policy_core::position::PositionEncoding;
 
 pub fn document_symbol(
     backend: &Backend,

@@ -8,7 +8,7 @@ use tower_lsp_server::ls_types::*;
 use super::diagnostics::Publish;
 use super::state::OpenDocument;
 use super::{Backend, convert};
-use crate::taxonomy::{TaxonomyError, WORKSPACE_FILE};
+use policy_core::taxonomy::{TaxonomyError, WORKSPACE_FILE};
 
 pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let item = params.text_document;
@@ -57,7 +57,7 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
 fn apply_changes(
     open: &mut OpenDocument,
     changes: &[TextDocumentContentChangeEvent],
-    enc: crate::position::PositionEncoding,
+    enc: policy_core::position::PositionEncoding,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for (i, change) in changes.iter().enumerate() {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use futures::{SinkExt, StreamExt};
-use policy_lsp::position::PositionEncoding;
+use policy_core::position::PositionEncoding;
 use policy_lsp::server::{Backend, service};
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -228,7 +228,9 @@ impl TestClient {
 
     /// The protocol position of (line, char column) in `text`.
     pub fn pos(&self, text: &str, line: usize, col: usize) -> Value {
-        let l = policy_lsp::document::lines_of(text).nth(line).unwrap_or("");
+        let l = policy_core::document::lines_of(text)
+            .nth(line)
+            .unwrap_or("");
         let prefix: String = l.chars().take(col).collect();
         json!({ "line": line, "character": self.encoding.units_of_str(&prefix) })
     }
@@ -237,7 +239,9 @@ impl TestClient {
     pub fn char_col(&self, text: &str, pos: &Value) -> (usize, usize) {
         let line = pos["line"].as_u64().unwrap() as usize;
         let units = pos["character"].as_u64().unwrap() as usize;
-        let l = policy_lsp::document::lines_of(text).nth(line).unwrap_or("");
+        let l = policy_core::document::lines_of(text)
+            .nth(line)
+            .unwrap_or("");
         let mut acc = 0;
         for (i, c) in l.chars().enumerate() {
             if acc >= units {

@@ -18,7 +18,6 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::Category;
-use super::file::Rules;
 
 #[derive(Clone, Debug)]
 enum Pattern {
@@ -40,6 +39,17 @@ struct Flags {
     vague: bool,
     /// Index of the category this one refines.
     refines: Option<usize>,
+}
+
+/// The matching rules of `[matching]`, as the taxonomy files write them.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Rules {
+    pub separators: Vec<String>,
+    pub conjunctions: Vec<String>,
+    pub glue_words: Vec<String>,
+    pub stop_words: Vec<String>,
+    pub suffixes: Vec<String>,
+    pub ignore: Vec<String>,
 }
 
 #[derive(Debug, Default)]

@@ -10,10 +10,10 @@
 
 use std::sync::Arc;
 
-use crate::describe::practice;
 use crate::document::{Document, EditOutcome, LineTable};
 use crate::syntax::AnnotationKind;
 use crate::taxonomy::{Category, Taxonomy};
+use crate::vocabulary::practice;
 
 /// What one annotation is, beyond its kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

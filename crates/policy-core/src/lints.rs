@@ -5,10 +5,8 @@
 //! `information` or `hint` when switched on without a level, and never
 //! change what the syntax checks report.
 
-use std::borrow::Cow;
-
 use crate::analysis::{Class, class_of};
-use crate::diagnostics::Diagnostic;
+use crate::position::LinePoint;
 use crate::syntax::{LineParse, Severity, SyntaxCode};
 
 /// The lints, in the order their diagnostics are listed.
@@ -53,7 +51,7 @@ impl Lint {
         Self::ALL.into_iter().find(|l| l.code() == code)
     }
 
-    fn message(self) -> &'static str {
+    pub fn message(self) -> &'static str {
         match self {
             Lint::SensitiveData => {
                 "sensitive personal information: the policy must state a specific purpose and ask separate consent (PIPL Art. 28–29)"
@@ -133,31 +131,39 @@ impl LintConfig {
     }
 }
 
-/// Appends the lint diagnostics of one line. O(annotations of the line).
-pub fn lint_line(
-    line: usize,
-    parse: &LineParse,
-    classes: &[Class],
-    config: &LintConfig,
-    out: &mut Vec<Diagnostic>,
-) {
-    for (i, a) in parse.annotations.iter().enumerate() {
-        let class = class_of(classes, i);
-        for lint in Lint::ALL {
-            if let Some(severity) = config.level(lint)
-                && lint.applies_to(class)
-            {
-                out.push(Diagnostic {
-                    line,
+/// What a lint found on one line: where, which lint, at what level.
+/// [`crate::diagnostics`] turns findings into diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub start: LinePoint,
+    pub end: LinePoint,
+    pub lint: Lint,
+    pub severity: Severity,
+}
+
+/// The findings of the lints `config` switches on for one line, in
+/// annotation order. O(annotations of the line).
+pub fn line_findings<'a>(
+    parse: &'a LineParse,
+    classes: &'a [Class],
+    config: &'a LintConfig,
+) -> impl Iterator<Item = Finding> + 'a {
+    parse
+        .annotations
+        .iter()
+        .enumerate()
+        .flat_map(move |(i, a)| {
+            let class = class_of(classes, i);
+            Lint::ALL.into_iter().filter_map(move |lint| {
+                let severity = config.level(lint)?;
+                lint.applies_to(class).then_some(Finding {
                     start: a.open,
                     end: a.end(),
+                    lint,
                     severity,
-                    code: Cow::Borrowed(lint.code()),
-                    message: Cow::Borrowed(lint.message()),
-                });
-            }
-        }
-    }
+                })
+            })
+        })
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::matcher::{Matcher, normalize};
+use super::matcher::{Matcher, Rules, normalize};
 use super::{Category, Taxonomy, TaxonomyError};
 
 #[derive(Deserialize)]
@@ -62,17 +62,6 @@ struct CategoryDoc {
     /// Keywords to take out of whichever category holds them.
     #[serde(default)]
     remove_keywords: Vec<Spanned<String>>,
-}
-
-/// The matching rules of `[matching]`, as written.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Rules {
-    pub separators: Vec<String>,
-    pub conjunctions: Vec<String>,
-    pub glue_words: Vec<String>,
-    pub stop_words: Vec<String>,
-    pub suffixes: Vec<String>,
-    pub ignore: Vec<String>,
 }
 
 /// A taxonomy being assembled from one or more files.

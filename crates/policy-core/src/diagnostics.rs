@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::analysis::Classes;
 use crate::document::Document;
-use crate::lints::{LintConfig, lint_line};
+use crate::lints::{Finding, LintConfig, line_findings};
 use crate::position::LinePoint;
 use crate::syntax::{Severity, SyntaxDiagnostic};
 
@@ -37,6 +37,18 @@ impl Diagnostic {
             message: Cow::Borrowed(d.message()),
         }
     }
+
+    /// The diagnostic of a lint's finding on `line`.
+    pub fn from_finding(line: usize, f: Finding) -> Diagnostic {
+        Diagnostic {
+            line,
+            start: f.start,
+            end: f.end,
+            severity: f.severity,
+            code: Cow::Borrowed(f.lint.code()),
+            message: Cow::Borrowed(f.lint.message()),
+        }
+    }
 }
 
 /// Every diagnostic of `doc`, in document order: the syntax diagnostics,
@@ -60,7 +72,9 @@ pub fn document_diagnostics(
                 .iter()
                 .map(|d| Diagnostic::from_syntax(line, d)),
         );
-        lint_line(line, parse, line_classes, config, &mut out);
+        out.extend(
+            line_findings(parse, line_classes, config).map(|f| Diagnostic::from_finding(line, f)),
+        );
     }
     out
 }

@@ -10,11 +10,11 @@
 use std::collections::HashMap;
 
 use super::point_at;
-use crate::describe::{PRACTICES, Party, party, practice};
 use crate::document::Document;
 use crate::position::{LinePoint, LspPosition, PositionEncoding, byte_of_column};
 use crate::syntax::{AnnotationKind, escape, is_markup_byte};
 use crate::taxonomy::Taxonomy;
+use crate::vocabulary::{PRACTICES, Party, party, practice};
 
 /// The practice verbs an annotator reaches for first, in this order; the
 /// other verbs of [`PRACTICES`] follow.

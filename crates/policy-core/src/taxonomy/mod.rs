@@ -196,7 +196,7 @@ impl std::error::Error for TaxonomyError {}
 #[derive(Clone, Debug)]
 pub struct Taxonomy {
     categories: Vec<Arc<Category>>,
-    rules: file::Rules,
+    rules: matcher::Rules,
     matcher: Arc<Matcher>,
     overrides: Option<PathBuf>,
 }

@@ -1,0 +1,19 @@
+//! The core of policy-lsp: the annotation markup, documents, the taxonomy
+//! and what is derived from them.
+//!
+//! Data flows one way: text → [`syntax`] → [`document`] → [`analysis`] →
+//! the faces (the language server and the CLI, in the `policy-lsp`
+//! package). This crate knows nothing of LSP, JSON or async: its
+//! `Cargo.toml` cannot name them, and a test fails if they enter its
+//! dependency tree. See `ARCHITECTURE.md`.
+
+pub mod analysis;
+pub mod authoring;
+pub mod describe;
+pub mod diagnostics;
+pub mod document;
+pub mod lints;
+pub mod position;
+pub mod syntax;
+pub mod taxonomy;
+pub mod vocabulary;
