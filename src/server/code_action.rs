@@ -12,7 +12,8 @@ use tower_lsp_server::ls_types::*;
 
 use serde_json::json;
 
-use super::{Backend, convert};
+use super::convert;
+use super::state::Snapshot;
 use policy_core::authoring::{self, Action, ActionKind};
 use policy_core::diagnostics::Diagnostic;
 use policy_core::position::PositionEncoding;
@@ -42,14 +43,12 @@ pub fn client_resolves_edits(params: &InitializeParams) -> bool {
         .is_some_and(|r| r.properties.iter().any(|p| p == "edit"))
 }
 
-pub fn code_action(backend: &Backend, params: CodeActionParams) -> Option<CodeActionResponse> {
-    let state = backend.state();
-    let enc = state.encoding;
+pub fn code_action(snap: &Snapshot, params: CodeActionParams) -> Option<CodeActionResponse> {
+    let enc = snap.encoding;
     let uri = params.text_document.uri;
-    let open = state.documents.get(&uri)?;
-    let actions = authoring::code_actions(&open.doc, convert::range(params.range), enc);
+    let actions = authoring::code_actions(snap.doc.doc(), convert::range(params.range), enc);
     let only = params.context.only;
-    let lazy = state.code_action_resolve;
+    let lazy = snap.code_action_resolve;
     Some(
         actions
             .iter()
@@ -90,28 +89,26 @@ fn action(uri: &Uri, a: &Action, enc: PositionEncoding) -> CodeAction {
     }
 }
 
-/// Fills in the edit of an action sent without one: the action of the same
-/// title for the same range, on the current text. An action the text no
-/// longer allows comes back without an edit.
-pub fn resolve(backend: &Backend, mut params: CodeAction) -> CodeAction {
-    if params.edit.is_some() {
-        return params;
+/// The document and range an action sent without its edit was for, from
+/// its `data`; `None` when it has its edit or the data is not ours.
+pub fn unresolved(action: &CodeAction) -> Option<(Uri, Range)> {
+    if action.edit.is_some() {
+        return None;
     }
-    let Some(data) = params.data.as_ref() else {
-        return params;
-    };
-    let (Ok(uri), Ok(range)) = (
-        serde_json::from_value::<Uri>(data["uri"].clone()),
-        serde_json::from_value::<Range>(data["range"].clone()),
-    ) else {
-        return params;
-    };
-    let state = backend.state();
-    let enc = state.encoding;
-    let Some(open) = state.documents.get(&uri) else {
-        return params;
-    };
-    let found = authoring::code_actions(&open.doc, convert::range(range), enc)
+    let data = action.data.as_ref()?;
+    Some((
+        serde_json::from_value::<Uri>(data["uri"].clone()).ok()?,
+        serde_json::from_value::<Range>(data["range"].clone()).ok()?,
+    ))
+}
+
+/// Fills in the edit of an action sent without one: the action of the same
+/// title for the same range, on the current text (`snap`, of the document
+/// [`unresolved`] names). An action the text no longer allows comes back
+/// without an edit.
+pub fn resolve(snap: &Snapshot, (mut params, uri, range): (CodeAction, Uri, Range)) -> CodeAction {
+    let enc = snap.encoding;
+    let found = authoring::code_actions(snap.doc.doc(), convert::range(range), enc)
         .into_iter()
         .find(|a| a.title == params.title);
     if let Some(a) = found {

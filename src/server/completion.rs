@@ -5,7 +5,8 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::{Backend, convert};
+use super::convert;
+use super::state::Snapshot;
 use policy_core::authoring::complete::complete;
 use policy_core::syntax::AnnotationKind;
 
@@ -16,16 +17,14 @@ pub fn capability() -> CompletionOptions {
     }
 }
 
-pub fn completion(backend: &Backend, params: CompletionParams) -> Option<CompletionResponse> {
-    let state = backend.state();
-    let enc = state.encoding;
+pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<CompletionResponse> {
+    let enc = snap.encoding;
     let pos = params.text_document_position;
-    let open = state.documents.get(&pos.text_document.uri)?;
     let c = complete(
-        &open.doc,
+        snap.doc.doc(),
         convert::position(pos.position),
         enc,
-        &open.taxonomy,
+        snap.doc.taxonomy(),
     )?;
     let range = convert::line_range(c.line, c.start, c.end, enc);
     let kind = match c.kind {

@@ -2,11 +2,10 @@
 
 use tokio::sync::mpsc;
 use tower_lsp_server::Client;
-use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
 use super::output::Output;
-use super::state::OpenDocument;
+use super::state::{OpenDocument, Snapshot};
 use super::{Backend, convert};
 use policy_core::diagnostics::{self as core, SOURCE, document_diagnostics};
 use policy_core::lints::LintConfig;
@@ -22,10 +21,11 @@ pub struct Publish {
 }
 
 /// The protocol diagnostics of a document. O(diagnostics + lines).
-pub fn of(open: &OpenDocument, enc: PositionEncoding, lints: &LintConfig) -> Vec<Diagnostic> {
-    document_diagnostics(&open.doc, Some((&open.classes, lints)))
+pub fn of(snap: &Snapshot) -> Vec<Diagnostic> {
+    let doc = &snap.doc;
+    document_diagnostics(doc.doc(), Some((doc.classes(), &snap.settings.lints)))
         .iter()
-        .map(|d| convert::diagnostic(d, enc))
+        .map(|d| convert::diagnostic(d, snap.encoding))
         .collect()
 }
 
@@ -81,7 +81,7 @@ impl Backend {
         self.queue(Publish {
             uri: uri.clone(),
             version: Some(open.version),
-            diagnostics: document_diagnostics(&open.doc, Some((&open.classes, lints))),
+            diagnostics: document_diagnostics(open.doc.doc(), Some((open.doc.classes(), lints))),
             encoding: enc,
         });
     }
@@ -128,23 +128,15 @@ pub async fn publisher(
 
 /// `textDocument/diagnostic`: the same diagnostics, pulled.
 pub fn pull(
-    backend: &Backend,
-    params: DocumentDiagnosticParams,
-) -> Result<DocumentDiagnosticReportResult> {
-    let state = backend.state();
-    let uri = params.text_document.uri;
-    let Some(open) = state.documents.get(&uri) else {
-        return Err(Error::invalid_params(format!(
-            "{} is not open",
-            uri.as_str()
-        )));
-    };
-    Ok(DocumentDiagnosticReportResult::Report(
+    snap: &Snapshot,
+    _: DocumentDiagnosticParams,
+) -> Option<DocumentDiagnosticReportResult> {
+    Some(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
                 result_id: None,
-                items: of(open, state.encoding, &state.settings.lints),
+                items: of(snap),
             },
         }),
     ))

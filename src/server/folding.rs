@@ -3,13 +3,11 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::Backend;
+use super::state::Snapshot;
 use policy_core::authoring::outline::{flatten, outline};
 
-pub fn folding_range(backend: &Backend, params: FoldingRangeParams) -> Option<Vec<FoldingRange>> {
-    let state = backend.state();
-    let open = state.documents.get(&params.text_document.uri)?;
-    let o = outline(&open.doc);
+pub fn folding_range(snap: &Snapshot, _: FoldingRangeParams) -> Option<Vec<FoldingRange>> {
+    let o = outline(snap.doc.doc());
     Some(
         flatten(&o.sections)
             .into_iter()

@@ -3,30 +3,29 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::{Backend, convert};
+use super::convert;
+use super::state::Snapshot;
 use policy_core::describe::describe;
 
-pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
-    let state = backend.state();
-    let enc = state.encoding;
-    let pos = params.text_document_position_params;
-    let open = state.documents.get(&pos.text_document.uri)?;
-    let at = convert::position(pos.position);
+pub fn hover(snap: &Snapshot, params: HoverParams) -> Option<Hover> {
+    let enc = snap.encoding;
+    let doc = snap.doc.doc();
+    let at = convert::position(params.text_document_position_params.position);
     let markup = |value: String| {
-        let kind = if state.markdown_hover {
+        let kind = if snap.markdown_hover {
             MarkupKind::Markdown
         } else {
             MarkupKind::PlainText
         };
         HoverContents::Markup(MarkupContent { kind, value })
     };
-    if let Some((line, a)) = open.doc.annotation_at(at, enc) {
-        let text = open.doc.line_text(line)?;
+    if let Some((line, a)) = doc.annotation_at(at, enc) {
+        let text = doc.line_text(line)?;
         let value = describe(
             a.kind,
             &a.value(&text),
-            &open.taxonomy,
-            state.markdown_hover,
+            snap.doc.taxonomy(),
+            snap.markdown_hover,
         );
         return Some(Hover {
             contents: markup(value),
@@ -35,7 +34,7 @@ pub fn hover(backend: &Backend, params: HoverParams) -> Option<Hover> {
     }
     // On a syntax error: the error, explained.
     let line = at.line as usize;
-    let parse = open.doc.line_parse(line)?;
+    let parse = doc.line_parse(line)?;
     let d = parse
         .diagnostics
         .iter()

@@ -4,18 +4,17 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::Backend;
+use super::state::Snapshot;
 use policy_core::authoring::inlay::sensitive_hints;
 
-pub fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Option<Vec<InlayHint>> {
-    let state = backend.state();
-    if !state.settings.inlay_hints {
+pub fn inlay_hint(snap: &Snapshot, params: InlayHintParams) -> Option<Vec<InlayHint>> {
+    if !snap.settings.inlay_hints {
         return Some(Vec::new());
     }
-    let enc = state.encoding;
-    let open = state.documents.get(&params.text_document.uri)?;
+    let enc = snap.encoding;
     let lines = params.range.start.line as usize..params.range.end.line as usize + 1;
-    let hints = sensitive_hints(&open.doc, lines, &open.classes, &open.taxonomy);
+    let doc = &snap.doc;
+    let hints = sensitive_hints(doc.doc(), lines, doc.classes(), doc.taxonomy());
     Some(
         hints
             .into_iter()

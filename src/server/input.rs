@@ -12,6 +12,7 @@
 //! Cost: each message is parsed twice (here and in tower); for a 100 MB
 //! `didOpen` that is a fraction of a second, once.
 
+use serde::Deserialize;
 use serde_json::json;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tower_lsp_server::jsonrpc::{Request, Response};
@@ -53,6 +54,7 @@ pub async fn filter(
             }
             Frame::Body(body) => match check(&body) {
                 Ok(()) => {
+                    let body = reroute(body);
                     let header = format!("Content-Length: {}\r\n\r\n", body.len());
                     if tower.write_all(header.as_bytes()).await.is_err()
                         || tower.write_all(&body).await.is_err()
@@ -191,4 +193,45 @@ fn reply_error(output: &Output, id: serde_json::Value, code: i64, message: &str)
     output.send(
         &json!({ "jsonrpc": "2.0", "id": id, "error": { "code": code, "message": message } }),
     );
+}
+
+/// The notification a `textDocument/semanticTokens/full` request is turned
+/// into, so that its answer is serialised straight to stdout rather than
+/// through tower's `serde_json::Value` tree (the largest answer the server
+/// sends while typing). As a notification it keeps its place in the order
+/// of messages, after the edits that came before it.
+pub const TOKENS_FULL_DIRECT: &str = "policy-lsp/semanticTokensFull";
+
+/// A request carried by a notification: its id, to answer, and its params.
+#[derive(Deserialize)]
+pub struct DirectRequest<P> {
+    pub id: serde_json::Value,
+    pub params: P,
+}
+
+/// `body`, or for a `textDocument/semanticTokens/full` request the
+/// [`TOKENS_FULL_DIRECT`] notification that carries it. O(1) for any other
+/// message but a scan of its first bytes.
+fn reroute(body: Vec<u8>) -> Vec<u8> {
+    const METHOD: &[u8] = b"\"textDocument/semanticTokens/full\"";
+    // The method sits near the start of a small request; never scan a
+    // large message (a `didOpen`) for it.
+    if body.len() > 64 * 1024 || find(&body, METHOD).is_none() {
+        return body;
+    }
+    let Ok(serde_json::Value::Object(mut message)) = serde_json::from_slice(&body) else {
+        return body;
+    };
+    if message.get("method").and_then(|m| m.as_str()) != Some("textDocument/semanticTokens/full") {
+        return body;
+    }
+    let (Some(id), Some(params)) = (message.remove("id"), message.remove("params")) else {
+        return body;
+    };
+    let notification = json!({
+        "jsonrpc": "2.0",
+        "method": TOKENS_FULL_DIRECT,
+        "params": { "id": id, "params": params },
+    });
+    serde_json::to_vec(&notification).unwrap_or(body)
 }

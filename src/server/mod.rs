@@ -1,12 +1,19 @@
 //! The language server: LSP over stdio on the core.
 //!
 //! Architecture invariant: tower-lsp-server runs up to four handlers at
-//! once, so every handler does its work on [`State`] synchronously, under
-//! the mutex and before its first `.await`; no lock is held across an
-//! `.await`. A `didChange` is therefore applied in arrival order, and its
-//! diagnostics are queued (still synchronously) on one ordered channel that
-//! a single task publishes from, so an editor never sees an older version's
-//! diagnostics after a newer one's.
+//! once, all polled by one task, so a notification changes [`State`]
+//! synchronously, under the mutex and before its first `.await`; no lock is
+//! held across an `.await`. A `didChange` is therefore applied in arrival
+//! order, and its diagnostics are queued (still synchronously) on one
+//! ordered channel that a single task publishes from, so an editor never
+//! sees an older version's diagnostics after a newer one's.
+//!
+//! A request takes a [`Snapshot`] of its document under the lock (a cheap
+//! copy) and works on it after the lock is released: inline when its work
+//! is O(line), on the blocking pool when it reads the whole document
+//! ([`Backend::on_document`]), so that neither the lock nor the task that
+//! polls every handler waits for it, and a keystroke is never held up by a
+//! references or outline request on a large file.
 
 mod config;
 mod convert;
@@ -26,13 +33,16 @@ mod references;
 mod rename;
 mod symbols;
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
 use tokio::sync::mpsc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
@@ -40,7 +50,12 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 pub use config::Settings;
 use policy_core::position::PositionEncoding;
-use state::State;
+use policy_core::taxonomy::{Taxonomy, TaxonomyError};
+use policy_core::tokens::TokenCache;
+use state::{Snapshot, State};
+
+/// A taxonomy file being loaded, awaited by whoever needs it.
+type TaxonomyLoad = Shared<BoxFuture<'static, std::result::Result<Arc<Taxonomy>, TaxonomyError>>>;
 
 /// How long the server waits for the client to answer a request of its own
 /// (registration, refresh) before it gives up; a slow client must not stall
@@ -55,6 +70,20 @@ pub struct Backend {
     shutdown: Arc<AtomicBool>,
     /// The client can watch files for us (dynamic registration).
     watch_files: AtomicBool,
+    /// Where to write responses serialised directly (see `output.rs`);
+    /// `None` in process, where everything goes through tower.
+    output: Option<output::Output>,
+    /// Taxonomy files being loaded, by path.
+    loads: Mutex<HashMap<PathBuf, TaxonomyLoad>>,
+}
+
+/// How much of a document a request reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reads {
+    /// A line or a range of lines: answered inline.
+    Lines,
+    /// The whole document: answered on the blocking pool.
+    Document,
 }
 
 impl Backend {
@@ -62,13 +91,117 @@ impl Backend {
     /// `None` sends them through `client` like every other message.
     fn new(client: Client, shutdown: Arc<AtomicBool>, output: Option<output::Output>) -> Backend {
         let (publish, queue) = mpsc::unbounded_channel();
-        tokio::spawn(diagnostics::publisher(client.clone(), output, queue));
+        tokio::spawn(diagnostics::publisher(
+            client.clone(),
+            output.clone(),
+            queue,
+        ));
         Backend {
             client,
             state: Mutex::new(State::default()),
             publish,
             shutdown,
             watch_files: AtomicBool::new(false),
+            output,
+            loads: Mutex::default(),
+        }
+    }
+
+    /// A snapshot of `uri` once its taxonomy is loaded; `None` when the
+    /// document is not open. O(lines / 256) under the lock.
+    async fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let file = self.state().documents.get(uri)?.taxonomy_file.clone();
+        self.ensure_taxonomy(file).await;
+        self.state().snapshot(uri)
+    }
+
+    /// Runs a request's `work` on a snapshot of `uri`: inline, or on the
+    /// blocking pool when it reads the whole document. A panic (a bug of
+    /// ours) fails this request only. `None` when the document is not open.
+    async fn on_document<P, T>(
+        &self,
+        what: &'static str,
+        uri: &Uri,
+        reads: Reads,
+        params: P,
+        work: fn(&Snapshot, P) -> Option<T>,
+    ) -> Result<Option<T>>
+    where
+        P: Send + 'static,
+        T: Send + 'static,
+    {
+        let Some(snap) = self.snapshot(uri).await else {
+            return Ok(None);
+        };
+        match reads {
+            Reads::Lines => guard(what, || work(&snap, params)),
+            Reads::Document => offload(what, move || work(&snap, params)).await,
+        }
+    }
+
+    /// Makes sure the taxonomy of `file` is loaded and every open document
+    /// that uses it is classified with it. The file is read on the blocking
+    /// pool, never under the lock; concurrent callers share one load. A
+    /// file that does not load is reported once, and the built-in taxonomy
+    /// stands in for it.
+    async fn ensure_taxonomy(&self, file: Option<PathBuf>) {
+        let Some(path) = file.clone() else {
+            return;
+        };
+        if self.state().loaded_taxonomy(&file).is_some() {
+            return;
+        }
+        let load = {
+            let mut loads = self.loads.lock().unwrap_or_else(|p| p.into_inner());
+            loads
+                .entry(path.clone())
+                .or_insert_with(|| {
+                    let path = path.clone();
+                    async move {
+                        let read = tokio::task::spawn_blocking(move || {
+                            state::load_taxonomy(&path).map(Arc::new)
+                        });
+                        read.await.unwrap_or_else(|e| {
+                            Err(TaxonomyError {
+                                path: PathBuf::new(),
+                                line: None,
+                                message: format!("loading the taxonomy failed: {e}"),
+                            })
+                        })
+                    }
+                    .boxed()
+                    .shared()
+                })
+                .clone()
+        };
+        let result = load.await;
+        let first = self
+            .loads
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&path)
+            .is_some();
+        let error = {
+            let mut state = self.state();
+            let (taxonomy, error) = match result {
+                Ok(t) => (t, None),
+                Err(e) => (state.builtin_taxonomy(), Some(e)),
+            };
+            let changed = state.taxonomy_loaded(file, taxonomy);
+            for uri in &changed {
+                if let Some(open) = state.documents.get(uri) {
+                    self.queue_diagnostics(uri, open, state.encoding, &state.settings.lints);
+                }
+            }
+            if !changed.is_empty() {
+                sync::refresh_tokens(self);
+            }
+            error
+        };
+        if let (true, Some(e)) = (first, error) {
+            let message = format!("{e} (the built-in taxonomy is used instead)");
+            self.log(MessageType::ERROR, message.clone()).await;
+            self.client.show_message(MessageType::ERROR, message).await;
         }
     }
 
@@ -128,7 +261,7 @@ impl LanguageServer for Backend {
             problems = params
                 .initialization_options
                 .as_ref()
-                .map(|o| state.settings.apply(o))
+                .map(|o| Arc::make_mut(&mut state.settings).apply(o))
                 .unwrap_or_default();
             pull = state.settings.pull_diagnostics;
             inlay_hints = state.settings.inlay_hints;
@@ -226,7 +359,7 @@ impl LanguageServer for Backend {
             // The edit may have stopped halfway: rebuild what is derived
             // from the text, which the rope holds whole.
             if let Some(open) = self.state().documents.get_mut(&uri) {
-                open.rebuild();
+                open.doc.rebuild();
             }
         }
     }
@@ -255,109 +388,295 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        guard("diagnostics::pull", || diagnostics::pull(self, params))?
+        let uri = params.text_document.uri.clone();
+        let report = self
+            .on_document(
+                "diagnostics::pull",
+                &uri,
+                Reads::Document,
+                params,
+                diagnostics::pull,
+            )
+            .await?;
+        report.ok_or_else(|| {
+            tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "{} is not open",
+                uri.as_str()
+            ))
+        })
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        guard("hover::hover", || hover::hover(self, params))
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.on_document("hover::hover", &uri, Reads::Lines, params, hover::hover)
+            .await
     }
 
     async fn semantic_tokens_full(
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        guard("semantic_tokens::full", || {
-            semantic_tokens::full(self, params)
-        })
+        let uri = params.text_document.uri;
+        let Some((id, cache)) = self.tokens_full(&uri).await? else {
+            return Ok(None);
+        };
+        Ok(Some(semantic_tokens::full_result(id, &cache)))
     }
 
     async fn semantic_tokens_full_delta(
         &self,
         params: SemanticTokensDeltaParams,
     ) -> Result<Option<SemanticTokensFullDeltaResult>> {
-        guard("semantic_tokens::delta", || {
-            semantic_tokens::delta(self, params)
-        })
+        let uri = params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri).await else {
+            return Ok(None);
+        };
+        let (id, held) = {
+            let mut state = self.state();
+            let held = state
+                .documents
+                .get_mut(&uri)
+                .and_then(|open| open.tokens.take())
+                .filter(|(id, _)| *id == params.previous_result_id)
+                .map(|(_, cache)| cache);
+            (state.new_result_id(), held)
+        };
+        let kept_id = id.clone();
+        // With the client's tokens, only the edited lines are encoded.
+        let cheap = held.is_some();
+        let work = move || semantic_tokens::delta(&snap, id, held);
+        let (result, cache) = if cheap {
+            guard("semantic_tokens::delta", work)?
+        } else {
+            offload("semantic_tokens::delta", work).await?
+        };
+        self.keep_tokens(&uri, &kept_id, cache);
+        Ok(Some(result))
     }
 
     async fn semantic_tokens_range(
         &self,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
-        guard("semantic_tokens::range", || {
-            semantic_tokens::range(self, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.on_document(
+            "semantic_tokens::range",
+            &uri,
+            Reads::Lines,
+            params,
+            semantic_tokens::range,
+        )
+        .await
     }
 
-    // Authoring assistance (issue 6): each handler works synchronously
-    // under the state lock, like the ones above.
+    // Authoring assistance: each request works on a snapshot, like the
+    // ones above.
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        guard("code_action::code_action", || {
-            code_action::code_action(self, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.on_document(
+            "code_action::code_action",
+            &uri,
+            Reads::Document,
+            params,
+            code_action::code_action,
+        )
+        .await
     }
 
     async fn code_action_resolve(&self, params: CodeAction) -> Result<CodeAction> {
-        guard("code_action::resolve", || {
-            code_action::resolve(self, params)
-        })
+        let Some((uri, range)) = code_action::unresolved(&params) else {
+            return Ok(params);
+        };
+        let fallback = params.clone();
+        let resolved = self
+            .on_document(
+                "code_action::resolve",
+                &uri.clone(),
+                Reads::Document,
+                (params, uri, range),
+                |snap, p| Some(code_action::resolve(snap, p)),
+            )
+            .await?;
+        Ok(resolved.unwrap_or(fallback))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        guard("completion::completion", || {
-            completion::completion(self, params)
-        })
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.on_document(
+            "completion::completion",
+            &uri,
+            Reads::Document,
+            params,
+            completion::completion,
+        )
+        .await
     }
 
     async fn document_symbol(
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        guard("symbols::document_symbol", || {
-            symbols::document_symbol(self, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.on_document(
+            "symbols::document_symbol",
+            &uri,
+            Reads::Document,
+            params,
+            symbols::document_symbol,
+        )
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        guard("folding::folding_range", || {
-            folding::folding_range(self, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.on_document(
+            "folding::folding_range",
+            &uri,
+            Reads::Document,
+            params,
+            folding::folding_range,
+        )
+        .await
     }
 
     async fn document_highlight(
         &self,
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
-        guard("references::document_highlight", || {
-            references::document_highlight(self, params)
-        })
+        let uri = params
+            .text_document_position_params
+            .text_document
+            .uri
+            .clone();
+        self.on_document(
+            "references::document_highlight",
+            &uri,
+            Reads::Document,
+            params,
+            references::document_highlight,
+        )
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        guard("references::references", || {
-            references::references(self, params)
-        })
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.on_document(
+            "references::references",
+            &uri,
+            Reads::Document,
+            params,
+            references::references,
+        )
+        .await
     }
 
     async fn prepare_rename(
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        guard("rename::prepare_rename", || {
-            rename::prepare_rename(self, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.on_document(
+            "rename::prepare_rename",
+            &uri,
+            Reads::Lines,
+            params,
+            rename::prepare_rename,
+        )
+        .await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        guard("rename::rename", || rename::rename(self, params))?
+        let uri = params.text_document_position.text_document.uri.clone();
+        self.on_document(
+            "rename::rename",
+            &uri,
+            Reads::Document,
+            params,
+            |snap, p| Some(rename::rename(snap, p)),
+        )
+        .await?
+        .unwrap_or(Ok(None))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        guard("inlay_hints::inlay_hint", || {
-            inlay_hints::inlay_hint(self, params)
-        })
+        let uri = params.text_document.uri.clone();
+        self.on_document(
+            "inlay_hints::inlay_hint",
+            &uri,
+            Reads::Lines,
+            params,
+            inlay_hints::inlay_hint,
+        )
+        .await
     }
+}
+
+impl Backend {
+    /// Every token of `uri`, with a new result id, kept for later deltas.
+    async fn tokens_full(&self, uri: &Uri) -> Result<Option<(String, TokenCache)>> {
+        let Some(cache) = self
+            .on_document(
+                "semantic_tokens::full",
+                uri,
+                Reads::Document,
+                (),
+                |snap, ()| Some(semantic_tokens::full(snap)),
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let id = self.state().new_result_id();
+        self.keep_tokens(uri, &id, cache.clone());
+        Ok(Some((id, cache)))
+    }
+
+    /// Keeps the tokens just sent as the ones the client holds. They may
+    /// be some edits old already: the next delta brings them up to date.
+    fn keep_tokens(&self, uri: &Uri, id: &str, cache: TokenCache) {
+        if let Some(open) = self.state().documents.get_mut(uri) {
+            open.tokens = Some((id.to_string(), cache));
+        }
+    }
+
+    /// `textDocument/semanticTokens/full` on the stdio server: `input.rs`
+    /// turns the request into this notification, in its place in the
+    /// message order, and the answer is serialised straight to stdout
+    /// (see [`semantic_tokens::Direct`]).
+    async fn tokens_full_direct(&self, params: input::DirectRequest<SemanticTokensParams>) {
+        let Some(out) = &self.output else {
+            return;
+        };
+        match self.tokens_full(&params.params.text_document.uri).await {
+            Ok(Some((id, cache))) => out.respond(
+                &params.id,
+                &semantic_tokens::Direct {
+                    id: &id,
+                    cache: &cache,
+                },
+            ),
+            Ok(None) => out.respond(&params.id, &serde_json::Value::Null),
+            Err(e) => out.respond_error(&params.id, &e),
+        }
+    }
+}
+
+/// Runs a whole-document request's work on the blocking pool, so that the
+/// task polling every handler goes on meanwhile; a panic fails this
+/// request only.
+async fn offload<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work).await.map_err(|_| {
+        tracing::error!("{what} failed (a bug: please report it with the log); the server goes on");
+        tower_lsp_server::jsonrpc::Error::internal_error()
+    })
 }
 
 /// Runs a request's work; a panic (a bug of ours) becomes an internal
@@ -415,7 +734,9 @@ pub fn run_stdio() -> std::io::Result<Ended> {
         let reading = tokio::spawn(input::filter(tokio::io::stdin(), to_tower, out.clone()));
         let (service, socket) = {
             let shutdown = shutdown.clone();
-            LspService::new(move |client| Backend::new(client, shutdown, Some(out)))
+            LspService::build(move |client| Backend::new(client, shutdown, Some(out)))
+                .custom_method(input::TOKENS_FULL_DIRECT, Backend::tokens_full_direct)
+                .finish()
         };
         Server::new(checked, writer, socket).serve(service).await;
         // Stop reading (stdin may stay open after `exit`); this drops the

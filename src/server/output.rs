@@ -56,6 +56,36 @@ impl Output {
         });
     }
 
+    /// Sends the answer to request `id`, serialised directly from `result`.
+    pub fn respond<R: Serialize>(&self, id: &serde_json::Value, result: &R) {
+        #[derive(Serialize)]
+        struct Response<'a, R> {
+            jsonrpc: &'static str,
+            id: &'a serde_json::Value,
+            result: &'a R,
+        }
+        self.send(&Response {
+            jsonrpc: "2.0",
+            id,
+            result,
+        });
+    }
+
+    /// Sends an error answer to request `id`.
+    pub fn respond_error(&self, id: &serde_json::Value, error: &tower_lsp_server::jsonrpc::Error) {
+        #[derive(Serialize)]
+        struct Response<'a> {
+            jsonrpc: &'static str,
+            id: &'a serde_json::Value,
+            error: &'a tower_lsp_server::jsonrpc::Error,
+        }
+        self.send(&Response {
+            jsonrpc: "2.0",
+            id,
+            error,
+        });
+    }
+
     /// Frames and sends one whole JSON-RPC message.
     pub fn send<M: Serialize>(&self, message: &M) {
         // Room for the header, written once the body's length is known, so

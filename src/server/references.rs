@@ -6,34 +6,30 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::{Backend, convert};
+use super::convert;
+use super::state::Snapshot;
 use policy_core::authoring::occurrences::related;
 
 /// The ranges related to the annotation at `pos` of `uri`, in the
 /// negotiated encoding.
-fn related_ranges(backend: &Backend, uri: &Uri, pos: Position) -> Option<Vec<Range>> {
-    let state = backend.state();
-    let enc = state.encoding;
-    let open = state.documents.get(uri)?;
-    let by_category = state
+fn related_ranges(snap: &Snapshot, pos: Position) -> Vec<Range> {
+    let enc = snap.encoding;
+    let by_category = snap
         .settings
         .references_by_category
-        .then_some(&*open.taxonomy);
-    let spans = related(&open.doc, convert::position(pos), enc, by_category);
-    Some(
-        spans
-            .iter()
-            .map(|s| convert::line_range(s.line, s.start, s.end, enc))
-            .collect(),
-    )
+        .then_some(&**snap.doc.taxonomy());
+    let spans = related(snap.doc.doc(), convert::position(pos), enc, by_category);
+    spans
+        .iter()
+        .map(|s| convert::line_range(s.line, s.start, s.end, enc))
+        .collect()
 }
 
 pub fn document_highlight(
-    backend: &Backend,
+    snap: &Snapshot,
     params: DocumentHighlightParams,
 ) -> Option<Vec<DocumentHighlight>> {
-    let pos = params.text_document_position_params;
-    let ranges = related_ranges(backend, &pos.text_document.uri, pos.position)?;
+    let ranges = related_ranges(snap, params.text_document_position_params.position);
     Some(
         ranges
             .into_iter()
@@ -45,10 +41,10 @@ pub fn document_highlight(
     )
 }
 
-pub fn references(backend: &Backend, params: ReferenceParams) -> Option<Vec<Location>> {
+pub fn references(snap: &Snapshot, params: ReferenceParams) -> Option<Vec<Location>> {
     let pos = params.text_document_position;
     let uri = pos.text_document.uri;
-    let ranges = related_ranges(backend, &uri, pos.position)?;
+    let ranges = related_ranges(snap, pos.position);
     Some(
         ranges
             .into_iter()

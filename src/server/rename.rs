@@ -5,7 +5,8 @@
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use super::{Backend, convert};
+use super::convert;
+use super::state::Snapshot;
 use policy_core::authoring::occurrences::{rename as rename_edits, target};
 
 pub fn capability() -> OneOf<bool, RenameOptions> {
@@ -16,29 +17,23 @@ pub fn capability() -> OneOf<bool, RenameOptions> {
 }
 
 pub fn prepare_rename(
-    backend: &Backend,
+    snap: &Snapshot,
     params: TextDocumentPositionParams,
 ) -> Option<PrepareRenameResponse> {
-    let state = backend.state();
-    let enc = state.encoding;
-    let open = state.documents.get(&params.text_document.uri)?;
-    let (span, _, value) = target(&open.doc, convert::position(params.position), enc)?;
+    let enc = snap.encoding;
+    let (span, _, value) = target(snap.doc.doc(), convert::position(params.position), enc)?;
     Some(PrepareRenameResponse::RangeWithPlaceholder {
         range: convert::line_range(span.line, span.start, span.end, enc),
         placeholder: value,
     })
 }
 
-pub fn rename(backend: &Backend, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-    let state = backend.state();
-    let enc = state.encoding;
+pub fn rename(snap: &Snapshot, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+    let enc = snap.encoding;
     let pos = params.text_document_position;
     let uri = pos.text_document.uri;
-    let Some(open) = state.documents.get(&uri) else {
-        return Ok(None);
-    };
     match rename_edits(
-        &open.doc,
+        snap.doc.doc(),
         convert::position(pos.position),
         enc,
         &params.new_name,

@@ -1,106 +1,44 @@
 //! The server's state: open documents, the negotiated encoding, settings
 //! and taxonomies. Plain data behind one `std::sync::Mutex`, never held
-//! across an `.await`.
+//! across an `.await`, and held only for O(1)-ish work: a handler takes a
+//! [`Snapshot`] under it and works on that.
 
 use std::collections::HashMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tower_lsp_server::ls_types::{SemanticToken, Uri};
+use tower_lsp_server::ls_types::Uri;
 
 use super::config::Settings;
-use policy_core::analysis::Classes;
-use policy_core::document::{Document, EditOutcome};
+use policy_core::analysis::AnalysedDocument;
 use policy_core::position::PositionEncoding;
 use policy_core::taxonomy::{Taxonomy, TaxonomyError};
+use policy_core::tokens::TokenCache;
 
-/// One open document and what the server derived from it.
+/// One open document and what the server keeps beside it.
 pub struct OpenDocument {
-    pub doc: Document,
+    /// The text and every layer derived from it; changed only through its
+    /// own `apply_edit` (see `policy_core::analysis`).
+    pub doc: AnalysedDocument,
     pub version: i32,
-    pub classes: Classes,
-    pub taxonomy: Arc<Taxonomy>,
-    /// The last semantic tokens sent, for `full/delta`.
-    pub last_tokens: Option<LastTokens>,
+    /// The taxonomy file the document should be classified with (`None`:
+    /// the built-in taxonomy or the one the settings name).
+    pub taxonomy_file: Option<PathBuf>,
+    /// The last semantic tokens sent, and their result id, for `full/delta`.
+    pub tokens: Option<(String, TokenCache)>,
 }
 
-/// A semantic tokens result the client holds, and which lines of the
-/// document changed since, so that `full/delta` re-encodes only those.
-pub struct LastTokens {
-    pub id: String,
-    pub data: Vec<SemanticToken>,
-    /// The lines (in today's numbering) that may differ from `data`;
-    /// `None` when nothing changed.
-    pub dirty: Option<Range<usize>>,
-    /// Today's line count minus the line count `data` was made from.
-    pub line_shift: isize,
-}
-
-impl LastTokens {
-    pub fn new(id: String, data: Vec<SemanticToken>) -> LastTokens {
-        LastTokens {
-            id,
-            data,
-            dirty: None,
-            line_shift: 0,
-        }
-    }
-
-    /// Widens `dirty` by one edit of the document. O(1).
-    pub fn edited(&mut self, e: &EditOutcome) {
-        let (first, old, new) = (e.first_line, e.old_lines, e.new_lines);
-        let shift = new as isize - old as isize;
-        // Where a line number of before the edit is after it.
-        let map = |line: usize| {
-            if line <= first {
-                line
-            } else if line >= first + old {
-                line.saturating_add_signed(shift)
-            } else {
-                first + new
-            }
-        };
-        self.dirty = Some(match &self.dirty {
-            None => first..first + new,
-            Some(d) => map(d.start).min(first)..map(d.end).max(first + new),
-        });
-        self.line_shift += shift;
-    }
-}
-
-impl OpenDocument {
-    pub fn new(text: &str, version: i32, taxonomy: Arc<Taxonomy>) -> OpenDocument {
-        let doc = Document::new(text);
-        let classes = Classes::new(&doc, &taxonomy);
-        OpenDocument {
-            doc,
-            version,
-            classes,
-            taxonomy,
-            last_tokens: None,
-        }
-    }
-
-    /// Keeps derived state in step after an edit of `doc`.
-    pub fn edited(&mut self, outcome: &EditOutcome) {
-        self.classes.update(&self.doc, outcome, &self.taxonomy);
-        if let Some(last) = &mut self.last_tokens {
-            last.edited(outcome);
-        }
-    }
-
-    /// Rebuilds everything derived from the text (after a failed edit).
-    pub fn rebuild(&mut self) {
-        *self = OpenDocument::new(&self.doc.text(), self.version, self.taxonomy.clone());
-    }
-
-    /// Reclassifies everything, e.g. after the taxonomy changed.
-    pub fn set_taxonomy(&mut self, taxonomy: Arc<Taxonomy>) {
-        self.classes = Classes::new(&self.doc, &taxonomy);
-        self.taxonomy = taxonomy;
-        self.last_tokens = None;
-    }
+/// What a request works on: a cheap copy of one document (O(lines / 256),
+/// sharing its chunks) and of the settings, taken under the lock and used
+/// after it is released, so that a whole-document request never holds up
+/// a keystroke.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub doc: AnalysedDocument,
+    pub encoding: PositionEncoding,
+    pub settings: Arc<Settings>,
+    pub markdown_hover: bool,
+    pub code_action_resolve: bool,
 }
 
 #[derive(Default)]
@@ -109,62 +47,104 @@ pub struct State {
     pub markdown_hover: bool,
     /// The client resolves code actions' edits on demand.
     pub code_action_resolve: bool,
-    pub settings: Settings,
+    /// Shared with snapshots; changed with `Arc::make_mut`.
+    pub settings: Arc<Settings>,
     pub documents: HashMap<Uri, OpenDocument>,
     /// Taxonomies by the workspace file they were loaded from (`None`: the
     /// built-in one, or the one named in the settings).
     taxonomies: HashMap<Option<PathBuf>, Arc<Taxonomy>>,
     /// Counter for semantic token result ids.
-    pub next_result_id: u64,
+    next_result_id: u64,
 }
 
 impl State {
-    /// The taxonomy for a document at `path`: the settings' file if one is
-    /// named, else the nearest `policy-lsp.toml` above the document, else the
-    /// built-in one. A file that fails to load is reported once and the
-    /// built-in taxonomy is used instead.
-    pub fn taxonomy_for(
-        &mut self,
-        path: Option<&Path>,
-        errors: &mut Vec<TaxonomyError>,
-    ) -> Arc<Taxonomy> {
-        let file = self
-            .settings
-            .taxonomy
-            .clone()
-            .or_else(|| path.and_then(Taxonomy::find_workspace_file));
-        if let Some(t) = self.taxonomies.get(&file) {
-            return t.clone();
-        }
-        let taxonomy = match &file {
-            None => Taxonomy::builtin(),
-            Some(f) => Taxonomy::with_overrides_file(f).unwrap_or_else(|e| {
-                errors.push(e);
-                Taxonomy::builtin()
-            }),
-        };
-        let taxonomy = Arc::new(taxonomy);
-        self.taxonomies.insert(file, taxonomy.clone());
-        taxonomy
+    pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let open = self.documents.get(uri)?;
+        Some(Snapshot {
+            doc: open.doc.clone(),
+            encoding: self.encoding,
+            settings: self.settings.clone(),
+            markdown_hover: self.markdown_hover,
+            code_action_resolve: self.code_action_resolve,
+        })
     }
 
-    /// Forgets loaded taxonomies and reloads the one of every open document.
-    pub fn reload_taxonomies(&mut self) -> Vec<TaxonomyError> {
+    /// The taxonomy file for a document at `path`: the settings' file if
+    /// one is named, else the nearest `policy-lsp.toml` above the document.
+    /// Looks at the file system (a walk up the directories), not into files.
+    pub fn taxonomy_file_for(&self, path: Option<&Path>) -> Option<PathBuf> {
+        self.settings
+            .taxonomy
+            .clone()
+            .or_else(|| path.and_then(Taxonomy::find_workspace_file))
+    }
+
+    /// The taxonomy loaded from `file`, if it is loaded; the built-in one is
+    /// always there.
+    pub fn loaded_taxonomy(&mut self, file: &Option<PathBuf>) -> Option<Arc<Taxonomy>> {
+        if file.is_none() {
+            return Some(
+                self.taxonomies
+                    .entry(None)
+                    .or_insert_with(|| Arc::new(Taxonomy::builtin()))
+                    .clone(),
+            );
+        }
+        self.taxonomies.get(file).cloned()
+    }
+
+    /// The built-in taxonomy, the stand-in while a file loads or when it
+    /// fails to.
+    pub fn builtin_taxonomy(&mut self) -> Arc<Taxonomy> {
+        self.loaded_taxonomy(&None)
+            .unwrap_or_else(|| Arc::new(Taxonomy::builtin()))
+    }
+
+    /// Keeps a loaded taxonomy and reclassifies the open documents that use
+    /// its file. Returns the URIs of those documents.
+    pub fn taxonomy_loaded(&mut self, file: Option<PathBuf>, taxonomy: Arc<Taxonomy>) -> Vec<Uri> {
+        self.taxonomies.insert(file.clone(), taxonomy.clone());
+        let mut changed = Vec::new();
+        for (uri, open) in &mut self.documents {
+            if open.taxonomy_file == file && !Arc::ptr_eq(open.doc.taxonomy(), &taxonomy) {
+                open.doc.set_taxonomy(taxonomy.clone());
+                changed.push(uri.clone());
+            }
+        }
+        changed
+    }
+
+    /// Forgets loaded taxonomies; every open document is given the
+    /// built-in one until its file is loaded again. Returns the files to
+    /// load.
+    pub fn forget_taxonomies(&mut self) -> Vec<Option<PathBuf>> {
         self.taxonomies.clear();
-        let mut errors = Vec::new();
+        let builtin = self.builtin_taxonomy();
+        let mut files: Vec<Option<PathBuf>> = Vec::new();
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();
         for uri in uris {
             let path = uri.to_file_path().map(|p| p.into_owned());
-            let taxonomy = self.taxonomy_for(path.as_deref(), &mut errors);
+            let file = self.taxonomy_file_for(path.as_deref());
             if let Some(open) = self.documents.get_mut(&uri) {
-                open.set_taxonomy(taxonomy);
+                open.taxonomy_file = file.clone();
+                if file.is_none() {
+                    open.doc.set_taxonomy(builtin.clone());
+                }
+            }
+            if file.is_some() && !files.contains(&file) {
+                files.push(file);
             }
         }
-        errors
+        files
     }
 
     pub fn new_result_id(&mut self) -> String {
         self.next_result_id += 1;
         self.next_result_id.to_string()
     }
+}
+
+/// Loads a taxonomy file: slow for a large one, so never under the lock.
+pub fn load_taxonomy(file: &Path) -> Result<Taxonomy, TaxonomyError> {
+    Taxonomy::with_overrides_file(file)
 }

@@ -3,18 +3,14 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::{Backend, convert};
+use super::convert;
+use super::state::Snapshot;
 use policy_core::authoring::outline::{Practice, Section, outline};
 use policy_core::position::PositionEncoding;
 
-pub fn document_symbol(
-    backend: &Backend,
-    params: DocumentSymbolParams,
-) -> Option<DocumentSymbolResponse> {
-    let state = backend.state();
-    let enc = state.encoding;
-    let open = state.documents.get(&params.text_document.uri)?;
-    let o = outline(&open.doc);
+pub fn document_symbol(snap: &Snapshot, _: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
+    let enc = snap.encoding;
+    let o = outline(snap.doc.doc());
     let mut symbols: Vec<DocumentSymbol> = o.practices.iter().map(|p| practice(p, enc)).collect();
     symbols.extend(o.sections.iter().map(|s| section(s, enc)));
     Some(DocumentSymbolResponse::Nested(symbols))

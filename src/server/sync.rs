@@ -8,21 +8,34 @@ use tower_lsp_server::ls_types::*;
 use super::diagnostics::Publish;
 use super::state::OpenDocument;
 use super::{Backend, convert};
-use policy_core::taxonomy::{TaxonomyError, WORKSPACE_FILE};
+use policy_core::analysis::AnalysedDocument;
+use policy_core::position::PositionEncoding;
+use policy_core::taxonomy::WORKSPACE_FILE;
 
+/// Opens the document at once, classified with its taxonomy if that is
+/// loaded and with the built-in one until it is; the file is then loaded
+/// outside the lock (requests wait for it, keystrokes do not).
 pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let item = params.text_document;
-    let mut errors = Vec::new();
-    {
+    let file = {
         let mut state = backend.state();
         let path = item.uri.to_file_path().map(|p| p.into_owned());
-        let taxonomy = state.taxonomy_for(path.as_deref(), &mut errors);
-        let open = OpenDocument::new(&item.text, item.version, taxonomy);
+        let file = state.taxonomy_file_for(path.as_deref());
+        let taxonomy = state
+            .loaded_taxonomy(&file)
+            .unwrap_or_else(|| state.builtin_taxonomy());
+        let open = OpenDocument {
+            doc: AnalysedDocument::new(&item.text, taxonomy),
+            version: item.version,
+            taxonomy_file: file.clone(),
+            tokens: None,
+        };
         let enc = state.encoding;
         backend.queue_diagnostics(&item.uri, &open, enc, &state.settings.lints);
         state.documents.insert(item.uri, open);
-    }
-    report_taxonomy_errors(backend, errors).await;
+        file
+    };
+    backend.ensure_taxonomy(file).await;
 }
 
 pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) {
@@ -31,19 +44,19 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
     let problems = {
         let mut state = backend.state();
         let enc = state.encoding;
-        let lints = state.settings.lints.clone();
+        let settings = state.settings.clone();
         match state.documents.get_mut(&uri) {
             None => vec![format!(
                 "didChange for {}, which is not open: ignored",
                 uri.as_str()
             )],
             Some(open) => {
-                let problems = apply_changes(open, &params.content_changes, enc)
+                let problems = apply_changes(&mut open.doc, &params.content_changes, enc)
                     .into_iter()
                     .map(|p| format!("{} version {version}: {p}", uri.as_str()))
                     .collect();
                 open.version = version;
-                backend.queue_diagnostics(&uri, open, enc, &lints);
+                backend.queue_diagnostics(&uri, open, enc, &settings.lints);
                 problems
             }
         }
@@ -55,16 +68,15 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
 
 /// Applies the changes in order; returns what had to be clamped or skipped.
 fn apply_changes(
-    open: &mut OpenDocument,
+    doc: &mut AnalysedDocument,
     changes: &[TextDocumentContentChangeEvent],
-    enc: policy_core::position::PositionEncoding,
+    enc: PositionEncoding,
 ) -> Vec<String> {
     let mut problems = Vec::new();
     for (i, change) in changes.iter().enumerate() {
         let range = change.range.map(convert::range);
-        match open.doc.apply_edit(range, &change.text, enc) {
+        match doc.apply_edit(range, &change.text, enc) {
             Ok(outcome) => {
-                open.edited(&outcome);
                 if outcome.clamped {
                     problems.push(format!(
                         "change {i}: range {:?} lies outside the text or inside a character; clamped",
@@ -93,24 +105,26 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
 }
 
 pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfigurationParams) {
-    let (problems, errors) = {
+    let (problems, files) = {
         let mut state = backend.state();
         let before = state.settings.clone();
-        let problems = state.settings.apply(&params.settings);
-        let errors = if state.settings.taxonomy != before.taxonomy {
-            state.reload_taxonomies()
+        let problems = std::sync::Arc::make_mut(&mut state.settings).apply(&params.settings);
+        let files = if state.settings.taxonomy != before.taxonomy {
+            state.forget_taxonomies()
         } else {
             Vec::new()
         };
         republish_all(backend, &state);
-        (problems, errors)
+        (problems, files)
     };
     for p in problems {
         backend
             .log(MessageType::WARNING, format!("settings: {p}"))
             .await;
     }
-    report_taxonomy_errors(backend, errors).await;
+    for file in files {
+        backend.ensure_taxonomy(file).await;
+    }
     refresh_tokens(backend);
 }
 
@@ -122,11 +136,11 @@ pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatche
     if !touches_taxonomy {
         return;
     }
-    let errors = {
+    let files = {
         let mut state = backend.state();
-        let errors = state.reload_taxonomies();
+        let files = state.forget_taxonomies();
         republish_all(backend, &state);
-        errors
+        files
     };
     backend
         .log(
@@ -134,11 +148,13 @@ pub async fn did_change_watched_files(backend: &Backend, params: DidChangeWatche
             format!("{WORKSPACE_FILE} changed: taxonomy reloaded"),
         )
         .await;
-    report_taxonomy_errors(backend, errors).await;
+    for file in files {
+        backend.ensure_taxonomy(file).await;
+    }
     refresh_tokens(backend);
 }
 
-fn republish_all(backend: &Backend, state: &super::State) {
+pub(super) fn republish_all(backend: &Backend, state: &super::State) {
     for (uri, open) in &state.documents {
         backend.queue_diagnostics(uri, open, state.encoding, &state.settings.lints);
     }
@@ -147,7 +163,7 @@ fn republish_all(backend: &Backend, state: &super::State) {
 /// Asks the client to re-request semantic tokens (the `sensitive` modifiers
 /// may have changed) and inlay hints (sensitivity labels, or the setting
 /// that shows them), from a task of its own so nothing waits on the client.
-fn refresh_tokens(backend: &Backend) {
+pub(super) fn refresh_tokens(backend: &Backend) {
     let client = backend.client.clone();
     tokio::spawn(async move {
         let call = client.semantic_tokens_refresh();
@@ -155,17 +171,4 @@ fn refresh_tokens(backend: &Backend) {
         let call = client.inlay_hint_refresh();
         let _ = tokio::time::timeout(super::CLIENT_REQUEST_TIMEOUT, call).await;
     });
-}
-
-/// A broken taxonomy file is shown to the user once; the built-in taxonomy
-/// stays in force.
-async fn report_taxonomy_errors(backend: &Backend, errors: Vec<TaxonomyError>) {
-    for e in errors {
-        let message = format!("{e} (the built-in taxonomy is used instead)");
-        backend.log(MessageType::ERROR, message.clone()).await;
-        backend
-            .client
-            .show_message(MessageType::ERROR, message)
-            .await;
-    }
 }

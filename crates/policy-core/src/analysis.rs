@@ -1,19 +1,143 @@
-//! What the taxonomy and the practice list say about each annotation, kept
-//! line by line in step with the document so that a keystroke reclassifies
-//! only the lines it touched.
+//! The analysed document: the text, its parse, and every layer derived
+//! from them line by line (today the [`Classes`]: what the taxonomy and the
+//! practice list say about each annotation), kept in step by one
+//! [`AnalysedDocument::apply_edit`], so that a keystroke redoes only the
+//! lines it touched.
 //!
-//! Architecture invariant: `classes` has one entry per document line and,
-//! on each line, either one [`Class`] per annotation of that line's parse,
-//! or none at all when no annotation of the line needs one (read with
-//! [`class_of`]). [`Classes::update`] must be given every [`EditOutcome`] of
-//! the document, in order.
+//! Architecture invariant: an [`AnalysedDocument`] is only ever changed
+//! through its own methods, and each of them leaves every layer equal to
+//! what [`AnalysedDocument::new`] of the same text and taxonomy would hold
+//! ("incremental equals fresh"; the property tests below hold it). A new
+//! per-line layer is a field here, spliced in `apply_edit`.
+//!
+//! Within [`Classes`]: one entry per document line and, on each line,
+//! either one [`Class`] per annotation of that line's parse, or none at all
+//! when no annotation of the line needs one (read with [`class_of`]).
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
-use crate::document::{Document, EditOutcome, LineTable};
+use crate::document::{Document, EditError, EditOutcome, LineTable};
+use crate::position::{LspRange, PositionEncoding};
 use crate::syntax::AnnotationKind;
 use crate::taxonomy::{Category, Taxonomy};
 use crate::vocabulary::practice;
+
+/// How many recent edits an [`AnalysedDocument`] remembers, for results
+/// brought up to date by the lines edited since (semantic token deltas).
+/// Older results are recomputed whole. Small: snapshots share it, and an
+/// edit after a snapshot copies it.
+const EDIT_LOG: usize = 128;
+
+/// A document and everything derived from it, per line.
+///
+/// Cloning is cheap — O(lines / 256), sharing the rope's and the line
+/// tables' chunks — so a request can work on a snapshot while edits go on;
+/// an edit after a clone copies only the chunks it touches.
+#[derive(Clone, Debug)]
+pub struct AnalysedDocument {
+    doc: Document,
+    taxonomy: Arc<Taxonomy>,
+    classes: Classes,
+    /// Changes made so far; a change of taxonomy or a rebuild counts as an
+    /// edit of every line.
+    generation: u64,
+    /// The last [`EDIT_LOG`] changes, the newest last.
+    log: Arc<VecDeque<EditOutcome>>,
+}
+
+impl AnalysedDocument {
+    /// Parses and analyses `text`. O(n).
+    pub fn new(text: &str, taxonomy: Arc<Taxonomy>) -> AnalysedDocument {
+        let doc = Document::new(text);
+        let classes = Classes::new(&doc, &taxonomy);
+        AnalysedDocument {
+            doc,
+            taxonomy,
+            classes,
+            generation: 0,
+            log: Arc::default(),
+        }
+    }
+
+    /// The text and its parse. O(1).
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    /// The class of every annotation. O(1).
+    pub fn classes(&self) -> &Classes {
+        &self.classes
+    }
+
+    /// The taxonomy the data items were classified with. O(1).
+    pub fn taxonomy(&self) -> &Arc<Taxonomy> {
+        &self.taxonomy
+    }
+
+    /// How many changes made this version; a result computed at one
+    /// generation is brought up to date with [`Self::edits_since`].
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The changes made since `generation`, oldest first; `None` when they
+    /// are no longer all remembered (or `generation` is from the future).
+    pub fn edits_since(&self, generation: u64) -> Option<impl Iterator<Item = &EditOutcome>> {
+        let count = usize::try_from(self.generation.checked_sub(generation)?).ok()?;
+        (count <= self.log.len()).then(|| self.log.iter().skip(self.log.len() - count))
+    }
+
+    /// Applies one edit as [`Document::apply_edit`] does and brings every
+    /// derived layer up to date. O(log n + touched lines + lines / 256).
+    pub fn apply_edit(
+        &mut self,
+        range: Option<LspRange>,
+        text: &str,
+        encoding: PositionEncoding,
+    ) -> Result<EditOutcome, EditError> {
+        let outcome = self.doc.apply_edit(range, text, encoding)?;
+        self.classes.update(&self.doc, &outcome, &self.taxonomy);
+        self.record(outcome);
+        Ok(outcome)
+    }
+
+    /// Reclassifies everything with another taxonomy. O(annotations).
+    pub fn set_taxonomy(&mut self, taxonomy: Arc<Taxonomy>) {
+        self.classes = Classes::new(&self.doc, &taxonomy);
+        self.taxonomy = taxonomy;
+        let lines = self.doc.line_count();
+        self.record(EditOutcome {
+            first_line: 0,
+            old_lines: lines,
+            new_lines: lines,
+            clamped: false,
+        });
+    }
+
+    /// Rebuilds every layer from the text, e.g. after an edit that stopped
+    /// halfway (a bug of ours). O(n).
+    pub fn rebuild(&mut self) {
+        let old_lines = self.doc.line_count();
+        self.doc = Document::new(&self.doc.text());
+        self.classes = Classes::new(&self.doc, &self.taxonomy);
+        self.record(EditOutcome {
+            first_line: 0,
+            old_lines,
+            new_lines: self.doc.line_count(),
+            clamped: false,
+        });
+    }
+
+    fn record(&mut self, outcome: EditOutcome) {
+        self.generation += 1;
+        let log = Arc::make_mut(&mut self.log);
+        if log.len() == EDIT_LOG {
+            log.pop_front();
+        }
+        log.push_back(outcome);
+    }
+}
 
 /// What one annotation is, beyond its kind.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

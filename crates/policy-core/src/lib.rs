@@ -16,4 +16,5 @@ pub mod lints;
 pub mod position;
 pub mod syntax;
 pub mod taxonomy;
+pub mod tokens;
 pub mod vocabulary;

@@ -5,8 +5,13 @@
 //! [`CHUNK`] instead, so a splice moves at most a chunk's worth and walks the
 //! chunk lengths (O(lines / CHUNK)), which for a 10 MB policy is a few
 //! hundred additions.
+//!
+//! Chunks are shared (`Arc`) between clones and copied on write, so a clone
+//! — a snapshot a request works on while edits go on — costs
+//! O(lines / CHUNK), and an edit after it copies only the chunks it touches.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Target chunk length: small enough that a splice inside one is a short
 /// memmove, large enough that the chunk list stays short.
@@ -15,14 +20,14 @@ const CHUNK: usize = 256;
 #[derive(Clone, Debug)]
 pub struct LineTable<T> {
     /// Never empty: an empty table is one empty chunk.
-    chunks: Vec<Vec<T>>,
+    chunks: Vec<Arc<Vec<T>>>,
     len: usize,
 }
 
 impl<T> Default for LineTable<T> {
     fn default() -> Self {
         LineTable {
-            chunks: vec![Vec::new()],
+            chunks: vec![Arc::new(Vec::new())],
             len: 0,
         }
     }
@@ -37,10 +42,10 @@ impl<T> FromIterator<T> for LineTable<T> {
         while iter.peek().is_some() {
             let chunk: Vec<T> = iter.by_ref().take(CHUNK).collect();
             len += chunk.len();
-            chunks.push(chunk);
+            chunks.push(Arc::new(chunk));
         }
         if chunks.is_empty() {
-            chunks.push(Vec::new());
+            chunks.push(Arc::new(Vec::new()));
         }
         LineTable { chunks, len }
     }
@@ -79,17 +84,20 @@ impl<T> LineTable<T> {
 
     /// All entries in order. O(1) to start, O(1) per item.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.chunks.iter().flatten()
+        self.chunks.iter().flat_map(|c| c.iter())
     }
 
     /// Entries from line `start` on. O(lines / CHUNK) to start.
     pub fn iter_from(&self, start: usize) -> impl Iterator<Item = &T> + '_ {
         let (ci, off) = self.locate(start.min(self.len));
-        self.chunks[ci..].iter().flatten().skip(off)
+        self.chunks[ci..].iter().flat_map(|c| c.iter()).skip(off)
     }
+}
 
+impl<T: Clone> LineTable<T> {
     /// Replaces the entries `range` with `new`, like `Vec::splice`.
-    /// O(lines / CHUNK + CHUNK + new.len()).
+    /// O(lines / CHUNK + CHUNK + new.len()); a chunk shared with a clone is
+    /// copied before it changes.
     ///
     /// # Panics
     /// If `range` is reversed or reaches past the end: the document computes
@@ -103,36 +111,37 @@ impl<T> LineTable<T> {
         let (ci, off) = self.locate(range.start);
         let in_first = range.len().min(self.chunks[ci].len() - off);
         let mut rest = range.len() - in_first;
-        let mut j = ci + 1;
+        let j = ci + 1;
         while rest > 0 {
-            let chunk = &mut self.chunks[j];
-            let k = rest.min(chunk.len());
-            chunk.drain(..k);
-            rest -= k;
-            if chunk.is_empty() {
+            let len = self.chunks[j].len();
+            if rest >= len {
+                // Wholly removed: no need to copy a shared chunk first.
                 self.chunks.remove(j);
+                rest -= len;
             } else {
-                j += 1;
+                Arc::make_mut(&mut self.chunks[j]).drain(..rest);
+                rest = 0;
             }
         }
-        let before = self.chunks[ci].len();
-        self.chunks[ci].splice(off..off + in_first, new);
-        self.len = self.len - range.len() + (self.chunks[ci].len() + in_first - before);
+        let first = Arc::make_mut(&mut self.chunks[ci]);
+        let before = first.len();
+        first.splice(off..off + in_first, new);
+        self.len = self.len - range.len() + (first.len() + in_first - before);
         self.rebalance(ci);
     }
 
     /// Keeps chunk `ci` between 1 and 2 × CHUNK long.
     fn rebalance(&mut self, ci: usize) {
         if self.chunks[ci].len() > 2 * CHUNK {
-            let mut tail = self.chunks[ci].split_off(CHUNK);
+            let mut tail = Arc::make_mut(&mut self.chunks[ci]).split_off(CHUNK);
             let mut at = ci + 1;
             while tail.len() > CHUNK {
                 let rest = tail.split_off(CHUNK);
-                self.chunks.insert(at, tail);
+                self.chunks.insert(at, Arc::new(tail));
                 tail = rest;
                 at += 1;
             }
-            self.chunks.insert(at, tail);
+            self.chunks.insert(at, Arc::new(tail));
         } else if self.chunks[ci].is_empty() && self.chunks.len() > 1 {
             self.chunks.remove(ci);
         }
@@ -146,7 +155,7 @@ mod tests {
 
     proptest! {
         /// Any sequence of splices leaves the table equal to a `Vec` given
-        /// the same splices.
+        /// the same splices, and never changes a clone taken before.
         #[test]
         fn splices_agree_with_a_vec(
             initial in 0usize..2000,
@@ -160,8 +169,12 @@ mod tests {
                 let end = (start + remove).min(model.len());
                 let new: Vec<usize> = (next..next + add).collect();
                 next += add;
+                let snapshot = table.clone();
+                let before = model.clone();
                 model.splice(start..end, new.iter().copied());
                 table.splice(start..end, new);
+                // A clone taken before the splice still holds what it held.
+                prop_assert_eq!(snapshot.iter().copied().collect::<Vec<_>>(), before);
                 prop_assert_eq!(table.len(), model.len());
                 prop_assert_eq!(table.iter().copied().collect::<Vec<_>>(), model.clone());
             }

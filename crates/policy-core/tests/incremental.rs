@@ -1,0 +1,207 @@
+//! The core's central invariant, by property test: an analysed document
+//! after any sequence of edits holds exactly the edited text and, in every
+//! layer (parse, classes, semantic tokens), what a fresh analysis of that
+//! text holds; and a snapshot taken before an edit never sees it.
+
+use std::sync::{Arc, OnceLock};
+
+use policy_core::analysis::{AnalysedDocument, Class};
+use policy_core::document::lines_of;
+use policy_core::position::{CharOffset, LspRange, PositionEncoding};
+use policy_core::syntax::parse_line;
+use policy_core::taxonomy::Taxonomy;
+use policy_core::tokens::{Token, TokenCache, TokenEdit};
+use proptest::prelude::*;
+
+/// Pieces random text and edits are made of: markup, escapes, data items
+/// sensitive and not, actions known and not, CJK, astral characters, every
+/// line break and the characters that are not one.
+const PIECES: &[&str] = &[
+    "<",
+    ">",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    "\\",
+    "<手机号码>",
+    "<身份证号码>",
+    "<人脸信息>",
+    "<上述信息>",
+    "<奇怪的东西>",
+    "[收集]",
+    "[共享]",
+    "[跳舞]",
+    "(我们)",
+    "{为了安全}",
+    "😀",
+    "𠮷",
+    "\n",
+    "\r\n",
+    "\r",
+    "\u{2028}",
+    "\u{85}",
+    " ",
+    "您的",
+    "a",
+    "\u{3000}",
+    "位置",
+];
+
+const ENCODINGS: [PositionEncoding; 3] = [
+    PositionEncoding::Utf8,
+    PositionEncoding::Utf16,
+    PositionEncoding::Utf32,
+];
+
+fn taxonomy() -> Arc<Taxonomy> {
+    static T: OnceLock<Arc<Taxonomy>> = OnceLock::new();
+    T.get_or_init(|| Arc::new(Taxonomy::builtin())).clone()
+}
+
+fn text_of(pieces: &[prop::sample::Index]) -> String {
+    pieces.iter().map(|i| *i.get(PIECES)).collect()
+}
+
+/// One edit: replace the chars `start..start + len` (clamped) with `text`.
+#[derive(Debug, Clone)]
+struct Edit {
+    start: prop::sample::Index,
+    len: usize,
+    text: Vec<prop::sample::Index>,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    (
+        any::<prop::sample::Index>(),
+        0usize..12,
+        prop::collection::vec(any::<prop::sample::Index>(), 0..4),
+    )
+        .prop_map(|(start, len, text)| Edit { start, len, text })
+}
+
+/// Every line's classes, for comparing two documents.
+fn classes(doc: &AnalysedDocument) -> Vec<Vec<Class>> {
+    doc.classes().lines_from(0).map(<[Class]>::to_vec).collect()
+}
+
+/// Asserts `doc` holds `text` and, in every layer, what a fresh analysis does.
+fn assert_fresh(doc: &AnalysedDocument, text: &str) {
+    let fresh = AnalysedDocument::new(text, taxonomy());
+    assert_eq!(doc.doc().text(), text);
+    let lines: Vec<&str> = lines_of(text).collect();
+    assert_eq!(doc.doc().line_count(), lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        assert_eq!(
+            doc.doc().line_parse(i),
+            Some(&parse_line(l)),
+            "line {i}: {l:?}"
+        );
+    }
+    assert_eq!(classes(doc), classes(&fresh));
+}
+
+/// What a client does with a token delta.
+fn apply(tokens: &mut Vec<Token>, edit: Option<TokenEdit>) {
+    if let Some(e) = edit {
+        tokens.splice(e.start..e.start + e.delete, e.tokens);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn every_layer_after_edits_equals_a_fresh_analysis(
+        initial in prop::collection::vec(any::<prop::sample::Index>(), 0..40),
+        edits in prop::collection::vec(edit(), 1..12),
+        enc in prop::sample::select(ENCODINGS.to_vec()),
+        delta_every in 1usize..4,
+    ) {
+        let mut model: Vec<char> = text_of(&initial).chars().collect();
+        let mut doc = AnalysedDocument::new(&model.iter().collect::<String>(), taxonomy());
+        // The tokens a client holds, kept by deltas only.
+        let mut cache = TokenCache::new(&doc, enc);
+        let mut client = cache.tokens().to_vec();
+        for (n, e) in edits.iter().enumerate() {
+            // No LSP position lies between the `\r` and `\n` of a CRLF.
+            let inside_crlf = |i: usize| i > 0 && i < model.len() && model[i - 1] == '\r' && model[i] == '\n';
+            let mut start = e.start.index(model.len() + 1);
+            if inside_crlf(start) {
+                start -= 1;
+            }
+            let mut end = (start + e.len).min(model.len());
+            if inside_crlf(end) {
+                end += 1;
+            }
+            let insert = text_of(&e.text);
+            let range = LspRange {
+                start: doc.doc().position_of_char(CharOffset(start), enc),
+                end: doc.doc().position_of_char(CharOffset(end), enc),
+            };
+            let before = model.iter().collect::<String>();
+            let snapshot = doc.clone();
+            doc.apply_edit(Some(range), &insert, enc).unwrap();
+            model.splice(start..end, insert.chars());
+            let text: String = model.iter().collect();
+            assert_fresh(&doc, &text);
+            // The snapshot is untouched by the edit.
+            assert_fresh(&snapshot, &before);
+            if n % delta_every == 0 {
+                apply(&mut client, cache.update(&doc));
+                let fresh = TokenCache::new(&AnalysedDocument::new(&text, taxonomy()), enc);
+                prop_assert_eq!(cache.tokens(), fresh.tokens());
+                prop_assert_eq!(&client, &cache.tokens().to_vec());
+            }
+        }
+        apply(&mut client, cache.update(&doc));
+        let fresh = TokenCache::new(&AnalysedDocument::new(&doc.doc().text(), taxonomy()), enc);
+        prop_assert_eq!(&client, &fresh.tokens().to_vec());
+    }
+}
+
+#[test]
+fn tokens_too_old_for_the_edit_log_are_replaced_whole() {
+    let enc = PositionEncoding::Utf16;
+    let mut doc = AnalysedDocument::new("(我们)[收集]<身份证号码>\n", taxonomy());
+    let mut cache = TokenCache::new(&doc, enc);
+    let mut client = cache.tokens().to_vec();
+    for _ in 0..1000 {
+        let end = doc.doc().position_of_char(CharOffset(0), enc);
+        doc.apply_edit(Some(LspRange { start: end, end }), "😀", enc)
+            .unwrap();
+    }
+    let edit = cache.update(&doc).expect("the tokens moved");
+    assert_eq!((edit.start, edit.delete), (0, client.len()));
+    apply(&mut client, Some(edit));
+    let fresh = TokenCache::new(&AnalysedDocument::new(&doc.doc().text(), taxonomy()), enc);
+    assert_eq!(client, fresh.tokens());
+    // Two UTF-16 units per 😀 before the first token.
+    assert_eq!(client[0].delta_start, 2000 + 1);
+}
+
+#[test]
+fn a_sensitive_item_is_marked_and_changing_the_taxonomy_remarks_it() {
+    let enc = PositionEncoding::Utf32;
+    let mut doc = AnalysedDocument::new("[收集]<人脸信息>和<手机号码>", taxonomy());
+    let cache = TokenCache::new(&doc, enc);
+    let marks: Vec<(u32, bool)> = cache
+        .tokens()
+        .iter()
+        .map(|t| (t.length, t.sensitive))
+        .collect();
+    assert_eq!(marks, [(2, false), (4, true), (4, false)]);
+    let mut cache = cache;
+    let stricter = Taxonomy::with_overrides_str(
+        "[[category]]\nid = \"basic_profile\"\nsensitive = true\n",
+        std::path::Path::new("policy-lsp.toml"),
+    );
+    doc.set_taxonomy(Arc::new(stricter.expect("a valid override")));
+    let edit = cache
+        .update(&doc)
+        .expect("the phone number became sensitive");
+    assert!(edit.tokens.iter().any(|t| t.sensitive && t.length == 4));
+    assert!(cache.tokens()[2].sensitive);
+}
