@@ -1,16 +1,13 @@
 //! Positions: byte offsets, char offsets and LSP positions are different
 //! things, so they are different types.
 //!
-//! * [`ByteOffset`] / [`CharOffset`] index the whole document.
+//! * [`CharOffset`] indexes the whole document (byte offsets into the
+//!   whole document exist only inside `Document`, against the rope).
 //! * [`LinePoint`] is a place inside one line, measured at once in UTF-8
 //!   bytes, Unicode scalar values (chars) and UTF-16 code units, so that the
 //!   parser's results convert to any [`PositionEncoding`] in O(1).
 //! * [`LspPosition`] is a zero-based line and a column in the negotiated
 //!   encoding: what the protocol sends.
-
-/// A byte offset into a whole document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct ByteOffset(pub usize);
 
 /// A char (Unicode scalar value) offset into a whole document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]

@@ -151,9 +151,8 @@ impl TokenCache {
             });
         };
         let dirty = edits.fold(Dirty::default(), Dirty::widen);
-        let Some(lines) = dirty.lines else {
-            return None;
-        };
+        // Nothing edited since: nothing to send.
+        let lines = dirty.lines?;
         let old = &self.tokens;
         let old_end = lines.end.saturating_add_signed(-dirty.line_shift);
         // Absolute position of each old token, up to the first one at or
