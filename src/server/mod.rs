@@ -20,6 +20,7 @@ mod convert;
 mod diagnostics;
 mod hover;
 mod input;
+mod memory;
 mod output;
 mod semantic_tokens;
 mod state;
@@ -118,24 +119,19 @@ impl Backend {
     /// Runs a request's `work` on a snapshot of `uri`: inline, or on the
     /// blocking pool when it reads the whole document. A panic (a bug of
     /// ours) fails this request only. `None` when the document is not open.
-    async fn on_document<P, T>(
+    async fn on_document<T: Send + 'static>(
         &self,
         what: &'static str,
         uri: &Uri,
         reads: Reads,
-        params: P,
-        work: fn(&Snapshot, P) -> Option<T>,
-    ) -> Result<Option<T>>
-    where
-        P: Send + 'static,
-        T: Send + 'static,
-    {
+        work: impl FnOnce(&Snapshot) -> Option<T> + Send + 'static,
+    ) -> Result<Option<T>> {
         let Some(snap) = self.snapshot(uri).await else {
             return Ok(None);
         };
         match reads {
-            Reads::Lines => guard(what, || work(&snap, params)),
-            Reads::Document => offload(what, move || work(&snap, params)).await,
+            Reads::Lines => guard(what, || work(&snap)),
+            Reads::Document => offload(what, move || work(&snap)).await,
         }
     }
 
@@ -390,13 +386,9 @@ impl LanguageServer for Backend {
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri.clone();
         let report = self
-            .on_document(
-                "diagnostics::pull",
-                &uri,
-                Reads::Document,
-                params,
-                diagnostics::pull,
-            )
+            .on_document("diagnostics::pull", &uri, Reads::Document, move |snap| {
+                diagnostics::pull(snap, params)
+            })
             .await?;
         report.ok_or_else(|| {
             tower_lsp_server::jsonrpc::Error::invalid_params(format!(
@@ -412,8 +404,10 @@ impl LanguageServer for Backend {
             .text_document
             .uri
             .clone();
-        self.on_document("hover::hover", &uri, Reads::Lines, params, hover::hover)
-            .await
+        self.on_document("hover::hover", &uri, Reads::Lines, move |snap| {
+            hover::hover(snap, params)
+        })
+        .await
     }
 
     async fn semantic_tokens_full(
@@ -421,10 +415,12 @@ impl LanguageServer for Backend {
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
         let uri = params.text_document.uri;
-        let Some((id, cache)) = self.tokens_full(&uri).await? else {
-            return Ok(None);
-        };
-        Ok(Some(semantic_tokens::full_result(id, &cache)))
+        let answer = self
+            .tokens_full(&uri, |id, cache| {
+                semantic_tokens::full_result(id.to_string(), cache)
+            })
+            .await?;
+        Ok(answer)
     }
 
     async fn semantic_tokens_full_delta(
@@ -463,13 +459,9 @@ impl LanguageServer for Backend {
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
         let uri = params.text_document.uri.clone();
-        self.on_document(
-            "semantic_tokens::range",
-            &uri,
-            Reads::Lines,
-            params,
-            semantic_tokens::range,
-        )
+        self.on_document("semantic_tokens::range", &uri, Reads::Lines, move |snap| {
+            semantic_tokens::range(snap, params)
+        })
         .await
     }
 
@@ -482,8 +474,7 @@ impl LanguageServer for Backend {
             "code_action::code_action",
             &uri,
             Reads::Document,
-            params,
-            code_action::code_action,
+            move |snap| code_action::code_action(snap, params),
         )
         .await
     }
@@ -498,8 +489,7 @@ impl LanguageServer for Backend {
                 "code_action::resolve",
                 &uri.clone(),
                 Reads::Document,
-                (params, uri, range),
-                |snap, p| Some(code_action::resolve(snap, p)),
+                move |snap| Some(code_action::resolve(snap, (params, uri, range))),
             )
             .await?;
         Ok(resolved.unwrap_or(fallback))
@@ -511,8 +501,7 @@ impl LanguageServer for Backend {
             "completion::completion",
             &uri,
             Reads::Document,
-            params,
-            completion::completion,
+            move |snap| completion::completion(snap, params),
         )
         .await
     }
@@ -526,8 +515,7 @@ impl LanguageServer for Backend {
             "symbols::document_symbol",
             &uri,
             Reads::Document,
-            params,
-            symbols::document_symbol,
+            move |snap| symbols::document_symbol(snap, params),
         )
         .await
     }
@@ -538,8 +526,7 @@ impl LanguageServer for Backend {
             "folding::folding_range",
             &uri,
             Reads::Document,
-            params,
-            folding::folding_range,
+            move |snap| folding::folding_range(snap, params),
         )
         .await
     }
@@ -557,8 +544,7 @@ impl LanguageServer for Backend {
             "references::document_highlight",
             &uri,
             Reads::Document,
-            params,
-            references::document_highlight,
+            move |snap| references::document_highlight(snap, params),
         )
         .await
     }
@@ -569,8 +555,7 @@ impl LanguageServer for Backend {
             "references::references",
             &uri,
             Reads::Document,
-            params,
-            references::references,
+            move |snap| references::references(snap, params),
         )
         .await
     }
@@ -580,60 +565,50 @@ impl LanguageServer for Backend {
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
         let uri = params.text_document.uri.clone();
-        self.on_document(
-            "rename::prepare_rename",
-            &uri,
-            Reads::Lines,
-            params,
-            rename::prepare_rename,
-        )
+        self.on_document("rename::prepare_rename", &uri, Reads::Lines, move |snap| {
+            rename::prepare_rename(snap, params)
+        })
         .await
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
         let uri = params.text_document_position.text_document.uri.clone();
-        self.on_document(
-            "rename::rename",
-            &uri,
-            Reads::Document,
-            params,
-            |snap, p| Some(rename::rename(snap, p)),
-        )
+        self.on_document("rename::rename", &uri, Reads::Document, move |snap| {
+            Some(rename::rename(snap, params))
+        })
         .await?
         .unwrap_or(Ok(None))
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         let uri = params.text_document.uri.clone();
-        self.on_document(
-            "inlay_hints::inlay_hint",
-            &uri,
-            Reads::Lines,
-            params,
-            inlay_hints::inlay_hint,
-        )
+        self.on_document("inlay_hints::inlay_hint", &uri, Reads::Lines, move |snap| {
+            inlay_hints::inlay_hint(snap, params)
+        })
         .await
     }
 }
 
 impl Backend {
-    /// Every token of `uri`, with a new result id, kept for later deltas.
-    async fn tokens_full(&self, uri: &Uri) -> Result<Option<(String, TokenCache)>> {
-        let Some(cache) = self
-            .on_document(
-                "semantic_tokens::full",
-                uri,
-                Reads::Document,
-                (),
-                |snap, ()| Some(semantic_tokens::full(snap)),
-            )
-            .await?
-        else {
-            return Ok(None);
-        };
+    /// Every token of `uri` with a new result id, made into an answer by
+    /// `answer` on the blocking pool, and kept for later deltas.
+    async fn tokens_full<A: Send + 'static>(
+        &self,
+        uri: &Uri,
+        answer: impl FnOnce(&str, &TokenCache) -> A + Send + 'static,
+    ) -> Result<Option<A>> {
         let id = self.state().new_result_id();
-        self.keep_tokens(uri, &id, cache.clone());
-        Ok(Some((id, cache)))
+        let kept_id = id.clone();
+        let made = self
+            .on_document("semantic_tokens::full", uri, Reads::Document, move |snap| {
+                let cache = semantic_tokens::full(snap);
+                Some((answer(&id, &cache), cache))
+            })
+            .await?;
+        Ok(made.map(|(answer, cache)| {
+            self.keep_tokens(uri, &kept_id, cache);
+            answer
+        }))
     }
 
     /// Keeps the tokens just sent as the ones the client holds. They may
@@ -647,21 +622,27 @@ impl Backend {
     /// `textDocument/semanticTokens/full` on the stdio server: `input.rs`
     /// turns the request into this notification, in its place in the
     /// message order, and the answer is serialised straight to stdout
-    /// (see [`semantic_tokens::Direct`]).
+    /// (see [`semantic_tokens::direct_response`]).
     async fn tokens_full_direct(&self, params: input::DirectRequest<SemanticTokensParams>) {
-        let Some(out) = &self.output else {
+        let Some(out) = self.output.clone() else {
             return;
         };
-        match self.tokens_full(&params.params.text_document.uri).await {
-            Ok(Some((id, cache))) => out.respond(
-                &params.id,
-                &semantic_tokens::Direct {
-                    id: &id,
-                    cache: &cache,
-                },
-            ),
-            Ok(None) => out.respond(&params.id, &serde_json::Value::Null),
-            Err(e) => out.respond_error(&params.id, &e),
+        let uri = params.params.text_document.uri;
+        let id = params.id;
+        // Serialised on the blocking pool, straight from the cache.
+        let request = id.clone();
+        let answered = self
+            .tokens_full(&uri, move |result_id, cache| {
+                semantic_tokens::direct_response(&request, result_id, cache)
+            })
+            .await;
+        match answered {
+            Ok(Some(Some(framed))) => out.send_framed(framed),
+            Ok(Some(None)) => {
+                out.respond_error(&id, &tower_lsp_server::jsonrpc::Error::internal_error())
+            }
+            Ok(None) => out.respond(&id, &serde_json::Value::Null),
+            Err(e) => out.respond_error(&id, &e),
         }
     }
 }

@@ -58,28 +58,20 @@ impl Output {
 
     /// Sends the answer to request `id`, serialised directly from `result`.
     pub fn respond<R: Serialize>(&self, id: &serde_json::Value, result: &R) {
-        #[derive(Serialize)]
-        struct Response<'a, R> {
-            jsonrpc: &'static str,
-            id: &'a serde_json::Value,
-            result: &'a R,
+        if let Some(framed) = response(id, result) {
+            self.send_framed(framed);
         }
-        self.send(&Response {
-            jsonrpc: "2.0",
-            id,
-            result,
-        });
     }
 
     /// Sends an error answer to request `id`.
     pub fn respond_error(&self, id: &serde_json::Value, error: &tower_lsp_server::jsonrpc::Error) {
         #[derive(Serialize)]
-        struct Response<'a> {
+        struct ErrorResponse<'a> {
             jsonrpc: &'static str,
             id: &'a serde_json::Value,
             error: &'a tower_lsp_server::jsonrpc::Error,
         }
-        self.send(&Response {
+        self.send(&ErrorResponse {
             jsonrpc: "2.0",
             id,
             error,
@@ -88,21 +80,56 @@ impl Output {
 
     /// Frames and sends one whole JSON-RPC message.
     pub fn send<M: Serialize>(&self, message: &M) {
-        // Room for the header, written once the body's length is known, so
-        // a large body is not copied again.
-        const HEADER_ROOM: usize = 32;
-        let mut framed = vec![b' '; HEADER_ROOM];
-        if let Err(e) = serde_json::to_writer(&mut framed, message) {
-            tracing::error!("cannot serialise a message: {e}");
-            return;
+        if let Some(framed) = frame(message) {
+            self.send_framed(framed);
         }
-        let header = format!("Content-Length: {}\r\n\r\n", framed.len() - HEADER_ROOM);
-        let start = HEADER_ROOM - header.len();
-        framed[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
-        framed.drain(..start);
+    }
+
+    /// Sends a message [`frame`] made.
+    pub fn send_framed(&self, framed: Vec<u8>) {
         // Fails only once the drain task has ended, i.e. while exiting.
         let _ = self.tx.send(framed);
     }
+}
+
+/// The framed answer to request `id`, serialised directly from `result`
+/// (on any thread: the caller sends it when it is its turn).
+pub fn response<R: Serialize>(id: &serde_json::Value, result: &R) -> Option<Vec<u8>> {
+    #[derive(Serialize)]
+    struct Response<'a, R> {
+        jsonrpc: &'static str,
+        id: &'a serde_json::Value,
+        result: &'a R,
+    }
+    frame(&Response {
+        jsonrpc: "2.0",
+        id,
+        result,
+    })
+}
+
+/// One whole JSON-RPC message, with its header; `None` (logged) when it
+/// does not serialise.
+pub fn frame<M: Serialize>(message: &M) -> Option<Vec<u8>> {
+    frame_with(|body| {
+        serde_json::to_writer(body, message)
+            .map_err(|e| tracing::error!("cannot serialise a message: {e}"))
+    })
+    .ok()
+}
+
+/// One whole JSON-RPC message whose body `write` appends, with its header.
+/// The header is written once the body's length is known, in room left
+/// before it, so a large body is never copied.
+pub fn frame_with<E>(write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>) -> Result<Vec<u8>, E> {
+    const HEADER_ROOM: usize = 32;
+    let mut framed = vec![b' '; HEADER_ROOM];
+    write(&mut framed)?;
+    let header = format!("Content-Length: {}\r\n\r\n", framed.len() - HEADER_ROOM);
+    let start = HEADER_ROOM - header.len();
+    framed[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
+    framed.drain(..start);
+    Ok(framed)
 }
 
 impl AsyncWrite for ForwardingWriter {

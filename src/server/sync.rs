@@ -35,6 +35,10 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
         state.documents.insert(item.uri, open);
         file
     };
+    if item.text.len() >= super::memory::TRIM_AFTER_BYTES {
+        drop(item.text);
+        super::memory::trim();
+    }
     backend.ensure_taxonomy(file).await;
 }
 
