@@ -3,11 +3,9 @@
 //! the re-parse keeps the promise — the fixed diagnostic gone, nothing new.
 //! Every encoding and line ending, with 😀 and 𠮷 before the markup.
 
-mod common;
-
-use common::edits::apply_workspace_edit;
-use common::lsp::{ENCODINGS, TestClient};
-use common::{LINE_ENDINGS, Mark, fixture};
+use crate::common::edits::apply_workspace_edit;
+use crate::common::lsp::{ENCODINGS, TestClient};
+use crate::common::{LINE_ENDINGS, Mark, fixture};
 use policy_core::diagnostics::document_diagnostics;
 use policy_core::document::{Document, lines_of};
 use serde_json::{Value, json};

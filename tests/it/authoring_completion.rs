@@ -2,11 +2,9 @@
 //! opener, ask, filter as the client would (by the text from the edit's
 //! start to the cursor), accept, and check the text parses clean.
 
-mod common;
-
-use common::edits::apply_text_edits;
-use common::lsp::{ENCODINGS, TestClient};
-use common::{LINE_ENDINGS, fixture};
+use crate::common::edits::apply_text_edits;
+use crate::common::lsp::{ENCODINGS, TestClient};
+use crate::common::{LINE_ENDINGS, fixture};
 use policy_core::document::Document;
 use policy_core::taxonomy::Taxonomy;
 use serde_json::{Value, json};
@@ -33,7 +31,12 @@ const TEXT: &str = "
     | plain
 ";
 
-async fn complete(client: &mut TestClient, text: &str, label: &str, f: &common::Fixture) -> Value {
+async fn complete(
+    client: &mut TestClient,
+    text: &str,
+    label: &str,
+    f: &crate::common::Fixture,
+) -> Value {
     let m = f.mark(label);
     let pos = client.pos(text, m.line, m.start);
     client

@@ -2,11 +2,9 @@
 //! editor: select, ask for code actions, apply the chosen one's edit, and
 //! check the text and that it parses clean. Every encoding and line ending.
 
-mod common;
-
-use common::edits::apply_workspace_edit;
-use common::lsp::{ENCODINGS, TestClient};
-use common::{LINE_ENDINGS, Mark, fixture};
+use crate::common::edits::apply_workspace_edit;
+use crate::common::lsp::{ENCODINGS, TestClient};
+use crate::common::{LINE_ENDINGS, Mark, fixture};
 use policy_core::document::Document;
 use serde_json::{Value, json};
 

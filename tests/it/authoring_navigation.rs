@@ -1,11 +1,9 @@
 //! Outline, folding, highlight, references, rename and inlay hints, driven
 //! like an editor in every encoding and line ending.
 
-mod common;
-
-use common::edits::apply_workspace_edit;
-use common::lsp::{ENCODINGS, TestClient};
-use common::{LINE_ENDINGS, Mark, fixture};
+use crate::common::edits::apply_workspace_edit;
+use crate::common::lsp::{ENCODINGS, TestClient};
+use crate::common::{LINE_ENDINGS, Mark, fixture};
 use policy_core::document::Document;
 use policy_core::taxonomy::Taxonomy;
 use serde_json::{Value, json};
@@ -29,7 +27,7 @@ const POLICY: &str = "
              ^^^^^^^^ phone
 ";
 
-fn marks(f: &common::Fixture, label: &str) -> Vec<Mark> {
+fn marks(f: &crate::common::Fixture, label: &str) -> Vec<Mark> {
     f.marks_where(|l| l == label)
 }
 

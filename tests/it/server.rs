@@ -1,10 +1,8 @@
 //! The language server driven in-process like an editor, every position
 //! checked in all three encodings and with every line ending.
 
-mod common;
-
-use common::lsp::{ENCODINGS, TestClient};
-use common::{LINE_ENDINGS, Mark, fixture};
+use crate::common::lsp::{ENCODINGS, TestClient};
+use crate::common::{LINE_ENDINGS, Mark, fixture};
 use serde_json::{Value, json};
 
 const URI: &str = "file:///tmp/policy-lsp-test/a.policy";
@@ -719,7 +717,7 @@ async fn token_deltas_after_random_edits_equal_fresh_tokens() {
                 client
                     .change(URI, version, json!([{ "range": range, "text": piece }]))
                     .await;
-                text = common::edits::apply_text_edits(
+                text = crate::common::edits::apply_text_edits(
                     &client,
                     &text,
                     &[json!({ "range": range, "newText": piece })],
