@@ -1,12 +1,15 @@
 //! Outline, folding, highlight, references, rename and inlay hints, driven
 //! like an editor in every encoding and line ending.
 
-use crate::common::edits::apply_workspace_edit;
-use crate::common::lsp::{ENCODINGS, TestClient};
-use crate::common::{LINE_ENDINGS, Mark, fixture};
 use policy_core::document::Document;
 use policy_core::taxonomy::Taxonomy;
-use serde_json::{Value, json};
+use serde_json::json;
+use tower_lsp_server::ls_types::{
+    DocumentSymbol, InlayHint, InlayHintLabel, OneOf, Position, Range,
+};
+
+use crate::common::lsp::{ENCODINGS, TestClient};
+use crate::common::{Cursor, Fixture, LINE_ENDINGS, Mark, fixture};
 
 const URI: &str = "file:///tmp/policy-lsp-test/navigation.policy";
 
@@ -27,23 +30,21 @@ const POLICY: &str = "
              ^^^^^^^^ phone
 ";
 
-fn marks(f: &crate::common::Fixture, label: &str) -> Vec<Mark> {
+fn marks(f: &Fixture, label: &str) -> Vec<Mark> {
     f.marks_where(|l| l == label)
 }
 
-async fn at(client: &mut TestClient, method: &'static str, text: &str, m: &Mark) -> Value {
-    let pos = client.pos(text, m.line, m.start + 1);
-    client
-        .request(
-            method,
-            json!({
-                "textDocument": { "uri": URI },
-                "position": pos,
-                "context": { "includeDeclaration": true },
-            }),
-        )
-        .await
-        .unwrap()
+/// One char into the span: a cursor on the annotation's text.
+fn inside(m: &Mark) -> Cursor {
+    Cursor::new(m.line, m.start + 1)
+}
+
+fn names(symbols: &[DocumentSymbol]) -> Vec<String> {
+    symbols.iter().map(|s| s.name.clone()).collect()
+}
+
+fn children(s: &DocumentSymbol) -> &[DocumentSymbol] {
+    s.children.as_deref().unwrap_or_default()
 }
 
 #[tokio::test]
@@ -54,76 +55,42 @@ async fn the_outline_is_the_section_tree_with_its_practices() {
             let text = f.text(eol);
             let mut client = TestClient::start(Some(enc), json!({})).await;
             client.open(URI, &text).await;
-            let symbols = client
-                .request(
-                    "textDocument/documentSymbol",
-                    json!({ "textDocument": { "uri": URI } }),
-                )
-                .await
-                .unwrap();
-            let names = |v: &Value| -> Vec<String> {
-                v.as_array()
-                    .map(|a| {
-                        a.iter()
-                            .map(|s| s["name"].as_str().unwrap().to_string())
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            };
+            let symbols = client.document_symbols(URI).await;
             assert_eq!(
                 names(&symbols),
                 ["一、我们如何收集信息", "二、我们如何共享信息"],
                 "{enc} {eol:?}"
             );
             let one = &symbols[0];
-            assert_eq!(names(&one["children"]), ["（一）注册𠮷", "（二）定位"]);
-            let reg = &one["children"][0];
-            assert_eq!(names(&reg["children"]), ["收集：手机号码、密码"]);
-            let collect = &reg["children"][0];
-            assert_eq!(collect["detail"], "我们");
-            assert_eq!(names(&collect["children"]), ["手机号码", "密码"]);
+            assert_eq!(names(children(one)), ["（一）注册𠮷", "（二）定位"]);
+            let reg = &children(one)[0];
+            assert_eq!(names(children(reg)), ["收集：手机号码、密码"]);
+            let collect = &children(reg)[0];
+            assert_eq!(collect.detail.as_deref(), Some("我们"));
+            assert_eq!(names(children(collect)), ["手机号码", "密码"]);
             assert_eq!(
-                client.mark(&text, &collect["range"], "collect"),
+                client.mark(URI, &collect.range, "collect"),
                 f.mark("collect")
             );
+            assert_eq!(client.mark(URI, &one.selection_range, "h1"), f.mark("h1"));
             assert_eq!(
-                client.mark(&text, &one["selectionRange"], "h1"),
-                f.mark("h1")
-            );
-            assert_eq!(
-                client.mark(&text, &collect["children"][0]["range"], "phone"),
-                Mark {
-                    start: marks(&f, "phone")[0].start - 1,
-                    end: marks(&f, "phone")[0].end + 1,
-                    ..marks(&f, "phone")[0].clone()
-                },
+                client.mark(URI, &children(collect)[0].range, "phone"),
+                marks(&f, "phone")[0].with_brackets(),
                 "a data item's symbol spans its brackets"
             );
-            let locate = &one["children"][1]["children"][0];
-            assert_eq!(locate["name"], "使用：位置信息");
-            assert_eq!(locate["detail"], "提供导航");
+            let locate = &children(&children(one)[1])[0];
+            assert_eq!(locate.name, "使用：位置信息");
+            assert_eq!(locate.detail.as_deref(), Some("提供导航"));
             let two = &symbols[1];
-            assert_eq!(two["children"][0]["detail"], "我们 · 第三方SDK");
+            assert_eq!(children(two)[0].detail.as_deref(), Some("我们 · 第三方SDK"));
             // The first section ends at its last non-blank line.
-            assert_eq!(one["range"]["end"]["line"], 6);
+            assert_eq!(one.range.end.line, 6);
 
-            let folds = client
-                .request(
-                    "textDocument/foldingRange",
-                    json!({ "textDocument": { "uri": URI } }),
-                )
+            let spans: Vec<(u32, u32)> = client
+                .folding_ranges(URI)
                 .await
-                .unwrap();
-            let spans: Vec<(u64, u64)> = folds
-                .as_array()
-                .unwrap()
                 .iter()
-                .map(|r| {
-                    (
-                        r["startLine"].as_u64().unwrap(),
-                        r["endLine"].as_u64().unwrap(),
-                    )
-                })
+                .map(|r| (r.start_line, r.end_line))
                 .collect();
             assert_eq!(spans, [(1, 6), (2, 4), (5, 6), (8, 9)], "{enc} {eol:?}");
         }
@@ -139,35 +106,13 @@ async fn highlight_and_references_find_the_same_kind_and_value() {
             let text = f.text(eol);
             let mut client = TestClient::start(Some(enc), json!({})).await;
             client.open(URI, &text).await;
-            let h = at(
-                &mut client,
-                "textDocument/documentHighlight",
-                &text,
-                &phones[1],
-            )
-            .await;
-            let got: Vec<Mark> = h
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|d| client.mark(&text, &d["range"], "phone"))
-                .collect();
+            let got = client.highlights(URI, inside(&phones[1]), "phone").await;
             assert_eq!(got, phones, "{enc} {eol:?}");
-            let r = at(&mut client, "textDocument/references", &text, &phones[0]).await;
-            let got: Vec<Mark> = r
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|l| {
-                    assert_eq!(l["uri"], URI);
-                    client.mark(&text, &l["range"], "phone")
-                })
-                .collect();
+            let got = client.references(URI, inside(&phones[0]), "phone").await;
             assert_eq!(got, phones, "{enc} {eol:?}");
             // `我们` as an actor is not `手机号码`, and plain text has none.
-            let h1 = f.mark("h1");
-            let none = at(&mut client, "textDocument/documentHighlight", &text, &h1).await;
-            assert_eq!(none, json!([]));
+            let none = client.highlights(URI, inside(&f.mark("h1")), "h1").await;
+            assert_eq!(none, []);
         }
     }
 }
@@ -181,123 +126,108 @@ async fn rename_changes_every_occurrence_and_escapes_markup() {
             let text = f.text(eol);
             let mut client = TestClient::start(Some(enc), json!({})).await;
             client.open(URI, &text).await;
-            let prep = at(&mut client, "textDocument/prepareRename", &text, &phones[0]).await;
-            assert_eq!(prep["placeholder"], "手机号码");
-            assert_eq!(client.mark(&text, &prep["range"], "phone"), phones[0]);
-            let pos = client.pos(&text, phones[0].line, phones[0].start);
-            let edit = client
-                .request(
-                    "textDocument/rename",
-                    json!({ "textDocument": { "uri": URI }, "position": pos, "newName": " 手机号<码> " }),
-                )
-                .await
-                .unwrap();
-            let renamed = apply_workspace_edit(&client, URI, &text, &edit);
+            let prep = client
+                .prepare_rename(URI, inside(&phones[0]), "phone")
+                .await;
+            assert_eq!(prep, Some(("手机号码".to_string(), phones[0].clone())));
+            let at = phones[0].start();
+            let edit = client.rename(URI, at, " 手机号<码> ").await.unwrap();
+            let renamed = client.applied(URI, &edit);
             assert_eq!(renamed.matches("<手机号\\<码\\>>").count(), 2, "{renamed}");
             assert_eq!(Document::new(&renamed).diagnostics().count(), 0);
-            let err = client
-                .request(
-                    "textDocument/rename",
-                    json!({ "textDocument": { "uri": URI }, "position": pos, "newName": "  " }),
-                )
-                .await
-                .unwrap_err();
-            assert!(err["message"].as_str().unwrap().contains("needs some text"));
-            let h1 = f.mark("h1");
-            let none = at(&mut client, "textDocument/prepareRename", &text, &h1).await;
-            assert!(none.is_null());
+            let err = client.rename(URI, at, "  ").await.unwrap_err();
+            assert!(err.message.contains("needs some text"), "{err:?}");
+            let none = client
+                .prepare_rename(URI, inside(&f.mark("h1")), "h1")
+                .await;
+            assert!(none.is_none());
         }
     }
 }
 
-const SENSITIVE: &str = "😀我们[收集]<指纹>、<手机号码>、<身份证号码>和<昵称>\r\n𠮷<银行卡号>";
-
-/// The hints for `SENSITIVE`: (line, char column after the closer, label).
 /// 指纹, 身份证号码 and 银行卡号 are sensitive; 手机号码 and 昵称 are not.
-fn expected_hints() -> Vec<(usize, usize, String)> {
-    [
-        (0, 11, "敏感·生物识别"),
-        (0, 26, "敏感·身份"),
-        (1, 7, "敏感·财产"),
-    ]
-    .into_iter()
-    .map(|(l, c, s)| (l, c, s.to_string()))
-    .collect()
-}
+/// Each `|` stands where a hint goes, after the closer, labelled with it.
+const SENSITIVE: &str = "
+😀我们[收集]<指纹>、<手机号码>、<身份证号码>和<昵称>
+                  | 敏感·生物识别
+                                            | 敏感·身份
+𠮷<银行卡号>
+            | 敏感·财产
+";
 
 /// The inlay hints of both lines of `SENSITIVE`.
-async fn all_hints(client: &mut TestClient) -> Value {
-    let whole =
-        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 2, "character": 0 } });
-    client
-        .request(
-            "textDocument/inlayHint",
-            json!({ "textDocument": { "uri": URI }, "range": whole }),
-        )
-        .await
-        .unwrap()
+async fn all_hints(client: &mut TestClient) -> Vec<InlayHint> {
+    let whole = Range::new(Position::new(0, 0), Position::new(2, 0));
+    client.inlay_hints(URI, whole).await
+}
+
+fn label(h: &InlayHint) -> String {
+    match &h.label {
+        InlayHintLabel::String(s) => s.clone(),
+        InlayHintLabel::LabelParts(parts) => parts.iter().map(|p| p.value.as_str()).collect(),
+    }
 }
 
 #[tokio::test]
 async fn inlay_hints_label_sensitive_items_unless_switched_off() {
-    let expected = expected_hints();
+    let f = fixture(SENSITIVE);
+    let text = f.text("\r\n");
     for enc in ENCODINGS {
         let mut client = TestClient::start(Some(enc), json!({})).await;
-        client.open(URI, SENSITIVE).await;
-        let hints = all_hints(&mut client).await;
-        let got: Vec<(usize, usize, String)> = hints
-            .as_array()
-            .unwrap()
+        client.open(URI, &text).await;
+        let got: Vec<Mark> = all_hints(&mut client)
+            .await
             .iter()
             .map(|h| {
-                let (line, col) = client.char_col(SENSITIVE, &h["position"]);
-                (line, col, h["label"].as_str().unwrap().to_string())
+                let at = client.cursor(URI, h.position);
+                Mark {
+                    line: at.line,
+                    start: at.col,
+                    end: at.col,
+                    label: label(h),
+                }
             })
             .collect();
-        assert_eq!(got, expected, "{enc}");
-        assert!(got.iter().all(|(_, _, l)| l.starts_with("敏感·")));
+        assert_eq!(got, f.marks, "{enc}");
     }
     // Switched off later: the client is asked to refresh, and gets none.
     let mut client = TestClient::start(Some("utf-16"), json!({})).await;
-    client.open(URI, SENSITIVE).await;
+    client.open(URI, &text).await;
     client
-        .notify(
-            "workspace/didChangeConfiguration",
-            json!({ "settings": { "policyLsp": { "inlayHints": false } } }),
-        )
+        .configure(json!({ "policyLsp": { "inlayHints": false } }))
         .await;
     client.wait_for("workspace/inlayHint/refresh").await;
-    let hints = all_hints(&mut client).await;
-    assert_eq!(hints, json!([]));
+    assert!(all_hints(&mut client).await.is_empty());
     // Off: not offered, and nothing if asked anyway.
     let mut client = TestClient::start(Some("utf-16"), json!({ "inlayHints": false })).await;
-    client.open(URI, SENSITIVE).await;
-    let hints = all_hints(&mut client).await;
-    assert_eq!(hints, json!([]));
+    client.open(URI, &text).await;
+    assert!(all_hints(&mut client).await.is_empty());
 }
 
 #[tokio::test]
 async fn the_capabilities_offer_every_authoring_feature() {
     for (options, hints) in [(json!({}), true), (json!({ "inlayHints": false }), false)] {
         let client = TestClient::start(Some("utf-16"), options).await;
-        let caps = client.capabilities.clone();
-        for key in [
-            "codeActionProvider",
-            "completionProvider",
-            "documentSymbolProvider",
-            "foldingRangeProvider",
-            "documentHighlightProvider",
-            "referencesProvider",
-            "renameProvider",
-        ] {
-            assert!(caps.get(key).is_some(), "{key} in {caps}");
+        let caps = &client.capabilities;
+        assert!(caps.code_action_provider.is_some(), "{caps:?}");
+        assert!(caps.completion_provider.is_some(), "{caps:?}");
+        assert!(caps.document_symbol_provider.is_some(), "{caps:?}");
+        assert!(caps.folding_range_provider.is_some(), "{caps:?}");
+        assert!(caps.document_highlight_provider.is_some(), "{caps:?}");
+        assert!(caps.references_provider.is_some(), "{caps:?}");
+        match &caps.rename_provider {
+            Some(OneOf::Right(o)) => assert_eq!(o.prepare_provider, Some(true)),
+            other => panic!("rename with prepare: {other:?}"),
         }
-        assert_eq!(caps["renameProvider"]["prepareProvider"], true);
+        let triggers = caps
+            .completion_provider
+            .as_ref()
+            .and_then(|c| c.trigger_characters.clone());
         assert_eq!(
-            caps["completionProvider"]["triggerCharacters"],
-            json!(["<", "[", "("])
+            triggers,
+            Some(vec!["<".to_string(), "[".to_string(), "(".to_string()])
         );
-        assert_eq!(caps.get("inlayHintProvider").is_some(), hints);
+        assert_eq!(caps.inlay_hint_provider.is_some(), hints);
     }
 }
 
@@ -310,7 +240,7 @@ async fn references_by_category_reach_every_item_of_the_category() {
     let doc = Document::new(text);
     let category = |v: &str| taxonomy.classify(v).category().map(|c| c.id.clone());
     let target = category("手机号码");
-    let expected: Vec<(usize, usize)> = doc
+    let expected: Vec<Cursor> = doc
         .annotations()
         .filter(|(line, a)| {
             let t = doc.line_text(*line).unwrap();
@@ -318,7 +248,7 @@ async fn references_by_category_reach_every_item_of_the_category() {
             a.kind == policy_core::syntax::AnnotationKind::Data
                 && (v == "手机号码" || (target.is_some() && category(&v) == target))
         })
-        .map(|(line, a)| (line, a.content_start().char as usize))
+        .map(|(line, a)| Cursor::new(line, a.content_start().char as usize))
         .collect();
     for enc in ENCODINGS {
         for (options, by_category) in [
@@ -327,25 +257,65 @@ async fn references_by_category_reach_every_item_of_the_category() {
         ] {
             let mut client = TestClient::start(Some(enc), options).await;
             client.open(URI, text).await;
-            let pos = client.pos(text, 0, 3);
-            let refs = client
-                .request(
-                    "textDocument/references",
-                    json!({ "textDocument": { "uri": URI }, "position": pos, "context": { "includeDeclaration": true } }),
-                )
+            // On 机 of the first <手机号码>.
+            let got: Vec<Cursor> = client
+                .references(URI, Cursor::new(0, 3), "ref")
                 .await
-                .unwrap();
-            let got: Vec<(usize, usize)> = refs
-                .as_array()
-                .unwrap()
                 .iter()
-                .map(|l| client.char_col(text, &l["range"]["start"]))
+                .map(Mark::start)
                 .collect();
             if by_category {
                 assert_eq!(got, expected, "{enc}");
             } else {
-                assert_eq!(got, [(0, 2), (1, 10)], "{enc}");
+                assert_eq!(got, [Cursor::new(0, 2), Cursor::new(1, 10)], "{enc}");
             }
         }
     }
+}
+
+/// The outline as an indented tree, one symbol a line: kind, name, detail
+/// and range in 1-based `line:col` chars.
+fn render_outline(
+    client: &TestClient,
+    uri: &str,
+    symbols: &[DocumentSymbol],
+    depth: usize,
+    out: &mut String,
+) {
+    for s in symbols {
+        let from = client.cursor(uri, s.range.start);
+        let to = client.cursor(uri, s.range.end);
+        let detail = s
+            .detail
+            .as_deref()
+            .map_or(String::new(), |d| format!(" — {d}"));
+        out.push_str(&format!(
+            "{}{:?} {}{detail}  @{}:{}-{}:{}\n",
+            "  ".repeat(depth),
+            s.kind,
+            s.name,
+            from.line + 1,
+            from.col + 1,
+            to.line + 1,
+            to.col + 1
+        ));
+        render_outline(client, uri, children(s), depth + 1, out);
+    }
+}
+
+#[tokio::test]
+async fn jd_sample_outline() {
+    const JD: &str = include_str!("../../examples/jd-privacy-policy.policy");
+    let mut outlines = Vec::new();
+    for enc in ENCODINGS {
+        let mut client = TestClient::start(Some(enc), json!({})).await;
+        client.open(URI, JD).await;
+        let symbols = client.document_symbols(URI).await;
+        let mut out = String::new();
+        render_outline(&client, URI, &symbols, 0, &mut out);
+        outlines.push(out);
+    }
+    assert_eq!(outlines[0], outlines[1], "utf-8 and utf-16 agree");
+    assert_eq!(outlines[1], outlines[2], "utf-16 and utf-32 agree");
+    insta::assert_snapshot!(outlines[1]);
 }

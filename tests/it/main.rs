@@ -15,6 +15,7 @@ mod authoring_navigation;
 mod authoring_stdio;
 mod cli;
 mod document;
+mod hover;
 mod server;
 mod syntax;
 mod taxonomy;
