@@ -14,6 +14,8 @@ mod authoring_fixes;
 mod authoring_navigation;
 mod authoring_stdio;
 mod cli;
+mod core_authoring;
+mod core_describe;
 mod document;
 mod hover;
 mod server;
