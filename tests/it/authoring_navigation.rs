@@ -233,7 +233,16 @@ async fn the_capabilities_offer_every_authoring_feature() {
 
 #[tokio::test]
 async fn references_by_category_reach_every_item_of_the_category() {
-    let text = "😀<手机号码>、<电话号码>、<昵称>\r\n𠮷(我们)[收集]<手机号码>";
+    let f = fixture(
+        "
+😀<手$0机号码>、<电话号码>、<昵称>
+   ^^^^^^^^^^ phone
+𠮷(我们)[收集]<手机号码>
+               ^^^^^^^^ phone
+",
+    );
+    let text = f.text("\r\n");
+    let text = text.as_str();
     // Expected from the taxonomy itself: the same value, or the same
     // category when the item has one.
     let taxonomy = Taxonomy::builtin();
@@ -257,9 +266,8 @@ async fn references_by_category_reach_every_item_of_the_category() {
         ] {
             let mut client = TestClient::start(Some(enc), options).await;
             client.open(URI, text).await;
-            // On 机 of the first <手机号码>.
             let got: Vec<Cursor> = client
-                .references(URI, Cursor::new(0, 3), "ref")
+                .references(URI, f.cursor(), "ref")
                 .await
                 .iter()
                 .map(Mark::start)
@@ -267,7 +275,8 @@ async fn references_by_category_reach_every_item_of_the_category() {
             if by_category {
                 assert_eq!(got, expected, "{enc}");
             } else {
-                assert_eq!(got, [Cursor::new(0, 2), Cursor::new(1, 10)], "{enc}");
+                let same: Vec<Cursor> = marks(&f, "phone").iter().map(Mark::start).collect();
+                assert_eq!(got, same, "{enc}");
             }
         }
     }
