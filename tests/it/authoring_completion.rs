@@ -154,10 +154,15 @@ async fn verbs_after_a_square_bracket_and_actors_after_a_parenthesis() {
 async fn nothing_is_forced_inside_a_purpose_or_in_plain_text() {
     let f = fixture(TEXT);
     let text = f.text("\n");
-    let mut client = TestClient::start(Some("utf-8"), json!({})).await;
-    client.open(URI, &text).await;
-    assert!(complete(&mut client, "purpose", &f).await.is_none());
-    assert!(complete(&mut client, "plain", &f).await.is_none());
+    for enc in ENCODINGS {
+        let mut client = TestClient::start(Some(enc), json!({})).await;
+        client.open(URI, &text).await;
+        assert!(
+            complete(&mut client, "purpose", &f).await.is_none(),
+            "{enc}"
+        );
+        assert!(complete(&mut client, "plain", &f).await.is_none(), "{enc}");
+    }
 }
 
 #[tokio::test]
