@@ -2,14 +2,13 @@
 //! opener, ask, filter as the client would (by the text from the edit's
 //! start to the cursor), accept, and check the text parses clean.
 
-mod common;
-
-use common::edits::apply_text_edits;
-use common::lsp::{ENCODINGS, TestClient};
-use common::{LINE_ENDINGS, fixture};
 use policy_core::document::Document;
 use policy_core::taxonomy::Taxonomy;
-use serde_json::{Value, json};
+use serde_json::json;
+use tower_lsp_server::ls_types::{CompletionItem, CompletionList, CompletionTextEdit, TextEdit};
+
+use crate::common::lsp::{ENCODINGS, TestClient};
+use crate::common::{Cursor, Fixture, LINE_ENDINGS, fixture};
 
 const URI: &str = "file:///tmp/policy-lsp-test/complete.policy";
 
@@ -33,53 +32,52 @@ const TEXT: &str = "
     | plain
 ";
 
-async fn complete(client: &mut TestClient, text: &str, label: &str, f: &common::Fixture) -> Value {
-    let m = f.mark(label);
-    let pos = client.pos(text, m.line, m.start);
-    client
-        .request(
-            "textDocument/completion",
-            json!({ "textDocument": { "uri": URI }, "position": pos }),
-        )
-        .await
-        .unwrap()
+/// The completion list at the cursor marked `label`.
+async fn complete(client: &mut TestClient, label: &str, f: &Fixture) -> Option<CompletionList> {
+    client.completion(URI, f.mark(label).start()).await
 }
 
-fn labels(list: &Value) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap().to_string())
-        .collect()
+fn labels(list: &CompletionList) -> Vec<String> {
+    list.items.iter().map(|i| i.label.clone()).collect()
+}
+
+fn edit(item: &CompletionItem) -> &TextEdit {
+    match &item.text_edit {
+        Some(CompletionTextEdit::Edit(e)) => e,
+        other => panic!("a plain text edit expected: {other:?}"),
+    }
 }
 
 /// The items a client keeps after the user typed what lies between the
 /// edit's start and the cursor: filter text starting with it.
-fn kept(client: &TestClient, text: &str, list: &Value, cursor_col: usize) -> Vec<String> {
-    list["items"]
-        .as_array()
-        .unwrap()
+fn kept(client: &TestClient, list: &CompletionList, cursor: Cursor) -> Vec<String> {
+    let text = client.text(URI);
+    list.items
         .iter()
         .filter(|i| {
-            let (line, start) = client.char_col(text, &i["textEdit"]["range"]["start"]);
-            let l = policy_core::document::lines_of(text).nth(line).unwrap();
-            let typed: String = l.chars().skip(start).take(cursor_col - start).collect();
-            i["filterText"].as_str().unwrap().starts_with(&typed)
+            let start = client.cursor(URI, edit(i).range.start);
+            let l = policy_core::document::lines_of(text)
+                .nth(start.line)
+                .unwrap();
+            let typed: String = l
+                .chars()
+                .skip(start.col)
+                .take(cursor.col - start.col)
+                .collect();
+            i.filter_text.as_deref().unwrap().starts_with(&typed)
         })
-        .map(|i| i["label"].as_str().unwrap().to_string())
+        .map(|i| i.label.clone())
         .collect()
 }
 
 /// The text after accepting the item labelled `label`.
-fn accept(client: &TestClient, text: &str, list: &Value, label: &str) -> String {
-    let item = list["items"]
-        .as_array()
-        .unwrap()
+fn accept(client: &TestClient, list: &CompletionList, label: &str) -> String {
+    let item = list
+        .items
         .iter()
-        .find(|i| i["label"] == label)
-        .unwrap_or_else(|| panic!("no {label} in {list}"));
-    apply_text_edits(client, text, std::slice::from_ref(&item["textEdit"]))
+        .find(|i| i.label == label)
+        .unwrap_or_else(|| panic!("no {label} in {list:?}"));
+    client.applied_edits(URI, std::slice::from_ref(edit(item)))
 }
 
 #[tokio::test]
@@ -95,33 +93,33 @@ async fn data_terms_come_most_used_first_and_close_the_bracket() {
             let text = f.text(eol);
             let mut client = TestClient::start(Some(enc), json!({})).await;
             client.open(URI, &text).await;
-            let list = complete(&mut client, &text, "data", &f).await;
+            let list = complete(&mut client, "data", &f).await.unwrap();
             let got = labels(&list);
             assert_eq!(got[..2], ["手机号码", "位置信息"], "{enc} {eol:?}");
             assert_eq!(got[2..], taxonomy_terms[..], "then the taxonomy's terms");
-            let first = &list["items"][0];
-            assert!(first["detail"].as_str().unwrap().contains("2×"), "{first}");
-            assert_eq!(first["filterText"], "<手机号码");
-            assert_eq!(first["textEdit"]["newText"], "<手机号码>");
-            let done = accept(&client, &text, &list, "手机号码");
+            let first = &list.items[0];
+            assert!(first.detail.as_deref().unwrap().contains("2×"), "{first:?}");
+            assert_eq!(first.filter_text.as_deref(), Some("<手机号码"));
+            assert_eq!(edit(first).new_text, "<手机号码>");
+            let done = accept(&client, &list, "手机号码");
             assert!(
                 done.contains(&format!("{eol}您的<手机号码>{eol}")),
                 "{done}"
             );
             // Typing CJK after the opener narrows the list without ASCII
             // word boundaries.
-            let list = complete(&mut client, &text, "typed", &f).await;
+            let list = complete(&mut client, "typed", &f).await.unwrap();
             let m = f.mark("typed");
-            let k = kept(&client, &text, &list, m.start);
+            let k = kept(&client, &list, m.start());
             assert_eq!(k[0], "手机号码");
             assert!(k.iter().all(|l| l.starts_with("手机")), "{k:?}");
-            let done = accept(&client, &text, &list, "手机号码");
+            let done = accept(&client, &list, "手机号码");
             let line = done.split(eol).nth(m.line).unwrap().to_string();
             assert_eq!(line, "您的<手机号码>");
             // The client closed the bracket already: no second closer.
-            let list = complete(&mut client, &text, "before-closer", &f).await;
-            assert_eq!(list["items"][0]["textEdit"]["newText"], "<手机号码");
-            let done = accept(&client, &text, &list, "位置信息");
+            let list = complete(&mut client, "before-closer", &f).await.unwrap();
+            assert_eq!(edit(&list.items[0]).new_text, "<手机号码");
+            let done = accept(&client, &list, "位置信息");
             let m = f.mark("before-closer");
             assert_eq!(done.split(eol).nth(m.line).unwrap(), "您的<位置信息>");
         }
@@ -135,30 +133,20 @@ async fn verbs_after_a_square_bracket_and_actors_after_a_parenthesis() {
         let text = f.text("\r\n");
         let mut client = TestClient::start(Some(enc), json!({})).await;
         client.open(URI, &text).await;
-        let list = complete(&mut client, &text, "action", &f).await;
+        let list = complete(&mut client, "action", &f).await.unwrap();
         let got = labels(&list);
         assert_eq!(got[..3], ["收集", "共享", "使用"], "{enc}");
         for verb in ["提供", "保存", "获取", "披露", "转让", "删除"] {
             assert!(got.contains(&verb.to_string()), "{verb} in {got:?}");
         }
-        assert!(
-            list["items"][0]["detail"]
-                .as_str()
-                .unwrap()
-                .contains("collect")
-        );
-        let done = accept(&client, &text, &list, "共享");
+        assert!(list.items[0].detail.as_deref().unwrap().contains("collect"));
+        let done = accept(&client, &list, "共享");
         assert!(done.contains("\r\n由[共享]\r\n"));
         let line = done.split("\r\n").find(|l| l.starts_with("由[")).unwrap();
         assert_eq!(Document::new(line).diagnostics().count(), 0, "{line}");
-        let list = complete(&mut client, &text, "actor", &f).await;
+        let list = complete(&mut client, "actor", &f).await.unwrap();
         assert_eq!(labels(&list), ["我们", "第三方SDK"], "{enc}");
-        assert!(
-            list["items"][1]["detail"]
-                .as_str()
-                .unwrap()
-                .contains("第三方")
-        );
+        assert!(list.items[1].detail.as_deref().unwrap().contains("第三方"));
     }
 }
 
@@ -166,30 +154,29 @@ async fn verbs_after_a_square_bracket_and_actors_after_a_parenthesis() {
 async fn nothing_is_forced_inside_a_purpose_or_in_plain_text() {
     let f = fixture(TEXT);
     let text = f.text("\n");
-    let mut client = TestClient::start(Some("utf-8"), json!({})).await;
-    client.open(URI, &text).await;
-    assert!(complete(&mut client, &text, "purpose", &f).await.is_null());
-    assert!(complete(&mut client, &text, "plain", &f).await.is_null());
+    for enc in ENCODINGS {
+        let mut client = TestClient::start(Some(enc), json!({})).await;
+        client.open(URI, &text).await;
+        assert!(
+            complete(&mut client, "purpose", &f).await.is_none(),
+            "{enc}"
+        );
+        assert!(complete(&mut client, "plain", &f).await.is_none(), "{enc}");
+    }
 }
 
 #[tokio::test]
 async fn completing_inside_a_closed_annotation_replaces_it() {
-    let text = "😀<手机号码>和<位置>";
+    let f = fixture("😀<手机号码>和<位$0置>");
+    let text = f.text("\n");
     for enc in ENCODINGS {
         let mut client = TestClient::start(Some(enc), json!({})).await;
-        client.open(URI, text).await;
-        let pos = client.pos(text, 0, 10);
-        let list = client
-            .request(
-                "textDocument/completion",
-                json!({ "textDocument": { "uri": URI }, "position": pos }),
-            )
-            .await
-            .unwrap();
-        let k = kept(&client, text, &list, 10);
+        client.open(URI, &text).await;
+        let list = client.completion(URI, f.cursor()).await.unwrap();
+        let k = kept(&client, &list, f.cursor());
         assert!(k.contains(&"位置".to_string()), "{enc}: {k:?}");
         assert!(k.iter().all(|l| l.starts_with('位')), "{enc}: {k:?}");
-        let done = accept(&client, text, &list, "手机号码");
+        let done = accept(&client, &list, "手机号码");
         assert_eq!(done, "😀<手机号码>和<手机号码>");
     }
 }

@@ -2,9 +2,7 @@
 //! recovery rule. Marks labelled with a kind are the content of an
 //! annotation; marks labelled with a code are a diagnostic.
 
-mod common;
-
-use common::{Mark, fixture};
+use crate::common::{Mark, fixture};
 use policy_core::syntax::{AnnotationKind, parse_line, unescape};
 
 /// Parses the fixture's one text line and checks that exactly the marked

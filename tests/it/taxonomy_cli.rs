@@ -1,16 +1,9 @@
 //! `policy-lsp classify`: the output a person reads and the JSON lines.
-//!
-//! The CLI module is compiled here from its source file; it finds the core at
-//! `crate::taxonomy`, which this re-export provides, as the binary's will.
-
-use policy_core::taxonomy;
-
-#[path = "../src/cli/classify.rs"]
-mod classify;
 
 use std::path::Path;
 
-use taxonomy::Taxonomy;
+use policy_core::taxonomy::Taxonomy;
+use policy_lsp::cli::classify;
 
 fn run(terms: &[&str], json: bool, taxonomy: &Taxonomy) -> String {
     let terms: Vec<String> = terms.iter().map(|t| t.to_string()).collect();

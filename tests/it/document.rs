@@ -2,14 +2,12 @@
 //! edits holds exactly the client's text, and the same annotations and
 //! diagnostics as a fresh parse of that text.
 
-mod common;
-
 use policy_core::document::{Document, lines_of};
 use policy_core::position::{LspPosition, LspRange, PositionEncoding};
 use policy_core::syntax::parse_line;
 use proptest::prelude::*;
 
-const JD: &str = include_str!("../examples/jd-privacy-policy.policy");
+const JD: &str = include_str!("../../examples/jd-privacy-policy.policy");
 
 /// Pieces random text and edits are made of: markup, escapes, CJK, astral
 /// characters, every line break and the ones that are not.

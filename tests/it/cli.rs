@@ -13,9 +13,8 @@ fn policy_lsp(args: &[&str], stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    // A command that fails on its arguments exits without reading stdin.
-    let written = child.stdin.take().unwrap().write_all(stdin);
-    if let Err(e) = written {
+    // A run that refuses its arguments exits without reading stdin.
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin) {
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
     }
     child.wait_with_output().unwrap()

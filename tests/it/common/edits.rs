@@ -1,9 +1,10 @@
 //! Applying what the server proposes, as an editor would: a workspace
 //! edit's text edits (in the negotiated encoding) to the text.
 
-use serde_json::Value;
+use policy_core::position::PositionEncoding;
+use tower_lsp_server::ls_types::TextEdit;
 
-use super::lsp::TestClient;
+use super::lsp::cursor_in;
 
 /// The char offset where each line starts, breaks included.
 fn line_starts(text: &str) -> Vec<usize> {
@@ -26,18 +27,19 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// Applies `edits` (LSP `TextEdit`s, all relative to `text`) to `text`.
-pub fn apply_text_edits(client: &TestClient, text: &str, edits: &[Value]) -> String {
+/// Applies `edits` (LSP `TextEdit`s in `enc`, all relative to `text`) to
+/// `text`, as an editor would.
+pub fn apply_text_edits(enc: PositionEncoding, text: &str, edits: &[TextEdit]) -> String {
     let starts = line_starts(text);
     let mut spans: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|e| {
-            let (l0, c0) = client.char_col(text, &e["range"]["start"]);
-            let (l1, c1) = client.char_col(text, &e["range"]["end"]);
+            let from = cursor_in(enc, text, e.range.start);
+            let to = cursor_in(enc, text, e.range.end);
             (
-                starts[l0] + c0,
-                starts[l1] + c1,
-                e["newText"].as_str().unwrap().to_string(),
+                starts[from.line] + from.col,
+                starts[to.line] + to.col,
+                e.new_text.clone(),
             )
         })
         .collect();
@@ -50,14 +52,4 @@ pub fn apply_text_edits(client: &TestClient, text: &str, edits: &[Value]) -> Str
         chars.splice(start..end, new.chars());
     }
     chars.into_iter().collect()
-}
-
-/// Applies a `WorkspaceEdit` of the one document `uri`.
-pub fn apply_workspace_edit(client: &TestClient, uri: &str, text: &str, edit: &Value) -> String {
-    let changes = edit["changes"]
-        .as_object()
-        .expect("`changes` of one document");
-    assert_eq!(changes.len(), 1, "edits of one document: {edit}");
-    let edits = changes[uri].as_array().expect("edits of this document");
-    apply_text_edits(client, text, edits)
 }

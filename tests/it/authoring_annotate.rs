@@ -2,13 +2,12 @@
 //! editor: select, ask for code actions, apply the chosen one's edit, and
 //! check the text and that it parses clean. Every encoding and line ending.
 
-mod common;
-
-use common::edits::apply_workspace_edit;
-use common::lsp::{ENCODINGS, TestClient};
-use common::{LINE_ENDINGS, Mark, fixture};
 use policy_core::document::Document;
-use serde_json::{Value, json};
+use serde_json::json;
+use tower_lsp_server::ls_types::{CodeAction, CodeActionKind, CodeActionProviderCapability, Range};
+
+use crate::common::lsp::{ENCODINGS, TestClient, titles};
+use crate::common::{Cursor, LINE_ENDINGS, Mark, fixture};
 
 const URI: &str = "file:///tmp/policy-lsp-test/annotate.policy";
 
@@ -22,38 +21,30 @@ const TEXT: &str = "
     ^^^^ half
 ";
 
-fn range(client: &TestClient, text: &str, m: &Mark) -> Value {
-    json!({ "start": client.pos(text, m.line, m.start), "end": client.pos(text, m.line, m.end) })
+/// The actions for the selection `m` (no diagnostics in the context).
+async fn actions(client: &mut TestClient, m: &Mark) -> Vec<CodeAction> {
+    client.code_actions(URI, m, &[], None).await
 }
 
-async fn actions(client: &mut TestClient, range: Value) -> Vec<Value> {
-    client
-        .request(
-            "textDocument/codeAction",
-            json!({ "textDocument": { "uri": URI }, "range": range, "context": { "diagnostics": [] } }),
-        )
-        .await
-        .unwrap()
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+/// A selection from `from` to `to`.
+fn selection(from: Cursor, to: Cursor) -> Mark {
+    assert_eq!(from.line, to.line, "a selection in one line");
+    Mark {
+        line: from.line,
+        start: from.col,
+        end: to.col,
+        label: "selection".into(),
+    }
 }
 
-fn titles(actions: &[Value]) -> Vec<String> {
-    actions
-        .iter()
-        .map(|a| a["title"].as_str().unwrap().to_string())
-        .collect()
-}
-
-/// Applies the action whose title starts with `title`.
-fn apply(client: &TestClient, text: &str, actions: &[Value], title: &str) -> String {
+/// The text after the action whose title starts with `title`.
+fn apply(client: &TestClient, actions: &[CodeAction], title: &str) -> String {
     let a = actions
         .iter()
-        .find(|a| a["title"].as_str().unwrap().starts_with(title))
+        .find(|a| a.title.starts_with(title))
         .unwrap_or_else(|| panic!("no `{title}` in {:?}", titles(actions)));
-    assert_eq!(a["kind"], "refactor.rewrite");
-    apply_workspace_edit(client, URI, text, &a["edit"])
+    assert_eq!(a.kind, Some(CodeActionKind::REFACTOR_REWRITE));
+    client.applied(URI, a.edit.as_ref().expect("an action with its edit"))
 }
 
 fn assert_clean(text: &str) {
@@ -69,10 +60,7 @@ async fn a_selection_is_annotated_as_any_kind() {
             let text = f.text(eol);
             let mut client = TestClient::start(Some(enc), json!({})).await;
             client.open(URI, &text).await;
-            let acts = {
-                let r = range(&client, &text, &f.mark("phone"));
-                actions(&mut client, r).await
-            };
+            let acts = actions(&mut client, &f.mark("phone")).await;
             assert_eq!(
                 titles(&acts),
                 vec![
@@ -84,17 +72,17 @@ async fn a_selection_is_annotated_as_any_kind() {
                 ],
                 "{enc}"
             );
-            let done = apply(&client, &text, &acts, "Annotate as data");
+            let done = apply(&client, &acts, "Annotate as data");
             assert_eq!(
                 done,
                 f.text(eol).replace("您的手机号码和", "您的<手机号码>和"),
                 "{enc} {eol:?}"
             );
             assert_clean(&done);
-            let done = apply(&client, &text, &acts, "Annotate as purpose");
+            let done = apply(&client, &acts, "Annotate as purpose");
             assert!(done.contains("您的{手机号码}和"));
             assert_clean(&done);
-            let all = apply(&client, &text, &acts, "Annotate all");
+            let all = apply(&client, &acts, "Annotate all");
             let expected = [
                 "😀我们会收集您的<手机号码>和𠮷位置信息",
                 "<手机号码><手机号码>[收集]",
@@ -114,21 +102,17 @@ async fn no_annotate_action_across_a_line_or_an_annotation() {
         let mut client = TestClient::start(Some(enc), json!({})).await;
         client.open(URI, &text).await;
         // From the middle of line 0 to the middle of line 1.
-        let across = f.mark("across");
-        let two_lines =
-            json!({ "start": client.pos(&text, 0, across.start), "end": client.pos(&text, 1, 2) });
-        assert!(actions(&mut client, two_lines).await.is_empty(), "{enc}");
-        let overlap = {
-            let r = range(&client, &text, &f.mark("overlap"));
-            actions(&mut client, r).await
-        };
+        let from = client.position(URI, f.mark("across").start());
+        let to = client.position(URI, f.mark("half").start());
+        let two_lines = client
+            .code_actions_at(URI, Range::new(from, to), &[], None)
+            .await;
+        assert!(two_lines.is_empty(), "{enc}: {:?}", titles(&two_lines));
+        let overlap = actions(&mut client, &f.mark("overlap")).await;
         assert!(overlap.is_empty(), "{enc}: {:?}", titles(&overlap));
         // A selection inside an annotation offers what fits an annotation,
         // not a nested one.
-        let inside = {
-            let r = range(&client, &text, &f.mark("inside"));
-            actions(&mut client, r).await
-        };
+        let inside = actions(&mut client, &f.mark("inside")).await;
         assert!(
             titles(&inside)
                 .iter()
@@ -137,11 +121,8 @@ async fn no_annotate_action_across_a_line_or_an_annotation() {
             titles(&inside)
         );
         // Part of a word is a selection like any other.
-        let acts = {
-            let r = range(&client, &text, &f.mark("half"));
-            actions(&mut client, r).await
-        };
-        let done = apply(&client, &text, &acts, "Annotate as data");
+        let acts = actions(&mut client, &f.mark("half")).await;
+        let done = apply(&client, &acts, "Annotate as data");
         assert!(done.contains("\r\n手机<号码><手机号码>"), "{done}");
     }
 }
@@ -154,9 +135,8 @@ async fn an_annotation_can_be_removed_changed_or_spread() {
             let text = f.text(eol);
             let mut client = TestClient::start(Some(enc), json!({})).await;
             client.open(URI, &text).await;
-            let inside = f.mark("inside");
-            let cursor = client.pos(&text, inside.line, inside.start);
-            let acts = actions(&mut client, json!({ "start": cursor, "end": cursor })).await;
+            let cursor = f.mark("inside").start();
+            let acts = actions(&mut client, &selection(cursor, cursor)).await;
             assert_eq!(
                 titles(&acts),
                 vec![
@@ -169,12 +149,12 @@ async fn an_annotation_can_be_removed_changed_or_spread() {
                 "{enc}"
             );
             let line1 = |t: &str| t.split(eol).nth(1).unwrap().to_string();
-            let removed = apply(&client, &text, &acts, "Remove");
+            let removed = apply(&client, &acts, "Remove");
             assert_eq!(line1(&removed), "手机号码手机号码[收集]");
-            let actor = apply(&client, &text, &acts, "Change to actor");
+            let actor = apply(&client, &acts, "Change to actor");
             assert_eq!(line1(&actor), "手机号码(手机号码)[收集]");
             assert_clean(&actor);
-            let spread = apply(&client, &text, &acts, "Annotate 2 more");
+            let spread = apply(&client, &acts, "Annotate 2 more");
             assert_eq!(line1(&spread), "<手机号码><手机号码>[收集]");
             assert!(spread.contains("您的<手机号码>和"));
             assert_clean(&spread);
@@ -192,27 +172,23 @@ async fn a_large_annotate_all_is_resolved_when_picked() {
     let resolves = json!({ "codeAction": { "resolveSupport": { "properties": ["edit"] } } });
     for enc in ENCODINGS {
         let mut client = TestClient::start_with(Some(enc), json!({}), resolves.clone()).await;
-        assert_eq!(
-            client.capabilities["codeActionProvider"]["resolveProvider"],
-            true
-        );
+        let resolvable = match &client.capabilities.code_action_provider {
+            Some(CodeActionProviderCapability::Options(o)) => o.resolve_provider,
+            other => panic!("code action options expected: {other:?}"),
+        };
+        assert_eq!(resolvable, Some(true));
         client.open(URI, &text).await;
-        let cursor = client.pos(&text, 20, 3);
-        let acts = actions(&mut client, json!({ "start": cursor, "end": cursor })).await;
+        // On 机 of the last line's <手机号码>.
+        let cursor = Cursor::new(20, 3);
+        let acts = actions(&mut client, &selection(cursor, cursor)).await;
         let all = acts
             .iter()
-            .find(|a| a["title"] == "Annotate 20 more occurrences of “手机号码” as data")
+            .find(|a| a.title == "Annotate 20 more occurrences of “手机号码” as data")
             .unwrap_or_else(|| panic!("{:?}", titles(&acts)));
-        assert!(all.get("edit").is_none(), "sent without its 40 edits");
-        assert!(
-            acts[0].get("edit").is_some(),
-            "a small action keeps its edit"
-        );
-        let resolved = client
-            .request("codeAction/resolve", all.clone())
-            .await
-            .unwrap();
-        let done = apply_workspace_edit(&client, URI, &text, &resolved["edit"]);
+        assert!(all.edit.is_none(), "sent without its 40 edits");
+        assert!(acts[0].edit.is_some(), "a small action keeps its edit");
+        let resolved = client.resolve(all.clone()).await;
+        let done = client.applied(URI, resolved.edit.as_ref().expect("resolved with its edit"));
         assert_eq!(done.matches("<手机号码>").count(), 21, "{enc}");
         assert_clean(&done);
     }

@@ -3,14 +3,14 @@
 //! the re-parse keeps the promise — the fixed diagnostic gone, nothing new.
 //! Every encoding and line ending, with 😀 and 𠮷 before the markup.
 
-mod common;
-
-use common::edits::apply_workspace_edit;
-use common::lsp::{ENCODINGS, TestClient};
-use common::{LINE_ENDINGS, Mark, fixture};
 use policy_core::diagnostics::document_diagnostics;
 use policy_core::document::{Document, lines_of};
-use serde_json::{Value, json};
+use serde_json::json;
+use tower_lsp_server::ls_types::request as req;
+use tower_lsp_server::ls_types::*;
+
+use crate::common::lsp::{ENCODINGS, TestClient, code, titles};
+use crate::common::{LINE_ENDINGS, fixture};
 
 const URI: &str = "file:///tmp/policy-lsp-test/fixes.policy";
 
@@ -55,21 +55,9 @@ fn problems(text: &str) -> Vec<(usize, String)> {
     p
 }
 
-async fn actions(client: &mut TestClient, range: &Value, diags: &[Value]) -> Vec<Value> {
-    client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": { "uri": URI },
-                "range": range,
-                "context": { "diagnostics": diags },
-            }),
-        )
-        .await
-        .unwrap()
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+/// The text after `action`'s edit.
+fn applied(client: &TestClient, action: &CodeAction) -> String {
+    client.applied(URI, action.edit.as_ref().expect("an action with its edit"))
 }
 
 #[tokio::test]
@@ -80,23 +68,27 @@ async fn every_quick_fix_removes_its_diagnostic_and_adds_none() {
             let text = f.text(eol);
             let mut client = TestClient::start(Some(enc), json!({})).await;
             client.open(URI, &text).await;
+            assert_eq!(
+                client.diagnostic_marks(URI, Some(1)).await,
+                f.marks,
+                "{enc} {eol:?}"
+            );
             let diags = client.diagnostics(URI, Some(1)).await;
-            let mut marks: Vec<Mark> = diags
-                .iter()
-                .map(|d| client.mark(&text, &d["range"], d["code"].as_str().unwrap()))
-                .collect();
-            marks.sort();
-            assert_eq!(marks, f.marks, "{enc} {eol:?}");
             let before = problems(&text);
             for d in &diags {
-                let code = d["code"].as_str().unwrap();
-                let line = d["range"]["start"]["line"].as_u64().unwrap() as usize;
-                let all = actions(&mut client, &d["range"], std::slice::from_ref(d)).await;
-                let fixes: Vec<&Value> = all
+                let code = code(d);
+                let line = d.range.start.line as usize;
+                let all = client
+                    .code_actions_at(URI, d.range, std::slice::from_ref(d), None)
+                    .await;
+                let fixes: Vec<&CodeAction> = all
                     .iter()
-                    .filter(|a| a["kind"] == "quickfix" && a["diagnostics"][0] == *d)
+                    .filter(|a| {
+                        a.kind == Some(CodeActionKind::QUICKFIX)
+                            && a.diagnostics.as_ref().and_then(|ds| ds.first()) == Some(d)
+                    })
                     .collect();
-                assert!(!fixes.is_empty(), "{enc}: no fix for {d}");
+                assert!(!fixes.is_empty(), "{enc}: no fix for {d:?}");
                 let mut expected = before.clone();
                 let i = expected
                     .iter()
@@ -105,14 +97,14 @@ async fn every_quick_fix_removes_its_diagnostic_and_adds_none() {
                 expected.remove(i);
                 let mut preferred_lines = Vec::new();
                 for fix in &fixes {
-                    let fixed = apply_workspace_edit(&client, URI, &text, &fix["edit"]);
+                    let fixed = applied(&client, fix);
                     assert_eq!(
                         problems(&fixed),
                         expected,
                         "{enc} {eol:?}: `{}` for {code} on line {line} gives\n{fixed}",
-                        fix["title"]
+                        fix.title
                     );
-                    if fix["isPreferred"] == true {
+                    if fix.is_preferred == Some(true) {
                         preferred_lines.push(lines_of(&fixed).nth(line).unwrap().to_string());
                     }
                 }
@@ -136,13 +128,12 @@ async fn an_unclosed_item_closes_at_the_clause_or_at_the_end_of_the_line() {
         let mut client = TestClient::start(Some(enc), json!({})).await;
         client.open(URI, text).await;
         let diags = client.diagnostics(URI, Some(1)).await;
-        let all = actions(&mut client, &diags[0]["range"], &diags).await;
+        let all = client
+            .code_actions_at(URI, diags[0].range, &diags, None)
+            .await;
         let results: Vec<(String, String)> = all
             .iter()
-            .map(|a| {
-                let t = apply_workspace_edit(&client, URI, text, &a["edit"]);
-                (a["title"].as_str().unwrap().to_string(), t)
-            })
+            .map(|a| (a.title.clone(), applied(&client, a)))
             .collect();
         let by_title = |needle: &str| {
             results
@@ -169,50 +160,57 @@ async fn an_unmatched_closer_can_be_escaped_or_removed() {
         let mut client = TestClient::start(Some(enc), json!({})).await;
         client.open(URI, text).await;
         let diags = client.diagnostics(URI, Some(1)).await;
-        let all = actions(&mut client, &diags[0]["range"], &diags).await;
-        let fixed: Vec<String> = all
-            .iter()
-            .map(|a| apply_workspace_edit(&client, URI, text, &a["edit"]))
-            .collect();
+        let all = client
+            .code_actions_at(URI, diags[0].range, &diags, None)
+            .await;
+        let fixed: Vec<String> = all.iter().map(|a| applied(&client, a)).collect();
         assert_eq!(fixed, vec!["𠮷年龄\\>14周岁", "𠮷年龄14周岁"], "{enc}");
     }
 }
 
 #[tokio::test]
 async fn only_quickfix_leaves_out_the_rewrites() {
-    let text = "<手机号码]";
-    let mut client = TestClient::start(Some("utf-16"), json!({})).await;
-    client.open(URI, text).await;
-    let diags = client.diagnostics(URI, Some(1)).await;
-    let all = client
-        .request(
-            "textDocument/codeAction",
-            json!({
-                "textDocument": { "uri": URI },
-                "range": { "start": { "line": 0, "character": 2 }, "end": { "line": 0, "character": 2 } },
-                "context": { "diagnostics": diags, "only": ["quickfix"] },
-            }),
-        )
-        .await
-        .unwrap();
-    let kinds: Vec<&str> = all
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["kind"].as_str().unwrap())
-        .collect();
-    assert!(kinds.is_empty(), "the cursor is not on the closer: {all}");
-    let at_closer =
-        json!({ "start": { "line": 0, "character": 5 }, "end": { "line": 0, "character": 5 } });
-    let all = actions(&mut client, &at_closer, &diags).await;
-    let titles: Vec<&str> = all.iter().map(|a| a["title"].as_str().unwrap()).collect();
-    assert!(titles[0].starts_with("Replace `]` with `>`"), "{titles:?}");
-    assert!(
-        titles
-            .iter()
-            .any(|t| t.starts_with("Remove the data annotation")),
-        "{titles:?}"
+    let f = fixture(
+        "
+<手机号码]
+   | inside
+         | closer
+",
     );
+    let text = f.text("\n");
+    for enc in ENCODINGS {
+        let mut client = TestClient::start(Some(enc), json!({})).await;
+        client.open(URI, &text).await;
+        let diags = client.diagnostics(URI, Some(1)).await;
+        let quickfix = Some(vec![CodeActionKind::QUICKFIX]);
+        let all = client
+            .code_actions(URI, &f.mark("inside"), &diags, quickfix.clone())
+            .await;
+        assert!(all.is_empty(), "the cursor is not on the closer: {all:?}");
+        let at_closer = f.mark("closer");
+        let fixes = client.code_actions(URI, &at_closer, &diags, quickfix).await;
+        assert!(
+            fixes
+                .iter()
+                .all(|a| a.kind == Some(CodeActionKind::QUICKFIX)),
+            "{enc}: {:?}",
+            titles(&fixes)
+        );
+        assert!(
+            titles(&fixes)[0].starts_with("Replace `]` with `>`"),
+            "{enc}: {:?}",
+            titles(&fixes)
+        );
+        let all = client.code_actions(URI, &at_closer, &diags, None).await;
+        let titles = titles(&all);
+        assert!(titles[0].starts_with("Replace `]` with `>`"), "{titles:?}");
+        assert!(
+            titles
+                .iter()
+                .any(|t| t.starts_with("Remove the data annotation")),
+            "{titles:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -222,43 +220,58 @@ async fn positions_inside_a_character_or_past_the_end_are_clamped() {
         let mut client = TestClient::start(Some(enc), json!({})).await;
         client.open(URI, text).await;
         client.diagnostics(URI, Some(1)).await;
+        // Sent as they are: inside 😀 or 𠮷 (in UTF-8 and UTF-16), past the
+        // end of a line, past the last line.
         let odd = [(0, 1), (0, 4), (0, 99), (1, 99), (7, 3)];
+        let uri = crate::common::lsp::uri(URI);
+        let doc = TextDocumentIdentifier { uri: uri.clone() };
         for (line, character) in odd {
-            let p = json!({ "line": line, "character": character });
-            let range = json!({ "start": p, "end": p });
-            let at = json!({ "textDocument": { "uri": URI }, "position": p });
-            actions(&mut client, &range, &[]).await;
-            let wide = json!({ "start": { "line": 0, "character": 1 }, "end": p });
-            actions(&mut client, &wide, &[]).await;
-            for method in [
-                "textDocument/completion",
-                "textDocument/documentHighlight",
-                "textDocument/prepareRename",
-            ] {
-                client.request(method, at.clone()).await.unwrap();
-            }
-            let mut refs = at.clone();
-            refs["context"] = json!({ "includeDeclaration": true });
+            let p = Position::new(line, character);
+            let at = TextDocumentPositionParams {
+                text_document: doc.clone(),
+                position: p,
+            };
             client
-                .request("textDocument/references", refs)
+                .code_actions_at(URI, Range::new(p, p), &[], None)
+                .await;
+            let wide = Range::new(Position::new(0, 1), p);
+            client.code_actions_at(URI, wide, &[], None).await;
+            client
+                .send::<req::Completion>(CompletionParams {
+                    text_document_position: at.clone(),
+                    work_done_progress_params: Default::default(),
+                    partial_result_params: Default::default(),
+                    context: None,
+                })
                 .await
                 .unwrap();
             client
-                .request(
-                    "textDocument/inlayHint",
-                    json!({ "textDocument": { "uri": URI }, "range": range }),
-                )
+                .send::<req::DocumentHighlightRequest>(DocumentHighlightParams {
+                    text_document_position_params: at.clone(),
+                    work_done_progress_params: Default::default(),
+                    partial_result_params: Default::default(),
+                })
                 .await
                 .unwrap();
+            client
+                .send::<req::PrepareRenameRequest>(at.clone())
+                .await
+                .unwrap();
+            client
+                .send::<req::References>(ReferenceParams {
+                    text_document_position: at,
+                    context: ReferenceContext {
+                        include_declaration: true,
+                    },
+                    work_done_progress_params: Default::default(),
+                    partial_result_params: Default::default(),
+                })
+                .await
+                .unwrap();
+            client.inlay_hints(URI, Range::new(p, p)).await;
         }
         // The server is still there and still right.
-        let pulled = client
-            .request(
-                "textDocument/diagnostic",
-                json!({ "textDocument": { "uri": URI } }),
-            )
-            .await
-            .unwrap();
-        assert_eq!(pulled["items"][0]["code"], "unclosed-annotation", "{enc}");
+        let pulled = client.pull_diagnostics(URI).await.unwrap();
+        assert_eq!(code(&pulled[0]), "unclosed-annotation", "{enc}");
     }
 }
