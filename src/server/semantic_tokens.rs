@@ -1,4 +1,4 @@
-//! Semantic tokens: one per annotation, covering its content (spec §7).
+//! Semantic tokens: one per annotation, covering its content (docs/language.md §9).
 //!
 //! Costs, for a document of n lines and t annotations: `full` O(n + t);
 //! `full/delta` O(t) additions plus encoding the lines changed since the
