@@ -220,13 +220,8 @@ impl SplitDocument {
     }
 
     /// Applies a ranged edit as `Document::apply_edit` does; returns the
-    /// time of the rope's part and of ours.
-    fn apply(
-        &mut self,
-        range: LspRange,
-        text: &str,
-        enc: PositionEncoding,
-    ) -> (Duration, Duration) {
+    /// times of its parts.
+    fn apply(&mut self, range: LspRange, text: &str, enc: PositionEncoding) -> Parts {
         let t0 = Instant::now();
         let rope = &mut self.rope;
         let (start, clamped_start) = char_of_position(rope, range.start, enc);
@@ -257,25 +252,94 @@ impl SplitDocument {
         let t1 = Instant::now();
         let parses: Vec<LineParse> = texts.iter().map(|t| parse_line(t)).collect();
         drop(texts);
-        self.lines.splice(first..first + old_lines, parses);
         let t2 = Instant::now();
+        self.lines.splice(first..first + old_lines, parses);
+        let t3 = Instant::now();
         black_box(clamped_start || clamped_end);
-        (t1 - t0, t2 - t1)
+        Parts {
+            rope: t1 - t0,
+            parse: t2 - t1,
+            splice: t3 - t2,
+        }
     }
 }
 
-/// Medians of one kind of edit: the whole `Document::apply_edit`, and the
-/// rope's part and ours of the same edit.
+/// The times of one edit's parts in a [`SplitDocument`].
+struct Parts {
+    /// The rope's calls (with the clamping arithmetic between them).
+    rope: Duration,
+    /// Parsing the touched lines.
+    parse: Duration,
+    /// Splicing their parses into the line table.
+    splice: Duration,
+}
+
+/// Medians of one kind of edit: the whole `Document::apply_edit`, the
+/// rope's part, and ours (parse + splice, and each apart).
 #[derive(Clone, Copy)]
 struct Split {
     full: Duration,
     rope: Duration,
     ours: Duration,
+    parse: Duration,
+    splice: Duration,
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
+}
+
+/// The timings of one kind of edit, edit by edit.
+#[derive(Default)]
+struct Timings {
+    full: Vec<Duration>,
+    rope: Vec<Duration>,
+    ours: Vec<Duration>,
+    parse: Vec<Duration>,
+    splice: Vec<Duration>,
+}
+
+impl Timings {
+    /// Applies `range` ← `text` to both documents, in turn; which goes
+    /// first alternates, so that neither always finds the caches as the
+    /// other left them.
+    fn edit(
+        &mut self,
+        doc: &mut Document,
+        split: &mut SplitDocument,
+        (range, text): (LspRange, &str),
+        split_first: bool,
+    ) {
+        let enc = PositionEncoding::Utf16;
+        let mut whole = |doc: &mut Document| {
+            let t = Instant::now();
+            doc.apply_edit(Some(range), text, enc).expect("valid edit");
+            self.full.push(t.elapsed());
+        };
+        let parts = if split_first {
+            let parts = split.apply(range, text, enc);
+            whole(doc);
+            parts
+        } else {
+            whole(doc);
+            split.apply(range, text, enc)
+        };
+        self.rope.push(parts.rope);
+        self.ours.push(parts.parse + parts.splice);
+        self.parse.push(parts.parse);
+        self.splice.push(parts.splice);
+    }
+
+    fn medians(self) -> Split {
+        Split {
+            full: median(self.full),
+            rope: median(self.rope),
+            ours: median(self.ours),
+            parse: median(self.parse),
+            splice: median(self.splice),
+        }
+    }
 }
 
 /// One-character inserts and their deletes at random places of `text`, in
@@ -287,9 +351,8 @@ fn edit_split(text: &str, edits: usize) -> (Split, Split) {
     let mut split = SplitDocument::new(text);
     // The text is the same again after each insert and its delete.
     let lines: Vec<&str> = lines_of(text).collect();
-    let enc = PositionEncoding::Utf16;
     let mut rng = Lcg(11);
-    let mut times: [Vec<Duration>; 6] = Default::default();
+    let (mut inserts, mut deletes) = (Timings::default(), Timings::default());
     for i in 0..edits {
         let line = rng.next(lines.len());
         let chars = lines[line].chars().count();
@@ -301,64 +364,43 @@ fn edit_split(text: &str, edits: usize) -> (Split, Split) {
             .sum();
         let ch = ["<", "数", ">", "😀", "a"][i % 5];
         let at = LspPosition::new(line as u32, col as u32);
-        let insert = LspRange { start: at, end: at };
         let after = LspPosition::new(line as u32, (col + ch.encode_utf16().count()) as u32);
+        let insert = LspRange { start: at, end: at };
         let delete = LspRange {
             start: at,
             end: after,
         };
-        let t = Instant::now();
-        doc.apply_edit(Some(insert), ch, enc).expect("valid edit");
-        times[0].push(t.elapsed());
-        let (rope, ours) = split.apply(insert, ch, enc);
-        times[1].push(rope);
-        times[2].push(ours);
-        let t = Instant::now();
-        doc.apply_edit(Some(delete), "", enc).expect("valid edit");
-        times[3].push(t.elapsed());
-        let (rope, ours) = split.apply(delete, "", enc);
-        times[4].push(rope);
-        times[5].push(ours);
+        inserts.edit(&mut doc, &mut split, (insert, ch), i % 2 == 0);
+        deletes.edit(&mut doc, &mut split, (delete, ""), i % 2 == 0);
     }
     // The split copy must have done what the document did.
     assert!(
         doc.rope() == &split.rope && doc.line_parses().map(|(_, p)| p).eq(split.lines.iter()),
         "SplitDocument no longer follows Document::apply_edit"
     );
-    let [a, b, c, d, e, f] = times.map(median);
-    (
-        Split {
-            full: a,
-            rope: b,
-            ours: c,
-        },
-        Split {
-            full: d,
-            rope: e,
-            ours: f,
-        },
-    )
+    (inserts.medians(), deletes.medians())
 }
 
 fn print_split(big: &(Split, Split), jd: &(Split, Split)) {
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-    println!(
-        "edit split (UTF-16, medians): whole apply_edit | rope's part | ours (measured) | whole - rope"
-    );
+    println!("edit split (UTF-16, medians): whole apply_edit | rope's part | ours (parse, splice)");
     for (name, b, j) in [("insert", big.0, jd.0), ("delete", big.1, jd.1)] {
         for (doc, s) in [("10 MB", b), ("16 KB", j)] {
             println!(
-                "  {name} {doc}: {:>6.2} µs | {:>6.2} µs | {:>6.2} µs | {:>6.2} µs",
+                "  {name} {doc}: {:>6.2} µs | {:>6.2} µs | {:>6.2} µs ({:.2}, {:.2})",
                 us(s.full),
                 us(s.rope),
                 us(s.ours),
-                us(s.full.saturating_sub(s.rope))
+                us(s.parse),
+                us(s.splice)
             );
         }
         println!(
-            "  {name} growth 10 MB / 16 KB: ours {:.2}x (target <= 1.5x); rope's part {:.2}x, whole {:.2}x (reported, not counted)",
+            "  {name} growth 10 MB / 16 KB: ours {:.2}x (target <= 1.5x; parse {:.2}x, splice {:.2}x); rope's part {:.2}x, whole {:.2}x (reported, not counted)",
             ratio(b.ours, j.ours),
+            ratio(b.parse, j.parse),
+            ratio(b.splice, j.splice),
             ratio(b.rope, j.rope),
             ratio(b.full, j.full)
         );
