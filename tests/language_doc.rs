@@ -3,7 +3,7 @@
 //! that the language reference cannot drift from the tool.
 //!
 //! The convention (described at the top of the page): a ```policy block,
-//! then lines starting with `→`:
+//! then a list of lines starting with `- → `:
 //!
 //! * `→ no diagnostics`, or one `→ `code` (severity) at L:C–L:C` per
 //!   diagnostic (1-based, columns in chars, end exclusive: the fields of
@@ -61,7 +61,7 @@ fn examples(page: &str) -> Vec<Example> {
         i += 1;
         let mut claims = Vec::new();
         while i < lines.len() {
-            let Some(claim) = lines[i].strip_prefix("→ ") else {
+            let Some(claim) = lines[i].strip_prefix("- → ") else {
                 break;
             };
             claims.push(claim.to_string());
