@@ -1,21 +1,32 @@
 //! Core benchmarks: full parse throughput beside a plain byte scan, the cost
-//! of one keystroke in a 10 MB document beside the same in a 16 KB one, the
-//! memory a document holds, and the taxonomy's build and classification
-//! times. Figures only, no assertions: this machine is shared and noisy,
-//! so targets are read off these numbers, never enforced by a timed test.
+//! of one keystroke in a 10 MB document beside the same in a 16 KB one, that
+//! cost split into the rope's own part and ours (see [`SplitDocument`]: ours
+//! must grow at most 1.5x from 16 KB to 10 MB; the rope's growth is shown
+//! beside it, not counted), the memory a document holds, and the taxonomy's
+//! build and classification times. Figures only, no assertions: this
+//! machine is shared and noisy, so targets are read off these numbers,
+//! never enforced by a timed test.
 //!
 //!     cargo bench --bench core [-- CORPUS_DIR]
 //!
 //! CORPUS_DIR defaults to ../shared/corpus/ca4p-dev (not part of the repo).
+//!
+//! A counting global allocator measures the memory a document holds: it is
+//! unsafe by nature, and allowed where it is (the workspace denies
+//! `unsafe_code`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use policy_core::document::{Document, lines_of};
+use std::borrow::Cow;
+
+use ropey::Rope;
+
+use policy_core::document::{Document, LineTable, lines_of};
 use policy_core::position::{LspPosition, LspRange, PositionEncoding};
-use policy_core::syntax::{is_markup_byte, parse_line};
+use policy_core::syntax::{LineParse, is_markup_byte, parse_line};
 use policy_core::taxonomy::Taxonomy;
 
 /// Counts live heap bytes, to measure what a document holds.
@@ -118,6 +129,286 @@ fn keystroke(text: &str, edits: usize, evict: bool) -> (Duration, Duration, Dura
     (inserts[edits / 2], deletes[edits / 2], pairs[edits / 2])
 }
 
+/// `Document::apply_edit` of a ranged edit redone step by step on a rope
+/// and a line table of its own, so that the rope's operations and the
+/// project's own work are timed apart within one edit. The steps and the
+/// rope calls are those of `crates/policy-core/src/document/mod.rs`
+/// (`apply_edit`, `char_of_position`, `line_bytes`, `replace_chars`,
+/// `line_text`), in the same order: keep them in step with it.
+///
+/// The rope's part: the position conversions (`line_to_byte`,
+/// `chunk_at_byte`, `byte_to_char`, `char_to_utf16_cu` …), `len_lines`,
+/// `char_to_line`, `remove`, `insert`, and reading the touched lines back
+/// (`line_to_byte`, `chunk_at_byte`). Ours: the clamping arithmetic between
+/// those calls (nanoseconds, and counted with the rope's part because it is
+/// interleaved with it), parsing the touched lines, and splicing their
+/// parses into the line table.
+struct SplitDocument {
+    rope: Rope,
+    lines: LineTable<LineParse>,
+}
+
+/// `Document::line_bytes`.
+fn line_bytes(rope: &Rope, line: usize) -> Option<(usize, usize)> {
+    let lines = rope.len_lines();
+    if line >= lines {
+        return None;
+    }
+    let start = rope.line_to_byte(line);
+    if line + 1 == lines {
+        return Some((start, rope.len_bytes()));
+    }
+    let next = rope.line_to_byte(line + 1);
+    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(next - 1);
+    let at = next - 1 - chunk_start;
+    let bytes = chunk.as_bytes();
+    let brk = match bytes[at] {
+        b'\n' if at > 0 && bytes[at - 1] == b'\r' => 2,
+        b'\n' if at == 0 && next - start >= 2 && rope.byte(next - 2) == b'\r' => 2,
+        _ => 1,
+    };
+    Some((start, next - brk))
+}
+
+/// `Document::char_of_position`.
+fn char_of_position(rope: &Rope, pos: LspPosition, encoding: PositionEncoding) -> (usize, bool) {
+    let Some((start, end)) = line_bytes(rope, pos.line as usize) else {
+        return (rope.len_chars(), true);
+    };
+    let col = pos.character as usize;
+    match encoding {
+        PositionEncoding::Utf8 => {
+            let target = (start + col).min(end);
+            let c = rope.byte_to_char(target);
+            (
+                c,
+                !(start + col == target && rope.char_to_byte(c) == target),
+            )
+        }
+        PositionEncoding::Utf32 => {
+            let (first, last) = (rope.byte_to_char(start), rope.byte_to_char(end));
+            ((first + col).min(last), first + col > last)
+        }
+        PositionEncoding::Utf16 => {
+            let first = rope.char_to_utf16_cu(rope.byte_to_char(start));
+            let last = rope.char_to_utf16_cu(rope.byte_to_char(end));
+            let target = (first + col).min(last);
+            let c = rope.utf16_cu_to_char(target);
+            (
+                c,
+                !(first + col == target && rope.char_to_utf16_cu(c) == target),
+            )
+        }
+    }
+}
+
+/// `Document::line_text`.
+fn line_text(rope: &Rope, line: usize) -> Option<Cow<'_, str>> {
+    let (start, end) = line_bytes(rope, line)?;
+    let (chunk, chunk_start, _, _) = rope.chunk_at_byte(start);
+    Some(if end - chunk_start <= chunk.len() {
+        Cow::Borrowed(&chunk[start - chunk_start..end - chunk_start])
+    } else {
+        Cow::Owned(rope.byte_slice(start..end).to_string())
+    })
+}
+
+impl SplitDocument {
+    fn new(text: &str) -> SplitDocument {
+        SplitDocument {
+            rope: Rope::from_str(text),
+            lines: lines_of(text).map(parse_line).collect(),
+        }
+    }
+
+    /// Applies a ranged edit as `Document::apply_edit` does; returns the
+    /// times of its parts.
+    fn apply(&mut self, range: LspRange, text: &str, enc: PositionEncoding) -> Parts {
+        let t0 = Instant::now();
+        let rope = &mut self.rope;
+        let (start, clamped_start) = char_of_position(rope, range.start, enc);
+        let (end, clamped_end) = if range.end == range.start {
+            (start, clamped_start)
+        } else {
+            char_of_position(rope, range.end, enc)
+        };
+        assert!(start <= end, "the benchmark's edits are never reversed");
+        let old_total = rope.len_lines();
+        let first = rope.char_to_line(start);
+        let last = if start == end {
+            first
+        } else {
+            rope.char_to_line(end)
+        };
+        if start < end {
+            rope.remove(start..end);
+        }
+        rope.insert(start, text);
+        let new_total = rope.len_lines();
+        let old_lines = last + 1 - first;
+        let new_lines = (old_lines + new_total) - old_total;
+        let rope = &self.rope;
+        let texts: Vec<Cow<'_, str>> = (first..first + new_lines)
+            .map(|l| line_text(rope, l).unwrap_or_default())
+            .collect();
+        let t1 = Instant::now();
+        let parses: Vec<LineParse> = texts.iter().map(|t| parse_line(t)).collect();
+        drop(texts);
+        let t2 = Instant::now();
+        self.lines.splice(first..first + old_lines, parses);
+        let t3 = Instant::now();
+        black_box(clamped_start || clamped_end);
+        Parts {
+            rope: t1 - t0,
+            parse: t2 - t1,
+            splice: t3 - t2,
+        }
+    }
+}
+
+/// The times of one edit's parts in a [`SplitDocument`].
+struct Parts {
+    /// The rope's calls (with the clamping arithmetic between them).
+    rope: Duration,
+    /// Parsing the touched lines.
+    parse: Duration,
+    /// Splicing their parses into the line table.
+    splice: Duration,
+}
+
+/// Medians of one kind of edit: the whole `Document::apply_edit`, the
+/// rope's part, and ours (parse + splice, and each apart).
+#[derive(Clone, Copy)]
+struct Split {
+    full: Duration,
+    rope: Duration,
+    ours: Duration,
+    parse: Duration,
+    splice: Duration,
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+/// The timings of one kind of edit, edit by edit.
+#[derive(Default)]
+struct Timings {
+    full: Vec<Duration>,
+    rope: Vec<Duration>,
+    ours: Vec<Duration>,
+    parse: Vec<Duration>,
+    splice: Vec<Duration>,
+}
+
+impl Timings {
+    /// Applies `range` ← `text` to both documents, in turn; which goes
+    /// first alternates, so that neither always finds the caches as the
+    /// other left them.
+    fn edit(
+        &mut self,
+        doc: &mut Document,
+        split: &mut SplitDocument,
+        (range, text): (LspRange, &str),
+        split_first: bool,
+    ) {
+        let enc = PositionEncoding::Utf16;
+        let mut whole = |doc: &mut Document| {
+            let t = Instant::now();
+            doc.apply_edit(Some(range), text, enc).expect("valid edit");
+            self.full.push(t.elapsed());
+        };
+        let parts = if split_first {
+            let parts = split.apply(range, text, enc);
+            whole(doc);
+            parts
+        } else {
+            whole(doc);
+            split.apply(range, text, enc)
+        };
+        self.rope.push(parts.rope);
+        self.ours.push(parts.parse + parts.splice);
+        self.parse.push(parts.parse);
+        self.splice.push(parts.splice);
+    }
+
+    fn medians(self) -> Split {
+        Split {
+            full: median(self.full),
+            rope: median(self.rope),
+            ours: median(self.ours),
+            parse: median(self.parse),
+            splice: median(self.splice),
+        }
+    }
+}
+
+/// One-character inserts and their deletes at random places of `text`, in
+/// UTF-16 (the protocol's default encoding), each applied in turn to a
+/// [`Document`] (timed whole) and to a [`SplitDocument`] (timed in parts),
+/// so that machine noise falls on both alike. Returns (insert, delete).
+fn edit_split(text: &str, edits: usize) -> (Split, Split) {
+    let mut doc = Document::new(text);
+    let mut split = SplitDocument::new(text);
+    // The text is the same again after each insert and its delete.
+    let lines: Vec<&str> = lines_of(text).collect();
+    let mut rng = Lcg(11);
+    let (mut inserts, mut deletes) = (Timings::default(), Timings::default());
+    for i in 0..edits {
+        let line = rng.next(lines.len());
+        let chars = lines[line].chars().count();
+        // A column at a char boundary, so that no position is clamped.
+        let col: usize = lines[line]
+            .chars()
+            .take(rng.next(chars + 1))
+            .map(char::len_utf16)
+            .sum();
+        let ch = ["<", "数", ">", "😀", "a"][i % 5];
+        let at = LspPosition::new(line as u32, col as u32);
+        let after = LspPosition::new(line as u32, (col + ch.encode_utf16().count()) as u32);
+        let insert = LspRange { start: at, end: at };
+        let delete = LspRange {
+            start: at,
+            end: after,
+        };
+        inserts.edit(&mut doc, &mut split, (insert, ch), i % 2 == 0);
+        deletes.edit(&mut doc, &mut split, (delete, ""), i % 2 == 0);
+    }
+    // The split copy must have done what the document did.
+    assert!(
+        doc.rope() == &split.rope && doc.line_parses().map(|(_, p)| p).eq(split.lines.iter()),
+        "SplitDocument no longer follows Document::apply_edit"
+    );
+    (inserts.medians(), deletes.medians())
+}
+
+fn print_split(big: &(Split, Split), jd: &(Split, Split)) {
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
+    println!("edit split (UTF-16, medians): whole apply_edit | rope's part | ours (parse, splice)");
+    for (name, b, j) in [("insert", big.0, jd.0), ("delete", big.1, jd.1)] {
+        for (doc, s) in [("10 MB", b), ("16 KB", j)] {
+            println!(
+                "  {name} {doc}: {:>6.2} µs | {:>6.2} µs | {:>6.2} µs ({:.2}, {:.2})",
+                us(s.full),
+                us(s.rope),
+                us(s.ours),
+                us(s.parse),
+                us(s.splice)
+            );
+        }
+        println!(
+            "  {name} growth 10 MB / 16 KB: ours {:.2}x (target <= 1.5x; parse {:.2}x, splice {:.2}x); rope's part {:.2}x, whole {:.2}x (reported, not counted)",
+            ratio(b.ours, j.ours),
+            ratio(b.parse, j.parse),
+            ratio(b.splice, j.splice),
+            ratio(b.rope, j.rope),
+            ratio(b.full, j.full)
+        );
+    }
+}
+
 fn main() {
     let dir = std::env::args()
         .skip(1)
@@ -216,31 +507,10 @@ fn main() {
         big_cold.as_secs_f64() / jd_cold.as_secs_f64()
     );
 
-    // The rope alone, for scale: the floor of an edit in each document.
-    let rope_floor = |text: &str| {
-        let mut rope = ropey::Rope::from_str(text);
-        let mut rng = Lcg(7);
-        let mut times: Vec<Duration> = (0..2000)
-            .map(|_| {
-                let at = rng.next(rope.len_chars());
-                let t = Instant::now();
-                rope.insert(at, "数");
-                let line = rope.char_to_line(at);
-                black_box(rope.line(line).len_bytes());
-                rope.remove(at..at + 1);
-                t.elapsed()
-            })
-            .collect();
-        times.sort();
-        times[1000]
-    };
-    let (rb, rj) = (rope_floor(&big), rope_floor(JD));
-    println!(
-        "rope alone (insert+line+remove): 10 MB {:.1} µs, 16 KB {:.1} µs, ratio {:.2}x",
-        rb.as_secs_f64() * 1e6,
-        rj.as_secs_f64() * 1e6,
-        rb.as_secs_f64() / rj.as_secs_f64()
-    );
+    // One edit, split: the rope's own part and ours, in both documents.
+    let big_split = edit_split(&big, 2000);
+    let jd_split = edit_split(JD, 2000);
+    print_split(&big_split, &jd_split);
 
     // Memory held by a document of the 10 MB text.
     let before = LIVE.load(Ordering::Relaxed);

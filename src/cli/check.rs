@@ -16,7 +16,7 @@ use policy_core::lints::LintConfig;
 use policy_core::syntax::Severity;
 use policy_core::taxonomy::Taxonomy;
 
-/// A UTF-8 byte-order mark, skipped at the start of a file (spec §2).
+/// A UTF-8 byte-order mark, skipped at the start of a file (docs/language.md §2).
 const BOM: &str = "\u{feff}";
 
 /// One input: a file on disk or stdin.

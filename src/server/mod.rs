@@ -219,7 +219,7 @@ impl Backend {
 }
 
 /// Picks the first encoding the client lists that we support; UTF-16 when
-/// it lists none (spec §6).
+/// it lists none (docs/language.md §8).
 fn negotiate_encoding(params: &InitializeParams) -> PositionEncoding {
     params
         .capabilities

@@ -1,10 +1,10 @@
-//! Semantic tokens (see `docs/language.md`): the core builds them and
+//! Semantic tokens (`docs/language.md` §9): the core builds them and
 //! brings them up to date (`policy_core::tokens`); this file only encodes
 //! them for the protocol and keeps, per document, the tokens the client
 //! holds.
 //!
 //! Costs, for a document of n lines and t annotations: `full` O(n + t),
-//! serialised straight to stdout on the stdio server (see [`Direct`]);
+//! written straight to stdout on the stdio server (see [`direct_response`]);
 //! `full/delta` O(t) additions plus encoding the lines edited since the
 //! client's result, answered with one edit spanning only what differs;
 //! `range` O(lines in range + their annotations).

@@ -18,6 +18,7 @@ mod core_authoring;
 mod core_describe;
 mod document;
 mod hover;
+mod language_doc;
 mod layers;
 mod server;
 mod syntax;

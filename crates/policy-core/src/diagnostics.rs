@@ -20,7 +20,7 @@ pub struct Diagnostic {
     pub start: LinePoint,
     pub end: LinePoint,
     pub severity: Severity,
-    /// A stable code: the contract (spec §5).
+    /// A stable code: the contract (docs/language.md §6).
     pub code: Cow<'static, str>,
     pub message: Cow<'static, str>,
 }

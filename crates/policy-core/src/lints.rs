@@ -1,5 +1,5 @@
 //! Lints: checks beyond the syntax, from what the taxonomy and the practice
-//! list say (spec §5). They have codes of their own, are off unless the
+//! list say (docs/language.md §7). They have codes of their own, are off unless the
 //! configuration switches them on (the annotated JD sample must show no
 //! diagnostics at all under the default configuration), default to
 //! `information` or `hint` when switched on without a level, and never

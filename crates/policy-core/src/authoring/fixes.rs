@@ -9,7 +9,7 @@ use super::{Action, ActionKind, LineEdit, point_at};
 use crate::syntax::{AnnotationKind, LineParse, SyntaxCode, SyntaxDiagnostic, is_markup_byte};
 
 /// Full-width (or CJK) bracket pairs that read like each kind's ASCII
-/// pair. In policy text they are ordinary text (spec §3); an ASCII bracket
+/// pair. In policy text they are ordinary text (docs/language.md §3); an ASCII bracket
 /// paired with one of them is a typo one way or the other.
 fn look_alikes(kind: AnnotationKind) -> &'static [(char, char)] {
     match kind {

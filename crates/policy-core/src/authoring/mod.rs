@@ -6,7 +6,7 @@
 //! LSP types and no async. It answers in plain [`LineEdit`]s and
 //! [`LinePoint`] spans of one line; the server's per-feature files convert
 //! those to the protocol in the negotiated encoding. An edit never spans a
-//! line break, because no annotation does (spec §3).
+//! line break, because no annotation does (docs/language.md §3).
 
 pub mod annotate;
 pub mod complete;

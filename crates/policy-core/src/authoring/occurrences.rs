@@ -1,7 +1,7 @@
 //! Occurrences of an annotation: every annotation of the same kind and
 //! value. Behind document highlight, references and rename.
 //!
-//! A reference is the annotation's content, not its brackets (spec §3).
+//! A reference is the annotation's content, not its brackets (docs/language.md §3).
 
 use std::fmt;
 

@@ -2,7 +2,7 @@
 //!
 //! Architecture invariant: this module sees one line's `&str` (without its
 //! line break) and nothing else — no rope, no LSP, no files. Every rule of
-//! the grammar is line-local (spec §4), which is what lets the document
+//! the grammar is line-local (docs/language.md §5), which is what lets the document
 //! reparse only the lines an edit touches.
 
 mod lexer;
@@ -14,7 +14,7 @@ use crate::position::LinePoint;
 pub use lexer::is_markup_byte;
 use lexer::{Token, token};
 
-/// The four kinds of annotation (spec §3).
+/// The four kinds of annotation (docs/language.md §1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnnotationKind {
     /// `(…)`: who performs the practice.
@@ -154,7 +154,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The stable diagnostic codes of the syntax (spec §5).
+/// The stable diagnostic codes of the syntax (docs/language.md §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SyntaxCode {
     UnclosedAnnotation,
@@ -297,7 +297,7 @@ impl LineParse {
     }
 }
 
-/// Parses one line (without its line break) per spec §4. O(len); allocates
+/// Parses one line (without its line break) per docs/language.md §5. O(len); allocates
 /// only when the line has annotations or diagnostics.
 pub fn parse_line(line: &str) -> LineParse {
     let mut annotations = Vec::new();
