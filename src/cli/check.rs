@@ -556,16 +556,24 @@ fn check_one(
     Ok(())
 }
 
+/// A line up to this many bytes is given to the renderer whole (it trims
+/// what does not fit a terminal itself); a longer one as a window, so that
+/// the work per diagnostic stays bounded.
+const WHOLE_LINE_BYTES: usize = 512;
 /// Characters of context shown on either side of a diagnostic's span.
 const CONTEXT_CHARS: usize = 30;
 /// Characters of a long span shown (its start matters most).
 const SPAN_CHARS: usize = 40;
 
-/// The part of `line` shown for the byte span `span`: up to
-/// [`CONTEXT_CHARS`] characters either side, `...` where the line is cut,
+/// The part of `line` shown for the byte span `span`: a short line whole,
+/// else up to [`CONTEXT_CHARS`] characters either side, `...` where the line is cut,
 /// and the span's place in it. The work is bounded by the window, not the
 /// line, so a long line with many diagnostics costs linear time.
 fn window(line: &str, span: Range<usize>) -> (String, Range<usize>) {
+    if line.len() <= WHOLE_LINE_BYTES {
+        let end = span.end.min(line.len());
+        return (line.to_string(), span.start.min(end)..end);
+    }
     let floor = |mut i: usize| {
         i = i.min(line.len());
         while !line.is_char_boundary(i) {
@@ -713,6 +721,7 @@ mod tests {
     #[test]
     fn a_long_line_is_cut_around_the_span_on_char_boundaries() {
         let line = "😀𠮷您".repeat(100) + "<数据]" + &"好".repeat(100);
+        assert!(line.len() > super::WHOLE_LINE_BYTES);
         let at = line.find(']').unwrap();
         let (shown, span) = window(&line, at..at + 1);
         assert_eq!(&shown[span.clone()], "]");
