@@ -405,6 +405,7 @@ impl Walk {
             }
         }
         found.sort();
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
         (found, errors)
     }
 }
