@@ -88,8 +88,9 @@ pub enum ClassifyFormat {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files, or directories searched for `*.policy` (default: the current
-    /// directory); `-` reads stdin.
+    /// Files, or folders searched for `*.policy` as ripgrep searches them
+    /// (default: the current folder); `-` reads stdin. A file named here
+    /// is checked even if hidden or ignored.
     #[arg(value_name = "PATH", default_value = ".")]
     paths: Vec<PathBuf>,
     /// Also enter hidden files and folders (names starting with `.`).
@@ -106,9 +107,10 @@ pub struct CheckArgs {
     /// policy-lsp.toml above each checked file].
     #[arg(long, value_name = "FILE")]
     taxonomy: Option<PathBuf>,
-    /// Switch a lint on: sensitive-data, unspecific-data,
-    /// unclassified-data, unknown-practice; `CODE=LEVEL` sets its level
-    /// (hint, information, warning, error). Repeatable.
+    /// Switch a lint on: sensitive-data (at level information),
+    /// unspecific-data, unclassified-data, unknown-practice (at level
+    /// hint); `CODE=LEVEL` sets its level (off, hint, information,
+    /// warning, error: a lint at error fails the check). Repeatable.
     #[arg(long = "lint", value_name = "CODE[=LEVEL]", value_parser = parse_lint)]
     lints: Vec<(String, String)>,
 }
