@@ -336,7 +336,7 @@ impl Walk {
                 String::new()
             } else {
                 format!(
-                    " (hidden, ignored, target and node_modules paths were skipped: see {})",
+                    " (hidden and ignored paths, target and node_modules folders and links to folders are skipped: see {})",
                     skipped.join(" and ")
                 )
             };
