@@ -1,7 +1,15 @@
 //! `policy-lsp check`: markup diagnostics for files, directories or stdin.
+//!
+//! Folders are walked as ripgrep walks them (the `ignore` crate): files and
+//! folders named in `.gitignore` or `.ignore`, hidden ones, and `target` and
+//! `node_modules` folders are skipped unless `--no-ignore` / `--hidden`.
+//! A path named on the command line is always checked. Nothing passes in
+//! silence: a path that matches nothing, a folder without a `.policy` file,
+//! a file that cannot be read, and a failed write each exit 2.
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -18,6 +26,16 @@ use policy_core::taxonomy::Taxonomy;
 
 /// A UTF-8 byte-order mark, skipped at the start of a file (docs/language.md §2).
 const BOM: &str = "\u{feff}";
+
+/// Folders a walk does not enter unless `--no-ignore`: build output and
+/// installed packages, which hold copies or test fixtures, not policies.
+const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
+
+/// `ELOOP`: too many levels of symbolic links.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const ELOOP: i32 = 40;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const ELOOP: i32 = 62;
 
 /// One input: a file on disk or stdin.
 enum Input {
@@ -45,6 +63,74 @@ impl Input {
     }
 }
 
+/// Why a path was not checked: the `kind` of a JSON error record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trouble {
+    NotFound,
+    SymlinkLoop,
+    NotAFile,
+    NoPolicyFiles,
+    Unreadable,
+    NotUtf8,
+    Taxonomy,
+}
+
+impl Trouble {
+    fn kind(self) -> &'static str {
+        match self {
+            Trouble::NotFound => "not-found",
+            Trouble::SymlinkLoop => "symlink-loop",
+            Trouble::NotAFile => "not-a-file",
+            Trouble::NoPolicyFiles => "no-policy-files",
+            Trouble::Unreadable => "unreadable",
+            Trouble::NotUtf8 => "not-utf8",
+            Trouble::Taxonomy => "taxonomy",
+        }
+    }
+}
+
+/// A path that could not be checked, and why.
+struct FileError {
+    path: String,
+    trouble: Trouble,
+    message: String,
+    /// For a file that is not UTF-8: the byte offset and 1-based line of
+    /// the first invalid byte.
+    at: Option<(usize, usize)>,
+}
+
+impl FileError {
+    fn new(path: impl Into<String>, trouble: Trouble, message: impl Into<String>) -> FileError {
+        FileError {
+            path: path.into(),
+            trouble,
+            message: message.into(),
+            at: None,
+        }
+    }
+
+    /// The error of opening or reading `path`, with a loop named as one.
+    fn from_io(path: &Path, e: &io::Error) -> FileError {
+        let name = path.display().to_string();
+        if e.raw_os_error() == Some(ELOOP) {
+            FileError::new(
+                name,
+                Trouble::SymlinkLoop,
+                "a loop of symbolic links (it never reaches a file)",
+            )
+        } else if e.kind() == io::ErrorKind::NotFound {
+            let message = if path.symlink_metadata().is_ok() {
+                "a symbolic link to nothing (its target does not exist)"
+            } else {
+                "no such file or directory"
+            };
+            FileError::new(name, Trouble::NotFound, message)
+        } else {
+            FileError::new(name, Trouble::Unreadable, format!("cannot read: {e}"))
+        }
+    }
+}
+
 /// Counts for the closing summary.
 #[derive(Default)]
 struct Totals {
@@ -53,14 +139,132 @@ struct Totals {
     errors: usize,
     warnings: usize,
     others: usize,
-    /// A file could not be read or decoded, or a path did not exist.
-    trouble: bool,
+    /// Paths not checked: missing, unreadable, not UTF-8, a broken
+    /// taxonomy file, a folder without `.policy` files.
+    file_errors: usize,
+}
+
+/// Writing the output failed: reported once, whatever the input.
+struct WriteFailed(io::Error);
+
+/// Where results go: stdout for the results, stderr for people.
+struct Report<'o> {
+    out: &'o mut dyn Write,
+    format: Format,
+    totals: Totals,
+}
+
+impl Report<'_> {
+    /// Records a path that could not be checked: on stderr, and in the
+    /// JSON stream as an `error` record.
+    fn file_error(&mut self, e: &FileError) -> Result<(), WriteFailed> {
+        self.totals.file_errors += 1;
+        eprintln!("error: {}: {}", e.path, e.message);
+        if self.format == Format::Json {
+            #[derive(serde::Serialize)]
+            struct Record<'a> {
+                r#type: &'a str,
+                path: &'a str,
+                kind: &'a str,
+                error: &'a str,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                offset: Option<usize>,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                line: Option<usize>,
+            }
+            let record = Record {
+                r#type: "error",
+                path: &e.path,
+                kind: e.trouble.kind(),
+                error: &e.message,
+                offset: e.at.map(|(offset, _)| offset),
+                line: e.at.map(|(_, line)| line),
+            };
+            let json = serde_json::to_string(&record).unwrap_or_default();
+            writeln!(self.out, "{json}").map_err(WriteFailed)?;
+        }
+        Ok(())
+    }
+
+    /// The closing line (human, only when some file was checked) or the
+    /// closing `summary` record (JSON, always).
+    fn finish(&mut self) -> Result<(), WriteFailed> {
+        match self.format {
+            Format::Human if self.totals.files > 0 => {
+                writeln!(self.out, "{}", summary(&self.totals)).map_err(WriteFailed)?
+            }
+            Format::Human => {}
+            Format::Json => {
+                #[derive(serde::Serialize)]
+                struct Summary {
+                    r#type: &'static str,
+                    files: usize,
+                    files_with_errors: usize,
+                    errors: usize,
+                    warnings: usize,
+                    notes: usize,
+                    file_errors: usize,
+                }
+                let t = &self.totals;
+                let record = Summary {
+                    r#type: "summary",
+                    files: t.files,
+                    files_with_errors: t.files_with_errors,
+                    errors: t.errors,
+                    warnings: t.warnings,
+                    notes: t.others,
+                    file_errors: t.file_errors,
+                };
+                let json = serde_json::to_string(&record).unwrap_or_default();
+                writeln!(self.out, "{json}").map_err(WriteFailed)?
+            }
+        }
+        self.out.flush().map_err(WriteFailed)
+    }
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let mut totals = Totals::default();
-    let inputs = collect_inputs(&args.paths, &mut totals);
-    let mut out = anstream::stdout().lock();
+    let mut stdout = anstream::stdout().lock();
+    let mut report = Report {
+        out: &mut stdout,
+        format: args.format,
+        totals: Totals::default(),
+    };
+    match check_all(args, &mut report) {
+        Ok(()) => {}
+        Err(WriteFailed(e)) => {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the output: {e}");
+            }
+            return ExitCode::from(EXIT_TROUBLE);
+        }
+    }
+    let t = &report.totals;
+    if t.file_errors > 0 {
+        ExitCode::from(EXIT_TROUBLE)
+    } else if t.files_with_errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn check_all(args: &CheckArgs, report: &mut Report) -> Result<(), WriteFailed> {
+    let walk = Walk {
+        hidden: args.hidden,
+        no_ignore: args.no_ignore,
+    };
+    let mut inputs = Vec::new();
+    for path in &args.paths {
+        match walk.expand(path, &mut inputs) {
+            Ok(()) => {}
+            Err(errors) => {
+                for e in &errors {
+                    report.file_error(e)?;
+                }
+            }
+        }
+    }
     let mut taxonomies = TaxonomyFiles::default();
     let mut lints = LintConfig::default();
     for (code, level) in &args.lints {
@@ -68,33 +272,171 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         let _ = lints.set(code, level);
     }
     for input in inputs {
-        let (taxonomy, ok) = taxonomies.load_for(&input, args.taxonomy.as_deref());
-        totals.trouble |= !ok;
-        if let Err(e) = check_one(
-            &input,
-            args.format,
-            (&taxonomy, &lints),
-            &mut out,
-            &mut totals,
-        ) {
-            if e.kind() == io::ErrorKind::BrokenPipe {
-                return ExitCode::from(EXIT_TROUBLE);
+        let taxonomy = taxonomies.load_for(&input, args.taxonomy.as_deref(), report)?;
+        let name = input.name();
+        let bytes = match input.read() {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                let e = match &input {
+                    Input::File(p) => FileError::from_io(p, &e),
+                    Input::Stdin => {
+                        FileError::new(&name, Trouble::Unreadable, format!("cannot read: {e}"))
+                    }
+                };
+                report.file_error(&e)?;
+                continue;
             }
-            eprintln!("error: {}: {e}", input.name());
-            totals.trouble = true;
+        };
+        check_one(&name, &bytes, (&taxonomy, &lints), report)?;
+    }
+    report.finish()
+}
+
+/// How folders are walked.
+struct Walk {
+    hidden: bool,
+    no_ignore: bool,
+}
+
+impl Walk {
+    /// Adds the inputs `path` names: `-`, a file, or a folder's `.policy`
+    /// files in path order. A path that names nothing checkable is an
+    /// error; so is a folder without a `.policy` file. A FIFO or device is
+    /// refused before it is opened, so it cannot block the run.
+    fn expand(&self, path: &Path, inputs: &mut Vec<Input>) -> Result<(), Vec<FileError>> {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            return Ok(());
+        }
+        let meta = std::fs::metadata(path).map_err(|e| vec![FileError::from_io(path, &e)])?;
+        if meta.is_file() {
+            inputs.push(Input::File(path.to_path_buf()));
+            return Ok(());
+        }
+        if !meta.is_dir() {
+            return Err(vec![FileError::new(
+                path.display().to_string(),
+                Trouble::NotAFile,
+                format!(
+                    "is {}, not a file: to check what a program writes, pipe it into `policy-lsp check -`",
+                    special_file_kind(&meta)
+                ),
+            )]);
+        }
+        let (found, mut errors) = self.walk(path);
+        if found.is_empty() && errors.is_empty() {
+            let mut skipped = vec![];
+            if !self.hidden {
+                skipped.push("--hidden");
+            }
+            if !self.no_ignore {
+                skipped.push("--no-ignore");
+            }
+            let hint = if skipped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (hidden and ignored paths, target and node_modules folders and links to folders are skipped: see {})",
+                    skipped.join(" and ")
+                )
+            };
+            errors.push(FileError::new(
+                path.display().to_string(),
+                Trouble::NoPolicyFiles,
+                format!("no .policy files in this folder{hint}"),
+            ));
+        }
+        inputs.extend(found.into_iter().map(Input::File));
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
         }
     }
-    if args.format == Format::Human {
-        let _ = writeln!(out, "{}", summary(&totals));
+
+    /// The `.policy` files under `dir`, sorted, and what could not be
+    /// read. Symbolic links to folders are not followed (as in ripgrep), so
+    /// a link loop cannot hang the walk; a link to a file is.
+    fn walk(&self, dir: &Path) -> (Vec<PathBuf>, Vec<FileError>) {
+        let respect = !self.no_ignore;
+        let mut builder = ignore::WalkBuilder::new(dir);
+        builder
+            .hidden(!self.hidden)
+            .ignore(respect)
+            .git_ignore(respect)
+            .git_global(respect)
+            .git_exclude(respect)
+            .parents(respect)
+            .follow_links(false);
+        if respect {
+            builder.filter_entry(|entry| {
+                entry.depth() == 0
+                    || !entry.file_type().is_some_and(|t| t.is_dir())
+                    || !SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d)
+            });
+        }
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        for entry in builder.build() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let path = walk_error_path(&e).unwrap_or(dir).display().to_string();
+                    let message = match e.io_error() {
+                        Some(io) => format!("cannot read: {io}"),
+                        None => format!("cannot read: {e}"),
+                    };
+                    errors.push(FileError::new(path, Trouble::Unreadable, message));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "policy") {
+                continue;
+            }
+            match entry.file_type() {
+                Some(t) if t.is_file() => found.push(path.to_path_buf()),
+                Some(t) if t.is_symlink() => match std::fs::metadata(path) {
+                    Ok(m) if m.is_file() => found.push(path.to_path_buf()),
+                    Ok(_) => {}
+                    Err(e) => errors.push(FileError::from_io(path, &e)),
+                },
+                _ => {}
+            }
+        }
+        found.sort();
+        errors.sort_by(|a, b| a.path.cmp(&b.path));
+        (found, errors)
     }
-    let _ = out.flush();
-    if totals.trouble {
-        ExitCode::from(EXIT_TROUBLE)
-    } else if totals.files_with_errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+}
+
+/// The path an error of the walk is about, when it says.
+fn walk_error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        _ => None,
     }
+}
+
+/// What a path that is neither a file nor a folder is, for the message.
+fn special_file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        } else if t.is_socket() {
+            return "a socket";
+        } else if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = meta;
+    "not a regular file"
 }
 
 /// The taxonomy files in use, each loaded (and, when broken, reported)
@@ -102,14 +444,19 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// `policy-lsp.toml` shows up here as it does in the editor.
 #[derive(Default)]
 struct TaxonomyFiles {
-    loaded: HashMap<Option<PathBuf>, (Arc<Taxonomy>, bool)>,
+    loaded: HashMap<Option<PathBuf>, Arc<Taxonomy>>,
 }
 
 impl TaxonomyFiles {
-    /// Loads the taxonomy for `input`: the one named with `--taxonomy`, or
-    /// the nearest `policy-lsp.toml` above it; false when that file is
-    /// broken (and the built-in taxonomy is used).
-    fn load_for(&mut self, input: &Input, explicit: Option<&Path>) -> (Arc<Taxonomy>, bool) {
+    /// The taxonomy for `input`: the one named with `--taxonomy`, or the
+    /// nearest `policy-lsp.toml` above it. A broken file is reported once
+    /// (as a file error) and the built-in taxonomy used.
+    fn load_for(
+        &mut self,
+        input: &Input,
+        explicit: Option<&Path>,
+        report: &mut Report,
+    ) -> Result<Arc<Taxonomy>, WriteFailed> {
         let near = match input {
             Input::File(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
             Input::Stdin => std::env::current_dir().unwrap_or_default(),
@@ -122,83 +469,56 @@ impl TaxonomyFiles {
         let file = explicit
             .map(Path::to_path_buf)
             .or_else(|| Taxonomy::find_workspace_file(&near));
-        let (taxonomy, ok) = self.loaded.entry(file.clone()).or_insert_with(|| {
-            let (taxonomy, broken) = super::load_taxonomy(file.as_deref(), &near);
-            (Arc::new(taxonomy), !broken)
-        });
-        (taxonomy.clone(), *ok)
-    }
-}
-
-/// Expands directories into their `*.policy` files (sorted, recursive).
-fn collect_inputs(paths: &[PathBuf], totals: &mut Totals) -> Vec<Input> {
-    let mut inputs = Vec::new();
-    for p in paths {
-        if p.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
-        } else if p.is_dir() {
-            let mut found = Vec::new();
-            if let Err(e) = walk(p, &mut found) {
-                eprintln!("error: {}: cannot list the directory: {e}", p.display());
-                totals.trouble = true;
-            }
-            if found.is_empty() {
-                eprintln!(
-                    "warning: {}: no *.policy files in this directory",
-                    p.display()
-                );
-            }
-            found.sort();
-            inputs.extend(found.into_iter().map(Input::File));
-        } else if p.exists() {
-            inputs.push(Input::File(p.clone()));
-        } else {
-            eprintln!("error: {}: no such file or directory", p.display());
-            totals.trouble = true;
+        if let Some(taxonomy) = self.loaded.get(&file) {
+            return Ok(taxonomy.clone());
         }
+        let taxonomy = match &file {
+            None => Taxonomy::builtin(),
+            Some(f) => match Taxonomy::with_overrides_file(f) {
+                Ok(t) => t,
+                Err(e) => {
+                    let where_ = match e.line {
+                        Some(line) => format!("line {line}: "),
+                        None => String::new(),
+                    };
+                    report.file_error(&FileError::new(
+                        e.path.display().to_string(),
+                        Trouble::Taxonomy,
+                        format!(
+                            "{where_}{} (the built-in taxonomy is used instead)",
+                            e.message
+                        ),
+                    ))?;
+                    Taxonomy::builtin()
+                }
+            },
+        };
+        let taxonomy = Arc::new(taxonomy);
+        self.loaded.insert(file, taxonomy.clone());
+        Ok(taxonomy)
     }
-    inputs
-}
-
-/// Collects `*.policy` files under `dir`; symbolic links to directories are
-/// not followed, so a link loop cannot hang the walk.
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        let ty = entry.file_type()?;
-        if ty.is_dir() {
-            walk(&path, found)?;
-        } else if path.extension().is_some_and(|e| e == "policy") && path.is_file() {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn check_one(
-    input: &Input,
-    format: Format,
+    name: &str,
+    bytes: &[u8],
     (taxonomy, lints): (&Taxonomy, &LintConfig),
-    out: &mut dyn Write,
-    totals: &mut Totals,
-) -> io::Result<()> {
-    let name = input.name();
-    let bytes = input.read()?;
-    let text = match std::str::from_utf8(&bytes) {
+    report: &mut Report,
+) -> Result<(), WriteFailed> {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            eprintln!(
-                "error: {name}: not UTF-8 text: invalid byte at offset {} (line {}); the file was not checked",
-                e.valid_up_to(),
-                bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count()
-                    + 1,
+            let offset = e.valid_up_to();
+            let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+            let mut error = FileError::new(
+                name,
+                Trouble::NotUtf8,
+                format!(
+                    "not UTF-8 text: invalid byte at offset {offset} (line {line}); the file was not checked"
+                ),
             );
-            totals.trouble = true;
-            return Ok(());
+            error.at = Some((offset, line));
+            return report.file_error(&error);
         }
     };
     let text = text.strip_prefix(BOM).unwrap_or(text);
@@ -206,9 +526,13 @@ fn check_one(
     // Classifying costs a taxonomy lookup per data item: only for lints.
     let classes = lints.any_on().then(|| Classes::new(&doc, taxonomy));
     let diagnostics = document_diagnostics(&doc, classes.as_ref().map(|c| (c, lints)));
+    let totals = &mut report.totals;
     totals.files += 1;
     let mut has_error = false;
+    // Each line's text is fetched once, however many diagnostics it has.
+    let mut line: Option<(usize, std::borrow::Cow<str>)> = None;
     for d in &diagnostics {
+        let totals = &mut report.totals;
         match d.severity {
             Severity::Error => {
                 totals.errors += 1;
@@ -217,18 +541,73 @@ fn check_one(
             Severity::Warning => totals.warnings += 1,
             _ => totals.others += 1,
         }
-        let line = doc.line_text(d.line).unwrap_or_default();
-        match format {
-            Format::Human => writeln!(out, "{}\n", render_human(&name, &line, d))?,
-            Format::Json => writeln!(out, "{}", render_json(&name, d))?,
-        }
+        let written = match report.format {
+            Format::Human => {
+                if line.as_ref().is_none_or(|(n, _)| *n != d.line) {
+                    line = Some((d.line, doc.line_text(d.line).unwrap_or_default()));
+                }
+                let text = line.as_ref().map(|(_, t)| t.as_ref()).unwrap_or_default();
+                writeln!(report.out, "{}\n", render_human(name, text, d))
+            }
+            Format::Json => writeln!(report.out, "{}", render_json(name, d)),
+        };
+        written.map_err(WriteFailed)?;
     }
-    totals.files_with_errors += has_error as usize;
+    report.totals.files_with_errors += has_error as usize;
     Ok(())
+}
+
+/// A line up to this many bytes is given to the renderer whole (it trims
+/// what does not fit a terminal itself); a longer one as a window, so that
+/// the work per diagnostic stays bounded.
+const WHOLE_LINE_BYTES: usize = 512;
+/// Characters of context shown on either side of a diagnostic's span.
+const CONTEXT_CHARS: usize = 30;
+/// Characters of a long span shown (its start matters most).
+const SPAN_CHARS: usize = 40;
+
+/// The part of `line` shown for the byte span `span`: a short line whole,
+/// else up to [`CONTEXT_CHARS`] characters either side, `...` where the line is cut,
+/// and the span's place in it. The work is bounded by the window, not the
+/// line, so a long line with many diagnostics costs linear time.
+fn window(line: &str, span: Range<usize>) -> (String, Range<usize>) {
+    if line.len() <= WHOLE_LINE_BYTES {
+        let end = span.end.min(line.len());
+        return (line.to_string(), span.start.min(end)..end);
+    }
+    let floor = |mut i: usize| {
+        i = i.min(line.len());
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (floor(span.start), floor(span.end.max(span.start)));
+    let end = line[start..end]
+        .char_indices()
+        .nth(SPAN_CHARS)
+        .map_or(end, |(i, _)| start + i);
+    let from = line[..start]
+        .char_indices()
+        .rev()
+        .nth(CONTEXT_CHARS - 1)
+        .map_or(0, |(i, _)| i);
+    let to = line[end..]
+        .char_indices()
+        .nth(CONTEXT_CHARS)
+        .map_or(line.len(), |(i, _)| end + i);
+    let (head, tail) = (
+        if from > 0 { "..." } else { "" },
+        if to < line.len() { "..." } else { "" },
+    );
+    let shown = format!("{head}{}{tail}", &line[from..to]);
+    let shift = head.len();
+    (shown, start - from + shift..end - from + shift)
 }
 
 /// rustc-style: the message, the source line and a caret under the span.
 /// The renderer measures display width, so carets line up under CJK text.
+/// A long line is shown as a window around the span.
 fn render_human(name: &str, line_text: &str, d: &Diagnostic) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
@@ -236,17 +615,43 @@ fn render_human(name: &str, line_text: &str, d: &Diagnostic) -> String {
         Severity::Information => Level::INFO,
         Severity::Hint => Level::HELP,
     };
-    let span = d.start.byte as usize..d.end.byte as usize;
+    let (shown, span) = window(line_text, d.start.byte as usize..d.end.byte as usize);
+    let column_in_window = shown[..span.start].chars().count() + 1;
     let report = &[level
         .primary_title(d.message.as_ref())
         .id(d.code.as_ref())
         .element(
-            Snippet::source(line_text)
+            Snippet::source(shown.as_str())
                 .line_start(d.line + 1)
                 .path(name)
                 .annotation(AnnotationKind::Primary.span(span)),
         )];
-    Renderer::styled().render(report)
+    let rendered = Renderer::styled().render(report);
+    let column = d.start.char as usize + 1;
+    if column == column_in_window {
+        return rendered;
+    }
+    // The renderer counts the column in the window it was given: the
+    // header must name the column in the whole line.
+    let line = d.line + 1;
+    let (wrong, right) = (
+        format!(":{line}:{column_in_window}"),
+        format!(":{line}:{column}"),
+    );
+    let header = rendered.find("--> ").and_then(|start| {
+        let end = rendered[start..]
+            .find('\n')
+            .map_or(rendered.len(), |e| start + e);
+        rendered[start..end].rfind(&wrong).map(|at| start + at)
+    });
+    match header {
+        Some(at) => format!(
+            "{}{right}{}",
+            &rendered[..at],
+            &rendered[at + wrong.len()..]
+        ),
+        None => rendered,
+    }
 }
 
 /// One JSON object: 1-based line and column, counted in characters;
@@ -254,6 +659,7 @@ fn render_human(name: &str, line_text: &str, d: &Diagnostic) -> String {
 fn render_json(name: &str, d: &Diagnostic) -> String {
     #[derive(serde::Serialize)]
     struct Record<'a> {
+        r#type: &'a str,
         path: &'a str,
         line: usize,
         column: u32,
@@ -264,6 +670,7 @@ fn render_json(name: &str, d: &Diagnostic) -> String {
         message: &'a str,
     }
     let record = Record {
+        r#type: "diagnostic",
         path: name,
         line: d.line + 1,
         column: d.start.char + 1,
@@ -290,5 +697,49 @@ fn summary(t: &Totals) -> String {
     if t.files_with_errors > 0 {
         s += &format!(" in {}", plural(t.files_with_errors, "file"));
     }
+    if t.file_errors > 0 {
+        s += &format!(
+            "; {} not checked (see above)",
+            plural(t.file_errors, "path")
+        );
+    }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    #[test]
+    fn a_short_line_is_shown_whole() {
+        let line = "您的<账户名]和<密码>";
+        let at = line.find(']').unwrap();
+        let (shown, span) = window(line, at..at + 1);
+        assert_eq!(shown, line);
+        assert_eq!(&shown[span], "]");
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_span_on_char_boundaries() {
+        let line = "😀𠮷您".repeat(100) + "<数据]" + &"好".repeat(100);
+        assert!(line.len() > super::WHOLE_LINE_BYTES);
+        let at = line.find(']').unwrap();
+        let (shown, span) = window(&line, at..at + 1);
+        assert_eq!(&shown[span.clone()], "]");
+        assert!(
+            shown.starts_with("...") && shown.ends_with("..."),
+            "{shown}"
+        );
+        assert_eq!(shown[..span.start].chars().count(), 3 + 30);
+        assert_eq!(shown[span.end..].chars().count(), 30 + 3);
+    }
+
+    #[test]
+    fn a_long_span_is_cut_after_its_start() {
+        let line = format!("<{}", "数".repeat(500));
+        let (shown, span) = window(&line, 0..line.len());
+        assert!(shown[span.clone()].starts_with('<'));
+        assert_eq!(shown[span].chars().count(), 40);
+        assert!(shown.ends_with("..."));
+    }
 }

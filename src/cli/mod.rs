@@ -6,6 +6,7 @@
 mod check;
 pub mod classify;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,29 +38,68 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Check files for markup errors (exit 1 if any file has an error).
+    #[command(after_help = CHECK_EXIT)]
     Check(CheckArgs),
     /// Show how the taxonomy classifies data items (e.g. `身份证号码`).
+    #[command(after_help = CLASSIFY_EXIT)]
     Classify(ClassifyArgs),
     /// Serve the Language Server Protocol on stdin/stdout.
     Serve,
 }
 
-/// How results are printed.
+const CHECK_EXIT: &str = "\
+Exit status:
+  0  no file has an error (warnings allowed)
+  1  some checked file has an error
+  2  usage or I/O trouble: a path that does not exist, a folder without a
+     .policy file, a file that is unreadable or not UTF-8, a FIFO or device,
+     a broken taxonomy file, or output that cannot be written
+     (the other files are still checked)";
+
+const CLASSIFY_EXIT: &str = "\
+Exit status:
+  0  every term was classified (a term no keyword matches is not an error)
+  1  not used
+  2  usage or I/O trouble: a broken taxonomy file, or output that cannot be
+     written";
+
+/// How `check` prints its results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum Format {
-    /// For a person: the source line with a caret under the problem.
+    /// For a person: each problem with its source line and a caret under
+    /// it, then a summary line.
     #[default]
     Human,
-    /// One JSON object per line.
+    /// JSON Lines: one record per diagnostic or unreadable path, then a
+    /// summary record.
+    Json,
+}
+
+/// How `classify` prints its results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ClassifyFormat {
+    /// For a person: each term's category, sensitivity, matched keywords
+    /// and legal source, and each list item's class.
+    #[default]
+    Human,
+    /// JSON Lines: one object per term, in the order given.
     Json,
 }
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
-    /// Files, or directories searched for `*.policy` (default: the current
-    /// directory); `-` reads stdin.
+    /// Files, or folders searched for `*.policy` as ripgrep searches them
+    /// (default: the current folder); `-` reads stdin. A file named here
+    /// is checked even if hidden or ignored.
     #[arg(value_name = "PATH", default_value = ".")]
     paths: Vec<PathBuf>,
+    /// Also enter hidden files and folders (names starting with `.`).
+    #[arg(long)]
+    hidden: bool,
+    /// Do not skip what `.gitignore`, `.ignore` and git's excludes name,
+    /// nor `target` and `node_modules` folders.
+    #[arg(long)]
+    no_ignore: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
@@ -67,9 +107,10 @@ pub struct CheckArgs {
     /// policy-lsp.toml above each checked file].
     #[arg(long, value_name = "FILE")]
     taxonomy: Option<PathBuf>,
-    /// Switch a lint on: sensitive-data, unspecific-data,
-    /// unclassified-data, unknown-practice; `CODE=LEVEL` sets its level
-    /// (hint, information, warning, error). Repeatable.
+    /// Switch a lint on: sensitive-data (at level information),
+    /// unspecific-data, unclassified-data, unknown-practice (at level
+    /// hint); `CODE=LEVEL` sets its level (off, hint, information,
+    /// warning, error: a lint at error fails the check). Repeatable.
     #[arg(long = "lint", value_name = "CODE[=LEVEL]", value_parser = parse_lint)]
     lints: Vec<(String, String)>,
 }
@@ -87,7 +128,7 @@ pub struct ClassifyArgs {
     terms: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: ClassifyFormat,
     /// Taxonomy file extending the built-in one [default: the nearest
     /// policy-lsp.toml above the current directory].
     #[arg(long, value_name = "FILE")]
@@ -117,7 +158,7 @@ fn run_classify(args: &ClassifyArgs) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
     let (taxonomy, broken) = load_taxonomy(args.taxonomy.as_deref(), &cwd);
     let mut out = anstream::stdout().lock();
-    let json = args.format == Format::Json;
+    let json = args.format == ClassifyFormat::Json;
     if let Err(e) = classify::run(&args.terms, json, &taxonomy, &mut out) {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the output: {e}");
@@ -134,6 +175,12 @@ fn run_classify(args: &ClassifyArgs) -> ExitCode {
 /// Serves LSP on stdio. Exit status 0 when `shutdown` came before `exit`,
 /// 1 otherwise (as the protocol asks), 2 when the server cannot start.
 fn serve() -> ExitCode {
+    if std::io::stdin().is_terminal() {
+        eprintln!(
+            "policy-lsp: this is a language server, waiting for an LSP client on stdin \
+             (editors start it themselves; Ctrl-C quits; `policy-lsp --help` shows the commands)"
+        );
+    }
     match crate::server::run_stdio() {
         Ok(Ended::AfterShutdown) => ExitCode::SUCCESS,
         Ok(Ended::WithoutShutdown) => ExitCode::FAILURE,

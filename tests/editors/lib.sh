@@ -21,21 +21,37 @@ server_path() {
   printf '%s\n' "$s"
 }
 
+# Runs a command with its output in the log file $1 (appended), shown only when it fails.
+quietly() {
+  local logfile=$1
+  shift
+  printf '\n$ %s\n' "$*" >>"$logfile"
+  if ! DEBIAN_FRONTEND=noninteractive "$@" >>"$logfile" 2>&1 </dev/null; then
+    log "'$*' failed; its output ($logfile):"
+    tail -n 40 "$logfile" >&2
+    return 1
+  fi
+}
+
 # Installs the Debian packages that are missing (root only), with one apt-get update per run.
+# Quiet (dpkg and debconf output go to target/editors-e2e/apt.log, shown only on failure), and
+# contained: --no-upgrade leaves installed packages as they are, --no-install-recommends adds
+# nothing the tests do not need.
 apt_need() {
-  local missing=() p
+  local missing=() p aptlog=$E2E_ARTIFACTS/apt.log
   for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   [ "$(id -u)" = 0 ] || die "missing Debian packages: ${missing[*]} (install them, or run as root)"
-  log "apt-get install ${missing[*]}"
   if [ -z "${POLICY_LSP_APT_UPDATED:-}" ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed"
+    log "apt-get update: refreshing Debian's package lists (log: $aptlog)"
+    quietly "$aptlog" apt-get update -qq || die "apt-get update failed"
     export POLICY_LSP_APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
-    || die "apt-get install ${missing[*]} failed"
+  log "apt-get install: ${missing[*]} (log: $aptlog)"
+  quietly "$aptlog" apt-get install -y -qq --no-upgrade --no-install-recommends -o Dpkg::Use-Pty=0 \
+    "${missing[@]}" || die "apt-get install ${missing[*]} failed"
 }
 
 # `npm ci` of a package.json + lock into the cache, once per lock content. Prints the install folder.

@@ -16,11 +16,16 @@ server=$(server_path)
 apt_need chromium fonts-noto-cjk libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config \
   python3 make g++
 
-# The extension, packaged exactly as a user gets it.
+# The extension, packaged exactly as a user gets it, and left at a stable path for people and CI:
+# target/vsix/policy-lsp.vsix (`code --install-extension target/vsix/policy-lsp.vsix`).
+log "npm ci + npm run package in editors/vscode: the .vsix"
 npm_ci_here "$REPO_ROOT/editors/vscode"
 (cd "$REPO_ROOT/editors/vscode" && npm run --silent package >"$E2E_ARTIFACTS/vsce.log" 2>&1) \
   || { cat "$E2E_ARTIFACTS/vsce.log" >&2; die "packaging the .vsix failed"; }
-vsix=$REPO_ROOT/editors/vscode/policy-lsp.vsix
+vsix=$REPO_ROOT/target/vsix/policy-lsp.vsix
+mkdir -p "$(dirname "$vsix")"
+mv -f "$REPO_ROOT/editors/vscode/policy-lsp.vsix" "$vsix"
+log "packaged $vsix"
 
 # code-server requires Node 24; node-gyp builds its native modules against that Node's own headers.
 node_home=$(node24_home)

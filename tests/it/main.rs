@@ -14,6 +14,8 @@ mod authoring_fixes;
 mod authoring_navigation;
 mod authoring_stdio;
 mod cli;
+mod cli_readme;
+mod cli_usability;
 mod core_authoring;
 mod core_describe;
 mod document;

@@ -109,8 +109,9 @@ function M.setup(opts)
 
   if vim.fn.executable(opts.cmd[1]) ~= 1 then
     notify(
-      ("the language server `%s` was not found%s. Build it with `cargo build --release` and put "
-        .. "target/release/policy-lsp on PATH, or pass its path: setup({ cmd = { '/path/to/policy-lsp' } }). "
+      ("the language server `%s` was not found%s. Install it from a checkout of policy-lsp with "
+        .. "`cargo install --locked --path .` (it goes to ~/.cargo/bin, which must be on PATH), "
+        .. "or pass its path: setup({ cmd = { '/path/to/policy-lsp' } }). "
         .. "Highlighting works without it."):format(opts.cmd[1], opts.cmd[1]:find("/") and "" or " on PATH")
     )
     return
