@@ -21,6 +21,9 @@ const CHUNK: usize = 256;
 pub struct LineTable<T> {
     /// Never empty: an empty table is one empty chunk.
     chunks: Vec<Arc<Vec<T>>>,
+    /// `chunks[i].len()`, kept beside them so that finding a line walks one
+    /// small contiguous array rather than every chunk's heap block.
+    lens: Vec<usize>,
     len: usize,
 }
 
@@ -28,6 +31,7 @@ impl<T> Default for LineTable<T> {
     fn default() -> Self {
         LineTable {
             chunks: vec![Arc::new(Vec::new())],
+            lens: vec![0],
             len: 0,
         }
     }
@@ -47,7 +51,8 @@ impl<T> FromIterator<T> for LineTable<T> {
         if chunks.is_empty() {
             chunks.push(Arc::new(Vec::new()));
         }
-        LineTable { chunks, len }
+        let lens = chunks.iter().map(|c| c.len()).collect();
+        LineTable { chunks, lens, len }
     }
 }
 
@@ -63,12 +68,12 @@ impl<T> LineTable<T> {
     /// The chunk holding index `i` and the offset in it; `i == len` gives the
     /// end of the last chunk. O(lines / CHUNK).
     fn locate(&self, mut i: usize) -> (usize, usize) {
-        let last = self.chunks.len() - 1;
-        for (ci, chunk) in self.chunks.iter().enumerate() {
-            if i < chunk.len() || ci == last {
+        let last = self.lens.len() - 1;
+        for (ci, &len) in self.lens.iter().enumerate() {
+            if i < len || ci == last {
                 return (ci, i);
             }
-            i -= chunk.len();
+            i -= len;
         }
         unreachable!("chunks is never empty")
     }
@@ -109,17 +114,19 @@ impl<T: Clone> LineTable<T> {
             self.len
         );
         let (ci, off) = self.locate(range.start);
-        let in_first = range.len().min(self.chunks[ci].len() - off);
+        let in_first = range.len().min(self.lens[ci] - off);
         let mut rest = range.len() - in_first;
         let j = ci + 1;
         while rest > 0 {
-            let len = self.chunks[j].len();
+            let len = self.lens[j];
             if rest >= len {
                 // Wholly removed: no need to copy a shared chunk first.
                 self.chunks.remove(j);
+                self.lens.remove(j);
                 rest -= len;
             } else {
                 Arc::make_mut(&mut self.chunks[j]).drain(..rest);
+                self.lens[j] -= rest;
                 rest = 0;
             }
         }
@@ -127,6 +134,7 @@ impl<T: Clone> LineTable<T> {
         let before = first.len();
         first.splice(off..off + in_first, new);
         self.len = self.len - range.len() + (first.len() + in_first - before);
+        self.lens[ci] = first.len();
         self.rebalance(ci);
     }
 
@@ -134,16 +142,20 @@ impl<T: Clone> LineTable<T> {
     fn rebalance(&mut self, ci: usize) {
         if self.chunks[ci].len() > 2 * CHUNK {
             let mut tail = Arc::make_mut(&mut self.chunks[ci]).split_off(CHUNK);
+            self.lens[ci] = CHUNK;
             let mut at = ci + 1;
             while tail.len() > CHUNK {
                 let rest = tail.split_off(CHUNK);
+                self.lens.insert(at, tail.len());
                 self.chunks.insert(at, Arc::new(tail));
                 tail = rest;
                 at += 1;
             }
+            self.lens.insert(at, tail.len());
             self.chunks.insert(at, Arc::new(tail));
         } else if self.chunks[ci].is_empty() && self.chunks.len() > 1 {
             self.chunks.remove(ci);
+            self.lens.remove(ci);
         }
     }
 }
@@ -176,6 +188,8 @@ mod tests {
                 // A clone taken before the splice still holds what it held.
                 prop_assert_eq!(snapshot.iter().copied().collect::<Vec<_>>(), before);
                 prop_assert_eq!(table.len(), model.len());
+                let lens: Vec<usize> = table.chunks.iter().map(|c| c.len()).collect();
+                prop_assert_eq!(&table.lens, &lens);
                 prop_assert_eq!(table.iter().copied().collect::<Vec<_>>(), model.clone());
             }
             for (i, v) in model.iter().enumerate() {
