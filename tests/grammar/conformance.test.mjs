@@ -37,7 +37,7 @@ async function loadGrammar() {
   return registry.loadGrammar("text.policy");
 }
 
-// The LSP's three line endings, and no others (spec §2).
+// The LSP's three line endings, and no others (docs/language.md §2).
 const splitLines = (text) => text.split(/\r\n|\r|\n/);
 
 // UTF-16 index -> index in Unicode scalar values, the unit of the case files.

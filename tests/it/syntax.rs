@@ -1,4 +1,4 @@
-//! The grammar of one line (spec §3–5), one fixture per code and per
+//! The grammar of one line (docs/language.md §3–6), one fixture per code and per
 //! recovery rule. Marks labelled with a kind are the content of an
 //! annotation; marks labelled with a code are a diagnostic.
 
