@@ -348,7 +348,15 @@ impl Timings {
 /// UTF-16 (the protocol's default encoding), each applied in turn to a
 /// [`Document`] (timed whole) and to a [`SplitDocument`] (timed in parts),
 /// so that machine noise falls on both alike. Returns (insert, delete).
-fn edit_split(text: &str, edits: usize) -> (Split, Split) {
+///
+/// With `evict`, a buffer larger than the L2 cache is walked before each
+/// insert, so that both documents start cold (see [`keystroke`]).
+fn edit_split(text: &str, edits: usize, evict: bool) -> (Split, Split) {
+    let mut junk = if evict {
+        vec![1u8; 8 << 20]
+    } else {
+        Vec::new()
+    };
     let mut doc = Document::new(text);
     let mut split = SplitDocument::new(text);
     // The text is the same again after each insert and its delete.
@@ -372,6 +380,12 @@ fn edit_split(text: &str, edits: usize) -> (Split, Split) {
             start: at,
             end: after,
         };
+        if evict {
+            for b in junk.iter_mut().step_by(64) {
+                *b = b.wrapping_add(1);
+            }
+            black_box(&junk);
+        }
         inserts.edit(&mut doc, &mut split, (insert, ch), i % 2 == 0);
         deletes.edit(&mut doc, &mut split, (delete, ""), i % 2 == 0);
     }
@@ -383,10 +397,10 @@ fn edit_split(text: &str, edits: usize) -> (Split, Split) {
     (inserts.medians(), deletes.medians())
 }
 
-fn print_split(big: &(Split, Split), jd: &(Split, Split)) {
+fn print_split(title: &str, big: &(Split, Split), jd: &(Split, Split)) {
     let us = |d: Duration| d.as_secs_f64() * 1e6;
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64();
-    println!("edit split (UTF-16, medians): whole apply_edit | rope's part | ours (parse, splice)");
+    println!("{title} (UTF-16, medians): whole apply_edit | rope's part | ours (parse, splice)");
     for (name, b, j) in [("insert", big.0, jd.0), ("delete", big.1, jd.1)] {
         for (doc, s) in [("10 MB", b), ("16 KB", j)] {
             println!(
@@ -508,9 +522,20 @@ fn main() {
     );
 
     // One edit, split: the rope's own part and ours, in both documents.
-    let big_split = edit_split(&big, 2000);
-    let jd_split = edit_split(JD, 2000);
-    print_split(&big_split, &jd_split);
+    let big_split = edit_split(&big, 2000, false);
+    let jd_split = edit_split(JD, 2000, false);
+    let big_cold = edit_split(&big, 2000, true);
+    let jd_cold = edit_split(JD, 2000, true);
+    print_split("edit split", &big_split, &jd_split);
+    // The same with both documents cold: the 16 KB sample otherwise sits in
+    // L1/L2 while no line of a 10 MB document can, so the warm growth is the
+    // memory hierarchy's as much as ours. The insert after the eviction is
+    // the cold one; its delete follows at the same place, warm.
+    print_split(
+        "edit split, caches evicted before each insert",
+        &big_cold,
+        &jd_cold,
+    );
 
     // Memory held by a document of the 10 MB text.
     let before = LIVE.load(Ordering::Relaxed);

@@ -21,9 +21,12 @@ const CHUNK: usize = 256;
 pub struct LineTable<T> {
     /// Never empty: an empty table is one empty chunk.
     chunks: Vec<Arc<Vec<T>>>,
-    /// `chunks[i].len()`, kept beside them so that finding a line walks one
-    /// small contiguous array rather than every chunk's heap block.
+    /// `chunks[i].len()`, kept beside them so that the chunks' blocks are
+    /// not visited to learn their lengths…
     lens: Vec<usize>,
+    /// …and `ends[i]`, the number of entries in `chunks[..=i]`, so that
+    /// finding a line is a binary search in one small contiguous array.
+    ends: Vec<usize>,
     len: usize,
 }
 
@@ -32,6 +35,7 @@ impl<T> Default for LineTable<T> {
         LineTable {
             chunks: vec![Arc::new(Vec::new())],
             lens: vec![0],
+            ends: vec![0],
             len: 0,
         }
     }
@@ -51,8 +55,20 @@ impl<T> FromIterator<T> for LineTable<T> {
         if chunks.is_empty() {
             chunks.push(Arc::new(Vec::new()));
         }
-        let lens = chunks.iter().map(|c| c.len()).collect();
-        LineTable { chunks, lens, len }
+        let lens: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        let ends = lens
+            .iter()
+            .scan(0, |end, len| {
+                *end += len;
+                Some(*end)
+            })
+            .collect();
+        LineTable {
+            chunks,
+            lens,
+            ends,
+            len,
+        }
     }
 }
 
@@ -66,16 +82,12 @@ impl<T> LineTable<T> {
     }
 
     /// The chunk holding index `i` and the offset in it; `i == len` gives the
-    /// end of the last chunk. O(lines / CHUNK).
-    fn locate(&self, mut i: usize) -> (usize, usize) {
-        let last = self.lens.len() - 1;
-        for (ci, &len) in self.lens.iter().enumerate() {
-            if i < len || ci == last {
-                return (ci, i);
-            }
-            i -= len;
-        }
-        unreachable!("chunks is never empty")
+    /// end of the last chunk. O(log(lines / CHUNK)).
+    fn locate(&self, i: usize) -> (usize, usize) {
+        let last = self.ends.len() - 1;
+        let ci = self.ends.partition_point(|&end| end <= i).min(last);
+        let start = if ci == 0 { 0 } else { self.ends[ci - 1] };
+        (ci, i - start)
     }
 
     /// The entry of line `i`. O(lines / CHUNK).
@@ -114,8 +126,10 @@ impl<T: Clone> LineTable<T> {
             self.len
         );
         let (ci, off) = self.locate(range.start);
+        let chunks_before = self.chunks.len();
         let in_first = range.len().min(self.lens[ci] - off);
         let mut rest = range.len() - in_first;
+        let spans_chunks = rest > 0;
         let j = ci + 1;
         while rest > 0 {
             let len = self.lens[j];
@@ -134,8 +148,31 @@ impl<T: Clone> LineTable<T> {
         let before = first.len();
         first.splice(off..off + in_first, new);
         self.len = self.len - range.len() + (first.len() + in_first - before);
+        let grew = first.len() as isize - self.lens[ci] as isize;
         self.lens[ci] = first.len();
         self.rebalance(ci);
+        if self.chunks.len() == chunks_before && !spans_chunks {
+            // Only chunk `ci` changed length (the common case: an edit
+            // within a chunk): shift the ends from it on, if at all.
+            if grew != 0 {
+                for end in &mut self.ends[ci..] {
+                    *end = end.wrapping_add_signed(grew);
+                }
+            }
+        } else {
+            self.recount_ends(ci);
+        }
+    }
+
+    /// Recomputes `ends` from chunk `from` on, after chunks came or went.
+    fn recount_ends(&mut self, from: usize) {
+        let from = from.min(self.lens.len());
+        self.ends.truncate(from);
+        let mut end = self.ends.last().copied().unwrap_or(0);
+        for &len in &self.lens[from..] {
+            end += len;
+            self.ends.push(end);
+        }
     }
 
     /// Keeps chunk `ci` between 1 and 2 × CHUNK long.
@@ -190,6 +227,8 @@ mod tests {
                 prop_assert_eq!(table.len(), model.len());
                 let lens: Vec<usize> = table.chunks.iter().map(|c| c.len()).collect();
                 prop_assert_eq!(&table.lens, &lens);
+                let ends: Vec<usize> = lens.iter().scan(0, |e, l| { *e += l; Some(*e) }).collect();
+                prop_assert_eq!(&table.ends, &ends);
                 prop_assert_eq!(table.iter().copied().collect::<Vec<_>>(), model.clone());
             }
             for (i, v) in model.iter().enumerate() {
