@@ -143,17 +143,21 @@ impl Matcher {
             exact,
             keyword_keys,
             suffixes: norm(&rules.suffixes),
-            flags: categories
-                .iter()
-                .map(|c| Flags {
-                    sensitive: c.sensitive,
-                    vague: c.vague,
-                    refines: c
-                        .refines
-                        .as_ref()
-                        .and_then(|r| categories.iter().position(|p| &p.id == r)),
-                })
-                .collect(),
+            flags: {
+                let index: HashMap<&str, usize> = categories
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.id.as_str(), i))
+                    .collect();
+                categories
+                    .iter()
+                    .map(|c| Flags {
+                        sensitive: c.sensitive,
+                        vague: c.vague,
+                        refines: c.refines.as_deref().and_then(|r| index.get(r).copied()),
+                    })
+                    .collect()
+            },
         })
     }
 
@@ -169,7 +173,13 @@ impl Matcher {
             }];
         }
         let text = match &self.stop_words {
-            Some(ac) => ac.replace_all(&normalized, &vec![""; ac.patterns_len()]),
+            // Not `replace_all`, whose list of replacements, one per stop
+            // word, would cost O(stop words) for every value classified.
+            Some(ac) => {
+                let mut out = String::with_capacity(normalized.len());
+                ac.replace_all_with(&normalized, &mut out, |_, _, _| true);
+                out
+            }
             None => normalized,
         };
 
