@@ -26,6 +26,7 @@ mod references;
 mod rename;
 mod symbols;
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,6 +56,12 @@ pub struct Backend {
     shutdown: Arc<AtomicBool>,
     /// The client can watch files for us (dynamic registration).
     watch_files: AtomicBool,
+    /// Documents whose server copy is known to differ from the editor's: a
+    /// change could not be read (`input.rs`). Until reopened or replaced
+    /// whole, they carry an `out-of-sync` diagnostic.
+    out_of_sync: Mutex<HashSet<Uri>>,
+    /// Where answers serialised straight to stdout go (`symbols.rs`).
+    output: Option<output::Output>,
 }
 
 impl Backend {
@@ -62,13 +69,44 @@ impl Backend {
     /// `None` sends them through `client` like every other message.
     fn new(client: Client, shutdown: Arc<AtomicBool>, output: Option<output::Output>) -> Backend {
         let (publish, queue) = mpsc::unbounded_channel();
-        tokio::spawn(diagnostics::publisher(client.clone(), output, queue));
+        tokio::spawn(diagnostics::publisher(
+            client.clone(),
+            output.clone(),
+            queue,
+        ));
         Backend {
             client,
             state: Mutex::new(State::default()),
             publish,
             shutdown,
             watch_files: AtomicBool::new(false),
+            out_of_sync: Mutex::new(HashSet::new()),
+            output,
+        }
+    }
+
+    /// The service, with the notifications `input.rs` turns messages into.
+    fn build_service(
+        shutdown: Arc<AtomicBool>,
+        output: Option<output::Output>,
+    ) -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+        LspService::build(move |client| Backend::new(client, shutdown, output))
+            .custom_method(input::OUT_OF_SYNC, Backend::out_of_sync_change)
+            .custom_method(input::DOCUMENT_SYMBOL, Backend::document_symbol_direct)
+            .finish()
+    }
+
+    /// A `didOpen` or `didChange` that could not be read (see `input.rs`).
+    async fn out_of_sync_change(&self, params: input::OutOfSync) {
+        guard_notification("out_of_sync", sync::out_of_sync(self, params)).await;
+    }
+
+    /// `documentSymbol`, answered straight to stdout (see `input.rs`).
+    async fn document_symbol_direct(&self, params: input::Rerouted) {
+        let id = params.id.clone();
+        let work = async { symbols::document_symbol_direct(self, params) };
+        if !guard_notification("symbols::document_symbol_direct", work).await {
+            symbols::reply_error(self, &id, -32603, "Internal error");
         }
     }
 
@@ -413,10 +451,7 @@ pub fn run_stdio() -> std::io::Result<Ended> {
         // Checked input reaches tower through an in-memory pipe.
         let (checked, to_tower) = tokio::io::duplex(1 << 16);
         let reading = tokio::spawn(input::filter(tokio::io::stdin(), to_tower, out.clone()));
-        let (service, socket) = {
-            let shutdown = shutdown.clone();
-            LspService::new(move |client| Backend::new(client, shutdown, Some(out)))
-        };
+        let (service, socket) = Backend::build_service(shutdown.clone(), Some(out));
         Server::new(checked, writer, socket).serve(service).await;
         // Stop reading (stdin may stay open after `exit`); this drops the
         // reader's handle on the output, so the drain can finish.
@@ -437,8 +472,7 @@ pub fn run_stdio() -> std::io::Result<Ended> {
 
 /// Builds the service for in-process tests and embedding.
 pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
-    let shutdown = Arc::new(AtomicBool::new(false));
-    LspService::new(move |client| Backend::new(client, shutdown, None))
+    Backend::build_service(Arc::new(AtomicBool::new(false)), None)
 }
 
 #[cfg(test)]
