@@ -172,9 +172,20 @@ def unread(server, text, edits):
     sent = time.perf_counter() - t0
     c.settle()
     after, hwm = c.status()
+    # Reading again, the client gets the last edit's diagnostics, and few before them.
+    c.reading.set()
+    versions = []
+
+    def last(m):
+        if m.get('method') == 'textDocument/publishDiagnostics' and m['params']['uri'] == uri:
+            versions.append(m['params']['version'])
+            return m['params']['version'] == edits + 1
+        return False
+
+    c.wait(last)
     print('unread: %d edits to a %.1f MB document, client not reading stdout (sent in %.1f s): '
-          'RSS %.0f → %.0f MB, peak %.0f MB (bound 120 MB: %s)'
-          % (edits, len(text.encode()) / 1e6, sent, before, after, hwm, bound(after <= 120)))
+          'RSS %.0f → %.0f MB, peak %.0f MB (bound 120 MB: %s); then %d publishes up to the last edit\'s'
+          % (edits, len(text.encode()) / 1e6, sent, before, after, hwm, bound(after <= 120), len(versions)))
     c.close()
 
 
