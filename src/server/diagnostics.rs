@@ -200,7 +200,6 @@ pub async fn publisher(
         match &output {
             Some(out) => {
                 tokio::select! {
-                    biased;
                     p = queue.recv() => match p {
                         Some(p) => waiting.put(p),
                         // The server is ending: send what waits, then stop.
