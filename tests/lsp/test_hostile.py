@@ -278,6 +278,10 @@ class Paused(Raw):
 
 
 def test_diagnostics_wait_coalesced_while_the_client_does_not_read():
+    """While nobody reads, the server goes on applying edits and keeps only
+    the newest diagnostics; reading again, the client gets the last edit's,
+    in order. (What this saves in memory is measured by
+    scripts/bench_hostile.py, not here.)"""
     s = Paused()
     s.initialize()
     uri = 'file:///unread.policy'
