@@ -221,8 +221,10 @@ fn find_header(haystack: &[u8]) -> Option<usize> {
 /// What the reader has seen of the session.
 #[derive(Default)]
 struct Session {
-    /// The client sent `initialized`, so it has the answer to `initialize`
-    /// and tower takes notifications.
+    /// The client sent `initialize`.
+    initializing: bool,
+    /// Then `initialized`, so it has the answer to `initialize` and tower
+    /// takes notifications.
     initialized: bool,
     /// The client sent `shutdown`: tower answers requests itself from now on.
     shut_down: bool,
@@ -281,7 +283,8 @@ fn check(body: &[u8], session: &mut Session) -> Verdict {
 /// The checks and repairs of a message tower will accept.
 fn check_request(request: Request, session: &mut Session) -> Verdict {
     match request.method() {
-        "initialized" => session.initialized = true,
+        "initialize" => session.initializing = true,
+        "initialized" => session.initialized = session.initializing,
         "shutdown" => session.shut_down = true,
         _ => {}
     }
