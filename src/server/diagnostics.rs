@@ -8,7 +8,7 @@ use tower_lsp_server::Client;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use super::output::Output;
+use super::output::{Output, Permit};
 use super::state::OpenDocument;
 use super::{Backend, convert};
 use policy_core::authoring::point_at;
@@ -206,7 +206,7 @@ pub async fn publisher(
                         None => {
                             while let Some(p) = waiting.take() {
                                 let Some(permit) = out.reserve().await else { return };
-                                out.notify_reserved(permit, "textDocument/publishDiagnostics", &Wire(&p));
+                                send(out, permit, &p);
                             }
                             return;
                         }
@@ -214,7 +214,7 @@ pub async fn publisher(
                     permit = out.reserve() => {
                         let Some(permit) = permit else { return };
                         if let Some(p) = waiting.take() {
-                            out.notify_reserved(permit, "textDocument/publishDiagnostics", &Wire(&p));
+                            send(out, permit, &p);
                         }
                     }
                 }
@@ -233,6 +233,10 @@ pub async fn publisher(
             }
         }
     }
+}
+
+fn send(out: &Output, permit: Permit, p: &Publish) {
+    out.notify_reserved(permit, "textDocument/publishDiagnostics", &Wire(p));
 }
 
 /// `textDocument/diagnostic`: the same diagnostics, pulled.
