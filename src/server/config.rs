@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-use policy_core::lints::LintConfig;
+use policy_core::lints::{Lint, LintConfig};
 
 /// The server's settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,7 +59,10 @@ impl Settings {
         let value = value.get("policyLsp").unwrap_or(value);
         let Some(obj) = value.as_object() else {
             if !value.is_null() {
-                problems.push(format!("settings must be a JSON object, not {value}"));
+                problems.push(format!(
+                    "settings must be a JSON object, not {}",
+                    shown(value)
+                ));
             }
             return problems;
         };
@@ -67,20 +70,46 @@ impl Settings {
             None | Some(Value::Null) => {}
             Some(Value::Object(levels)) => {
                 let mut lints = LintConfig::default();
+                let mut refused = Vec::new();
+                let mut unknown = Vec::new();
                 for (code, level) in levels {
                     let level = match level {
                         Value::String(s) => s.clone(),
                         Value::Bool(b) => b.to_string(),
                         other => other.to_string(),
                     };
-                    if let Err(e) = lints.set(code, &level) {
-                        problems.push(format!("lints: {e}"));
+                    match lints.set(code, &level) {
+                        Ok(()) => {}
+                        // `set`'s message for an unknown code lists the known
+                        // ones; said once below, not once per code.
+                        Err(e) if e.starts_with("unknown lint") => {
+                            unknown.push(format!("`{code}`"));
+                        }
+                        Err(e) => refused.push(e),
                     }
+                }
+                if !unknown.is_empty() {
+                    let known: Vec<&str> = Lint::ALL.iter().map(|l| l.code()).collect();
+                    refused.insert(
+                        0,
+                        format!(
+                            "unknown lints, ignored (the lints are {}): {}",
+                            known.join(", "),
+                            capped(&unknown, ", ", MAX_MESSAGE_CHARS / 2)
+                        ),
+                    );
+                }
+                if !refused.is_empty() {
+                    problems.push(format!(
+                        "lints: {}",
+                        capped(&refused, "; ", MAX_MESSAGE_CHARS)
+                    ));
                 }
                 self.lints = lints;
             }
             Some(other) => problems.push(format!(
-                "`lints` must be an object of code: level, not {other}"
+                "`lints` must be an object of code: level, not {}",
+                shown(other)
             )),
         }
         match obj.get("taxonomy") {
@@ -88,31 +117,79 @@ impl Settings {
             Some(Value::Null) => self.taxonomy = None,
             Some(Value::String(s)) if s.is_empty() => self.taxonomy = None,
             Some(Value::String(s)) => self.taxonomy = Some(PathBuf::from(s)),
-            Some(other) => problems.push(format!("`taxonomy` must be a file path, not {other}")),
+            Some(other) => problems.push(format!(
+                "`taxonomy` must be a file path, not {}",
+                shown(other)
+            )),
         }
         match obj.get("pullDiagnostics") {
             None => {}
             Some(Value::Bool(b)) => self.pull_diagnostics = *b,
             Some(other) => problems.push(format!(
-                "`pullDiagnostics` must be true or false, not {other}"
+                "`pullDiagnostics` must be true or false, not {}",
+                shown(other)
             )),
         }
         match obj.get("inlayHints") {
             None => {}
             Some(Value::Bool(b)) => self.inlay_hints = *b,
-            Some(other) => {
-                problems.push(format!("`inlayHints` must be true or false, not {other}"))
-            }
+            Some(other) => problems.push(format!(
+                "`inlayHints` must be true or false, not {}",
+                shown(other)
+            )),
         }
         match obj.get("referencesByCategory") {
             None => {}
             Some(Value::Bool(b)) => self.references_by_category = *b,
             Some(other) => problems.push(format!(
-                "`referencesByCategory` must be true or false, not {other}"
+                "`referencesByCategory` must be true or false, not {}",
+                shown(other)
             )),
         }
         problems
     }
+}
+
+/// Longest message about settings: a client sending 100,000 wrong lint
+/// codes gets one readable line, not a 4 MB one.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// A value as the user sent it, cut short: a wrong value can be megabytes.
+fn shown(value: &Value) -> String {
+    const MAX_VALUE_CHARS: usize = 200;
+    let text = value.to_string();
+    if text.chars().count() <= MAX_VALUE_CHARS {
+        return text;
+    }
+    let mut cut: String = text.chars().take(MAX_VALUE_CHARS).collect();
+    cut.push('…');
+    cut
+}
+
+/// Many items in one message: as many as fit in `max` characters, then
+/// how many more.
+fn capped(items: &[String], sep: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for (i, item) in items.iter().enumerate() {
+        let sep = if i == 0 { "" } else { sep };
+        let len = sep.chars().count() + item.chars().count();
+        if chars + len > max {
+            if i == 0 {
+                out.extend(item.chars().take(max));
+                out.push('…');
+            }
+            let rest = items.len() - i.max(1);
+            if rest > 0 {
+                out.push_str(&format!(" … and {rest} more"));
+            }
+            return out;
+        }
+        out.push_str(sep);
+        out.push_str(item);
+        chars += len;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -139,5 +216,50 @@ mod tests {
         let problems = s.apply(&json!({"taxonomy": 3}));
         assert_eq!(problems.len(), 1);
         assert_eq!(s.taxonomy, Some(PathBuf::from("/x/policy-lsp.toml")));
+    }
+
+    #[test]
+    fn many_unknown_lints_are_one_short_message() {
+        let mut lints = serde_json::Map::new();
+        for i in 0..100_000 {
+            lints.insert(format!("no-such-lint-{i}"), json!("on"));
+        }
+        lints.insert("sensitive-data".to_string(), json!("warning"));
+        let mut s = Settings::default();
+        let problems = s.apply(&json!({ "lints": lints }));
+        assert_eq!(problems.len(), 1, "one message, not one per code");
+        let message = &problems[0];
+        assert!(
+            message.chars().count() <= MAX_MESSAGE_CHARS + 50,
+            "{} chars",
+            message.len()
+        );
+        assert!(message.contains("`no-such-lint-0`"), "{message}");
+        assert_eq!(message.matches("the lints are").count(), 1, "{message}");
+        assert!(message.ends_with("more"), "{message}");
+        assert!(
+            message.contains("sensitive-data"),
+            "the known lints are named"
+        );
+        // The valid entry still applies.
+        assert!(s.lints.any_on(), "sensitive-data is on");
+    }
+
+    #[test]
+    fn a_huge_wrong_value_is_shown_cut_short() {
+        let mut s = Settings::default();
+        let problems = s.apply(&json!({ "inlayHints": vec!["x"; 100_000] }));
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].starts_with("`inlayHints` must be true or false, not [\"x\""));
+        assert!(problems[0].chars().count() < 300, "{}", problems[0].len());
+    }
+
+    #[test]
+    fn a_few_problems_are_all_listed() {
+        let problems = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(capped(&problems, "; ", MAX_MESSAGE_CHARS), "a; b");
+        let long = vec!["x".repeat(5000)];
+        let one = capped(&long, "; ", MAX_MESSAGE_CHARS);
+        assert_eq!(one.chars().count(), MAX_MESSAGE_CHARS + 1);
     }
 }

@@ -34,7 +34,7 @@ mod references;
 mod rename;
 mod symbols;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -71,6 +71,10 @@ pub struct Backend {
     shutdown: Arc<AtomicBool>,
     /// The client can watch files for us (dynamic registration).
     watch_files: AtomicBool,
+    /// Documents whose server copy is known to differ from the editor's: a
+    /// change could not be read (`input.rs`). Until reopened or replaced
+    /// whole, they carry an `out-of-sync` diagnostic.
+    out_of_sync: Mutex<HashSet<Uri>>,
     /// Where to write responses serialised directly (see `output.rs`);
     /// `None` in process, where everything goes through tower.
     output: Option<output::Output>,
@@ -103,9 +107,27 @@ impl Backend {
             publish,
             shutdown,
             watch_files: AtomicBool::new(false),
+            out_of_sync: Mutex::new(HashSet::new()),
             output,
             loads: Mutex::default(),
         }
+    }
+
+    /// The service, with the notifications `input.rs` turns messages into.
+    fn build_service(
+        shutdown: Arc<AtomicBool>,
+        output: Option<output::Output>,
+    ) -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
+        LspService::build(move |client| Backend::new(client, shutdown, output))
+            .custom_method(input::OUT_OF_SYNC, Backend::out_of_sync_change)
+            .custom_method(input::DOCUMENT_SYMBOL, Backend::document_symbol_direct)
+            .custom_method(input::TOKENS_FULL, Backend::tokens_full_direct)
+            .finish()
+    }
+
+    /// A `didOpen` or `didChange` that could not be read (see `input.rs`).
+    async fn out_of_sync_change(&self, params: input::OutOfSync) {
+        guard_notification("out_of_sync", sync::out_of_sync(self, params)).await;
     }
 
     /// A snapshot of `uri` once its taxonomy is loaded; `None` when the
@@ -384,10 +406,11 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
-        let uri = params.text_document.uri.clone();
+        let uri = params.text_document.uri;
+        let stale = self.is_out_of_sync(&uri);
         let report = self
             .on_document("diagnostics::pull", &uri, Reads::Document, move |snap| {
-                diagnostics::pull(snap, params)
+                diagnostics::pull(snap, stale)
             })
             .await?;
         report.ok_or_else(|| {
@@ -621,29 +644,71 @@ impl Backend {
 
     /// `textDocument/semanticTokens/full` on the stdio server: `input.rs`
     /// turns the request into this notification, in its place in the
-    /// message order, and the answer is serialised straight to stdout
-    /// (see [`semantic_tokens::direct_response`]).
-    async fn tokens_full_direct(&self, params: input::DirectRequest<SemanticTokensParams>) {
-        let Some(out) = self.output.clone() else {
+    /// message order, and the answer is written straight to stdout (see
+    /// [`semantic_tokens::direct_response`]).
+    async fn tokens_full_direct(&self, request: input::Rerouted) {
+        let Some((out, id, params)) = self.rerouted::<SemanticTokensParams>(request) else {
             return;
         };
-        let uri = params.params.text_document.uri;
-        let id = params.id;
-        // Serialised on the blocking pool, straight from the cache.
-        let request = id.clone();
+        let request_id = id.clone();
         let answered = self
-            .tokens_full(&uri, move |result_id, cache| {
-                semantic_tokens::direct_response(&request, result_id, cache)
+            .tokens_full(&params.text_document.uri, move |result_id, cache| {
+                semantic_tokens::direct_response(&request_id, result_id, cache)
             })
             .await;
-        match answered {
-            Ok(Some(Some(framed))) => out.send_framed(framed),
-            Ok(Some(None)) => {
-                out.respond_error(&id, &tower_lsp_server::jsonrpc::Error::internal_error())
+        send_direct(&out, &id, answered);
+    }
+
+    /// `textDocument/documentSymbol` on the stdio server, rerouted like
+    /// [`Self::tokens_full_direct`] (see `symbols.rs`).
+    async fn document_symbol_direct(&self, request: input::Rerouted) {
+        let Some((out, id, params)) = self.rerouted::<DocumentSymbolParams>(request) else {
+            return;
+        };
+        let request_id = id.clone();
+        let answered = self
+            .on_document(
+                "symbols::direct_response",
+                &params.text_document.uri,
+                Reads::Document,
+                move |snap| Some(symbols::direct_response(snap, &request_id)),
+            )
+            .await;
+        send_direct(&out, &id, answered);
+    }
+
+    /// The output, id and decoded params of a rerouted request; a request
+    /// whose params do not decode is answered with an error here.
+    fn rerouted<P: serde::de::DeserializeOwned>(
+        &self,
+        request: input::Rerouted,
+    ) -> Option<(output::Output, serde_json::Value, P)> {
+        let out = self.output.clone()?;
+        match serde_json::from_value::<P>(request.params) {
+            Ok(params) => Some((out, request.id, params)),
+            Err(e) => {
+                let error = tower_lsp_server::jsonrpc::Error::invalid_params(e.to_string());
+                out.respond_error(&request.id, &error);
+                None
             }
-            Ok(None) => out.respond(&id, &serde_json::Value::Null),
-            Err(e) => out.respond_error(&id, &e),
         }
+    }
+}
+
+/// Sends a directly serialised answer to request `id`: its bytes, `null`
+/// for a document that is not open, or the error.
+fn send_direct(
+    out: &output::Output,
+    id: &serde_json::Value,
+    answered: Result<Option<Option<Vec<u8>>>>,
+) {
+    match answered {
+        Ok(Some(Some(framed))) => out.send_bytes(framed),
+        Ok(Some(None)) => {
+            out.respond_error(id, &tower_lsp_server::jsonrpc::Error::internal_error())
+        }
+        Ok(None) => out.respond(id, &serde_json::Value::Null),
+        Err(e) => out.respond_error(id, &e),
     }
 }
 
@@ -713,12 +778,7 @@ pub fn run_stdio() -> std::io::Result<Ended> {
         // Checked input reaches tower through an in-memory pipe.
         let (checked, to_tower) = tokio::io::duplex(1 << 16);
         let reading = tokio::spawn(input::filter(tokio::io::stdin(), to_tower, out.clone()));
-        let (service, socket) = {
-            let shutdown = shutdown.clone();
-            LspService::build(move |client| Backend::new(client, shutdown, Some(out)))
-                .custom_method(input::TOKENS_FULL_DIRECT, Backend::tokens_full_direct)
-                .finish()
-        };
+        let (service, socket) = Backend::build_service(shutdown.clone(), Some(out));
         Server::new(checked, writer, socket).serve(service).await;
         // Stop reading (stdin may stay open after `exit`); this drops the
         // reader's handle on the output, so the drain can finish.
@@ -739,8 +799,7 @@ pub fn run_stdio() -> std::io::Result<Ended> {
 
 /// Builds the service for in-process tests and embedding.
 pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
-    let shutdown = Arc::new(AtomicBool::new(false));
-    LspService::new(move |client| Backend::new(client, shutdown, None))
+    Backend::build_service(Arc::new(AtomicBool::new(false)), None)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! The server's stdout, shared by tower-lsp-server and our own fast path
-//! for `textDocument/publishDiagnostics`.
+//! The server's stdout, shared by tower-lsp-server and our own fast paths
+//! for `textDocument/publishDiagnostics` and the two largest answers
+//! (`semanticTokens/full`, `documentSymbol`).
 //!
 //! Why: tower-lsp-server turns every outgoing message into a
 //! `serde_json::Value` tree and then serialises the tree. For a 10 MB
@@ -8,6 +9,14 @@
 //! Serialising `PublishDiagnosticsParams` straight to bytes costs a fraction
 //! of that. Both writers feed one ordered channel of whole framed messages,
 //! drained by a single task that owns the real stdout.
+//!
+//! A client that stops reading stdout must not make the server's memory
+//! grow with every edit: diagnostics are written with
+//! [`Output::notify_reserved`], which takes a [`Permit`] that only one
+//! message holds at a time, until it is written. The publisher
+//! (`diagnostics.rs`) therefore serialises a document's diagnostics only
+//! when the previous ones are out, and meanwhile keeps only the newest
+//! batch per document.
 //!
 //! Invariant: every chunk on the channel is one or more *complete* framed
 //! messages. tower's `FramedWrite` encodes whole messages into its buffer
@@ -18,48 +27,70 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use tokio::io::{AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
+
+/// Framed bytes on their way to stdout, and the permit they hold until
+/// they are written, if any.
+pub struct Chunk {
+    bytes: Vec<u8>,
+    _permit: Option<Permit>,
+}
+
+/// The right to have one message waiting for stdout (see the module's
+/// doc); given back when dropped.
+pub struct Permit {
+    _held: OwnedSemaphorePermit,
+}
 
 /// A handle to send framed messages to stdout, in order.
 #[derive(Clone, Debug)]
 pub struct Output {
-    tx: mpsc::UnboundedSender<Vec<u8>>,
+    tx: mpsc::UnboundedSender<Chunk>,
+    /// One permit, held by the reserved message not yet written.
+    reserved: Arc<Semaphore>,
 }
 
 /// The `AsyncWrite` handed to tower-lsp-server in place of stdout.
 pub struct ForwardingWriter {
-    tx: mpsc::UnboundedSender<Vec<u8>>,
+    tx: mpsc::UnboundedSender<Chunk>,
 }
 
 /// Creates the shared output: the handle for our own messages, the writer
 /// for tower-lsp-server, and the receiving end for [`drain`].
-pub fn channel() -> (Output, ForwardingWriter, mpsc::UnboundedReceiver<Vec<u8>>) {
+pub fn channel() -> (Output, ForwardingWriter, mpsc::UnboundedReceiver<Chunk>) {
     let (tx, rx) = mpsc::unbounded_channel();
-    (Output { tx: tx.clone() }, ForwardingWriter { tx }, rx)
+    let output = Output {
+        tx: tx.clone(),
+        reserved: Arc::new(Semaphore::new(1)),
+    };
+    (output, ForwardingWriter { tx }, rx)
 }
 
 impl Output {
-    /// Sends a JSON-RPC notification, serialised directly from `params`.
-    pub fn notify<P: Serialize>(&self, method: &str, params: &P) {
-        #[derive(Serialize)]
-        struct Notification<'a, P> {
-            jsonrpc: &'static str,
-            method: &'a str,
-            params: &'a P,
-        }
-        self.send(&Notification {
-            jsonrpc: "2.0",
-            method,
-            params,
-        });
+    /// Waits until the last reserved message has been written to stdout;
+    /// `None` once the output is closed.
+    pub async fn reserve(&self) -> Option<Permit> {
+        self.reserved
+            .clone()
+            .acquire_owned()
+            .await
+            .ok()
+            .map(|held| Permit { _held: held })
+    }
+
+    /// [`Output::notify`], holding `permit` until the message is written.
+    pub fn notify_reserved<P: Serialize>(&self, permit: Permit, method: &str, params: &P) {
+        self.send_framed(&notification(method, params), Some(permit));
     }
 
     /// Sends the answer to request `id`, serialised directly from `result`.
     pub fn respond<R: Serialize>(&self, id: &serde_json::Value, result: &R) {
         if let Some(framed) = response(id, result) {
-            self.send_framed(framed);
+            self.send_bytes(framed);
         }
     }
 
@@ -80,15 +111,26 @@ impl Output {
 
     /// Frames and sends one whole JSON-RPC message.
     pub fn send<M: Serialize>(&self, message: &M) {
-        if let Some(framed) = frame(message) {
-            self.send_framed(framed);
-        }
+        self.send_framed(message, None);
     }
 
-    /// Sends a message [`frame`] made.
-    pub fn send_framed(&self, framed: Vec<u8>) {
+    /// Sends a message [`frame`] or [`frame_with`] made.
+    pub fn send_bytes(&self, framed: Vec<u8>) {
         // Fails only once the drain task has ended, i.e. while exiting.
-        let _ = self.tx.send(framed);
+        let _ = self.tx.send(Chunk {
+            bytes: framed,
+            _permit: None,
+        });
+    }
+
+    fn send_framed<M: Serialize>(&self, message: &M, permit: Option<Permit>) {
+        if let Some(framed) = frame(message) {
+            // Fails only once the drain task has ended, i.e. while exiting.
+            let _ = self.tx.send(Chunk {
+                bytes: framed,
+                _permit: permit,
+            });
+        }
     }
 }
 
@@ -111,11 +153,9 @@ pub fn response<R: Serialize>(id: &serde_json::Value, result: &R) -> Option<Vec<
 /// One whole JSON-RPC message, with its header; `None` (logged) when it
 /// does not serialise.
 pub fn frame<M: Serialize>(message: &M) -> Option<Vec<u8>> {
-    frame_with(|body| {
-        serde_json::to_writer(body, message)
-            .map_err(|e| tracing::error!("cannot serialise a message: {e}"))
-    })
-    .ok()
+    frame_with(|body| serde_json::to_writer(body, message))
+        .map_err(|e| tracing::error!("cannot serialise a message: {e}"))
+        .ok()
 }
 
 /// One whole JSON-RPC message whose body `write` appends, with its header.
@@ -132,13 +172,32 @@ pub fn frame_with<E>(write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>) -> Resul
     Ok(framed)
 }
 
+#[derive(Serialize)]
+struct Notification<'a, P> {
+    jsonrpc: &'static str,
+    method: &'a str,
+    params: &'a P,
+}
+
+fn notification<'a, P>(method: &'a str, params: &'a P) -> Notification<'a, P> {
+    Notification {
+        jsonrpc: "2.0",
+        method,
+        params,
+    }
+}
+
 impl AsyncWrite for ForwardingWriter {
     fn poll_write(
         self: Pin<&mut Self>,
         _: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        match self.tx.send(buf.to_vec()) {
+        let chunk = Chunk {
+            bytes: buf.to_vec(),
+            _permit: None,
+        };
+        match self.tx.send(chunk) {
             Ok(()) => Poll::Ready(Ok(buf.len())),
             Err(_) => Poll::Ready(Err(io::ErrorKind::BrokenPipe.into())),
         }
@@ -153,15 +212,17 @@ impl AsyncWrite for ForwardingWriter {
     }
 }
 
-/// Writes every chunk to `out` in order until all senders are gone.
-pub async fn drain(mut rx: mpsc::UnboundedReceiver<Vec<u8>>, mut out: impl AsyncWrite + Unpin) {
+/// Writes every chunk to `out` in order until all senders are gone. A
+/// chunk's permit is given back once it is written.
+pub async fn drain(mut rx: mpsc::UnboundedReceiver<Chunk>, mut out: impl AsyncWrite + Unpin) {
     while let Some(chunk) = rx.recv().await {
-        if out.write_all(&chunk).await.is_err() {
+        if out.write_all(&chunk.bytes).await.is_err() {
             return; // the client closed stdout: nobody is listening
         }
+        drop(chunk);
         // Write everything already queued before flushing once.
         while let Ok(more) = rx.try_recv() {
-            if out.write_all(&more).await.is_err() {
+            if out.write_all(&more.bytes).await.is_err() {
                 return;
             }
         }

@@ -1,19 +1,208 @@
 //! Document symbols: the policy's sections as a tree, each with its data
 //! practices, each practice with its data items. Cost: O(document).
+//!
+//! Editors ask for the outline after every pause, and for a 10 MB policy
+//! it is a 15 MB answer. Over stdio it is therefore serialised straight
+//! from the core's outline to stdout ([`direct_response`], the request
+//! rerouted by `input.rs`), on a snapshot, off the lock: tower would build
+//! `DocumentSymbol`s, then a `serde_json::Value` tree of them, then the
+//! bytes, ~200 MB at the peak.
+//! And beyond [`MAX_DATA_SYMBOLS`] data items the outline lists sections
+//! and practices only (a practice's name already names its data).
 
+use serde::Serialize;
+use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
+use serde_json::Value;
 use tower_lsp_server::ls_types::*;
 
-use super::convert;
 use super::state::Snapshot;
-use policy_core::authoring::outline::{Practice, Section, outline};
+use super::{convert, output};
+use policy_core::authoring::outline::{Outline, Practice, Section, outline};
 use policy_core::position::PositionEncoding;
 
+/// Most data items listed as symbols of their own; beyond, none are.
+/// The JD sample has ~80, the 10 MB corpus file ~13,000 (listed whole);
+/// a 100 MB policy, ten times that.
+pub const MAX_DATA_SYMBOLS: usize = 20_000;
+
+/// The outline of a document, and whether to list its data items.
+fn outline_of(snap: &Snapshot) -> (Outline, bool) {
+    let o = outline(snap.doc.doc());
+    let with_data = data_count(&o) <= MAX_DATA_SYMBOLS;
+    (o, with_data)
+}
+
+fn data_count(o: &Outline) -> usize {
+    fn in_section(s: &Section) -> usize {
+        s.practices.iter().map(|p| p.data.len()).sum::<usize>()
+            + s.sections.iter().map(in_section).sum::<usize>()
+    }
+    o.practices.iter().map(|p| p.data.len()).sum::<usize>()
+        + o.sections.iter().map(in_section).sum::<usize>()
+}
+
+/// `textDocument/documentSymbol` through tower (in-process clients).
 pub fn document_symbol(snap: &Snapshot, _: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
     let enc = snap.encoding;
-    let o = outline(snap.doc.doc());
-    let mut symbols: Vec<DocumentSymbol> = o.practices.iter().map(|p| practice(p, enc)).collect();
-    symbols.extend(o.sections.iter().map(|s| section(s, enc)));
+    let (o, with_data) = outline_of(snap);
+    let mut symbols: Vec<DocumentSymbol> = o
+        .practices
+        .iter()
+        .map(|p| practice(p, enc, with_data))
+        .collect();
+    symbols.extend(o.sections.iter().map(|s| section(s, enc, with_data)));
     Some(DocumentSymbolResponse::Nested(symbols))
+}
+
+/// The framed answer to a `textDocument/documentSymbol` request `id` that
+/// `input.rs` rerouted: the same answer, serialised from the outline
+/// straight to bytes.
+pub fn direct_response(snap: &Snapshot, id: &Value) -> Option<Vec<u8>> {
+    let (o, with_data) = outline_of(snap);
+    output::response(
+        id,
+        &WireOutline {
+            outline: &o,
+            enc: snap.encoding,
+            with_data,
+        },
+    )
+}
+
+/// Field for field what `DocumentSymbol` serialises to.
+struct WireOutline<'a> {
+    outline: &'a Outline,
+    enc: PositionEncoding,
+    with_data: bool,
+}
+
+struct WireSymbol<'a> {
+    name: &'a str,
+    detail: Option<&'a str>,
+    kind: SymbolKind,
+    range: Range,
+    selection_range: Range,
+    children: Children<'a>,
+}
+
+enum Children<'a> {
+    None,
+    Section(&'a Section, PositionEncoding, bool),
+    Data(&'a Practice, PositionEncoding),
+}
+
+impl Serialize for WireOutline<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let o = self.outline;
+        let mut seq = s.serialize_seq(Some(o.practices.len() + o.sections.len()))?;
+        for p in &o.practices {
+            seq.serialize_element(&wire_practice(p, self.enc, self.with_data))?;
+        }
+        for sec in &o.sections {
+            seq.serialize_element(&wire_section(sec, self.enc, self.with_data))?;
+        }
+        seq.end()
+    }
+}
+
+fn wire_section(s: &Section, enc: PositionEncoding, with_data: bool) -> WireSymbol<'_> {
+    let (range, selection_range) = section_ranges(s, enc);
+    WireSymbol {
+        name: &s.title,
+        detail: None,
+        kind: SymbolKind::NAMESPACE,
+        range,
+        selection_range,
+        children: if s.practices.is_empty() && s.sections.is_empty() {
+            Children::None
+        } else {
+            Children::Section(s, enc, with_data)
+        },
+    }
+}
+
+fn wire_practice(p: &Practice, enc: PositionEncoding, with_data: bool) -> WireSymbol<'_> {
+    WireSymbol {
+        name: &p.name,
+        detail: Some(p.detail.as_str()),
+        kind: SymbolKind::EVENT,
+        range: convert::line_range(p.line, p.start, p.end, enc),
+        selection_range: convert::line_range(p.line, p.focus.0, p.focus.1, enc),
+        children: if with_data && !p.data.is_empty() {
+            Children::Data(p, enc)
+        } else {
+            Children::None
+        },
+    }
+}
+
+impl Serialize for WireSymbol<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("DocumentSymbol", 6)?;
+        // Clients reject an empty name.
+        m.serialize_field(
+            "name",
+            if self.name.is_empty() {
+                "…"
+            } else {
+                self.name
+            },
+        )?;
+        match self.detail.filter(|d| !d.is_empty()) {
+            Some(d) => m.serialize_field("detail", d)?,
+            None => m.skip_field("detail")?,
+        }
+        m.serialize_field("kind", &self.kind)?;
+        m.serialize_field("range", &self.range)?;
+        m.serialize_field("selectionRange", &self.selection_range)?;
+        match &self.children {
+            Children::None => m.skip_field("children")?,
+            children => m.serialize_field("children", children)?,
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Children<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Children::None => s.serialize_seq(Some(0))?.end(),
+            Children::Section(sec, enc, with_data) => {
+                let mut seq = s.serialize_seq(Some(sec.practices.len() + sec.sections.len()))?;
+                for p in &sec.practices {
+                    seq.serialize_element(&wire_practice(p, enc, with_data))?;
+                }
+                for c in &sec.sections {
+                    seq.serialize_element(&wire_section(c, enc, with_data))?;
+                }
+                seq.end()
+            }
+            Children::Data(p, enc) => {
+                let mut seq = s.serialize_seq(Some(p.data.len()))?;
+                for (value, start, end) in &p.data {
+                    let r = convert::line_range(p.line, *start, *end, enc);
+                    seq.serialize_element(&WireSymbol {
+                        name: value,
+                        detail: None,
+                        kind: SymbolKind::FIELD,
+                        range: r,
+                        selection_range: r,
+                        children: Children::None,
+                    })?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+fn section_ranges(s: &Section, enc: PositionEncoding) -> (Range, Range) {
+    let start = Position::new(s.line as u32, s.title_start.column(enc));
+    let end = Position::new(s.end_line as u32, s.end.column(enc));
+    (
+        Range::new(start, end),
+        convert::line_range(s.line, s.title_start, s.title_end, enc),
+    )
 }
 
 #[allow(deprecated)] // `deprecated` must be named to build the struct
@@ -42,30 +231,36 @@ fn symbol(
     }
 }
 
-fn section(s: &Section, enc: PositionEncoding) -> DocumentSymbol {
-    let mut children: Vec<DocumentSymbol> = s.practices.iter().map(|p| practice(p, enc)).collect();
-    children.extend(s.sections.iter().map(|c| section(c, enc)));
-    let start = Position::new(s.line as u32, s.title_start.column(enc));
-    let end = Position::new(s.end_line as u32, s.end.column(enc));
+fn section(s: &Section, enc: PositionEncoding, with_data: bool) -> DocumentSymbol {
+    let mut children: Vec<DocumentSymbol> = s
+        .practices
+        .iter()
+        .map(|p| practice(p, enc, with_data))
+        .collect();
+    children.extend(s.sections.iter().map(|c| section(c, enc, with_data)));
+    let (range, selection_range) = section_ranges(s, enc);
     symbol(
         s.title.clone(),
         None,
         SymbolKind::NAMESPACE,
-        Range::new(start, end),
-        convert::line_range(s.line, s.title_start, s.title_end, enc),
+        range,
+        selection_range,
         children,
     )
 }
 
-fn practice(p: &Practice, enc: PositionEncoding) -> DocumentSymbol {
-    let data = p
-        .data
-        .iter()
-        .map(|(value, start, end)| {
-            let r = convert::line_range(p.line, *start, *end, enc);
-            symbol(value.clone(), None, SymbolKind::FIELD, r, r, Vec::new())
-        })
-        .collect();
+fn practice(p: &Practice, enc: PositionEncoding, with_data: bool) -> DocumentSymbol {
+    let data = if with_data {
+        p.data
+            .iter()
+            .map(|(value, start, end)| {
+                let r = convert::line_range(p.line, *start, *end, enc);
+                symbol(value.clone(), None, SymbolKind::FIELD, r, r, Vec::new())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     symbol(
         p.name.clone(),
         Some(p.detail.clone()),

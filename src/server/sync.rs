@@ -5,7 +5,8 @@
 
 use tower_lsp_server::ls_types::*;
 
-use super::diagnostics::Publish;
+use super::diagnostics::{self, Publish};
+use super::input::OutOfSync;
 use super::state::OpenDocument;
 use super::{Backend, convert};
 use policy_core::analysis::AnalysedDocument;
@@ -31,6 +32,8 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
             tokens: None,
         };
         let enc = state.encoding;
+        // The editor's text, whole: in step again.
+        backend.set_out_of_sync(&item.uri, false);
         backend.queue_diagnostics(&item.uri, &open, enc, &state.settings.lints);
         state.documents.insert(item.uri, open);
         file
@@ -55,6 +58,10 @@ pub async fn did_change(backend: &Backend, params: DidChangeTextDocumentParams) 
                 uri.as_str()
             )],
             Some(open) => {
+                if params.content_changes.iter().any(|c| c.range.is_none()) {
+                    // The editor's text, whole: in step again.
+                    backend.set_out_of_sync(&uri, false);
+                }
                 let problems = apply_changes(&mut open.doc, &params.content_changes, enc)
                     .into_iter()
                     .map(|p| format!("{} version {version}: {p}", uri.as_str()))
@@ -97,7 +104,8 @@ fn apply_changes(
 pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri;
     let was_open = backend.state().documents.remove(&uri).is_some();
-    if was_open {
+    let was_stale = backend.set_out_of_sync(&uri, false);
+    if was_open || was_stale {
         // Clear the document's diagnostics from the editor.
         backend.queue(Publish {
             uri,
@@ -106,6 +114,41 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
             encoding: Default::default(),
         });
     }
+}
+
+/// A `didOpen` or `didChange` whose parameters could not be read (see
+/// `input.rs`): every later edit would apply to stale text, so the user is
+/// told, with a warning and a diagnostic on the document's first line that
+/// stays until the document is reopened or replaced whole.
+pub async fn out_of_sync(backend: &Backend, change: OutOfSync) {
+    let uri = change.uri.as_deref().and_then(|u| u.parse::<Uri>().ok());
+    let named = change.uri.as_deref().unwrap_or("a document");
+    let message = format!(
+        "{named}: the server could not read a {} ({}), so its copy of the document is out of step with the editor: close and reopen it",
+        change.method, change.why
+    );
+    if let Some(uri) = uri {
+        backend.set_out_of_sync(&uri, true);
+        let state = backend.state();
+        match state.documents.get(&uri) {
+            Some(open) => {
+                backend.queue_diagnostics(&uri, open, state.encoding, &state.settings.lints)
+            }
+            // Never opened (its didOpen was the message that failed): the
+            // diagnostic alone, on the document the editor shows.
+            None => backend.queue(Publish {
+                uri,
+                version: None,
+                diagnostics: vec![diagnostics::out_of_sync(None)],
+                encoding: state.encoding,
+            }),
+        }
+    }
+    backend.log(MessageType::WARNING, message.clone()).await;
+    backend
+        .client
+        .show_message(MessageType::WARNING, message)
+        .await;
 }
 
 pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfigurationParams) {

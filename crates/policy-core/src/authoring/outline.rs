@@ -232,11 +232,20 @@ pub fn outline(doc: &Document) -> Outline {
         let Some((parent, section)) = slots[i].take() else {
             continue;
         };
+        // Pushed in reverse, put right below: inserting at the front would
+        // be quadratic in the number of sections.
         match parent.and_then(|p| slots[p].as_mut()) {
-            Some((_, p)) => p.sections.insert(0, section),
-            None => roots.insert(0, section),
+            Some((_, p)) => p.sections.push(section),
+            None => roots.push(section),
         }
     }
+    fn in_order(sections: &mut Vec<Section>) {
+        sections.reverse();
+        for s in sections {
+            in_order(&mut s.sections);
+        }
+    }
+    in_order(&mut roots);
     Outline {
         practices: top,
         sections: roots,

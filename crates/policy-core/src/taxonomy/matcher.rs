@@ -64,7 +64,7 @@ pub(super) struct Matcher {
     exact: HashMap<String, (usize, String)>,
     /// Every keyword, lowercased and normalized.
     keyword_keys: HashSet<String>,
-    suffixes: Vec<String>,
+    suffixes: Suffixes,
     flags: Vec<Flags>,
 }
 
@@ -142,18 +142,22 @@ impl Matcher {
             patterns,
             exact,
             keyword_keys,
-            suffixes: norm(&rules.suffixes),
-            flags: categories
-                .iter()
-                .map(|c| Flags {
-                    sensitive: c.sensitive,
-                    vague: c.vague,
-                    refines: c
-                        .refines
-                        .as_ref()
-                        .and_then(|r| categories.iter().position(|p| &p.id == r)),
-                })
-                .collect(),
+            suffixes: Suffixes::new(norm(&rules.suffixes)),
+            flags: {
+                let index: HashMap<&str, usize> = categories
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.id.as_str(), i))
+                    .collect();
+                categories
+                    .iter()
+                    .map(|c| Flags {
+                        sensitive: c.sensitive,
+                        vague: c.vague,
+                        refines: c.refines.as_deref().and_then(|r| index.get(r).copied()),
+                    })
+                    .collect()
+            },
         })
     }
 
@@ -169,7 +173,13 @@ impl Matcher {
             }];
         }
         let text = match &self.stop_words {
-            Some(ac) => ac.replace_all(&normalized, &vec![""; ac.patterns_len()]),
+            // Not `replace_all`, whose list of replacements, one per stop
+            // word, would cost O(stop words) for every value classified.
+            Some(ac) => {
+                let mut out = String::with_capacity(normalized.len());
+                ac.replace_all_with(&normalized, &mut out, |_, _, _| true);
+                out
+            }
             None => normalized,
         };
 
@@ -266,11 +276,7 @@ impl Matcher {
             item = item.trim_matches(|c: char| c.is_whitespace() || TRIMMED.contains(&c));
             item = item.trim_start_matches(['的', ')', ']', '>', '}']);
             item = item.trim_end_matches(['(', '[', '<', '{']);
-            for s in &self.suffixes {
-                if item.len() > s.len() {
-                    item = item.strip_suffix(s.as_str()).unwrap_or(item);
-                }
-            }
+            item = self.suffixes.strip(item);
             if item.len() == before {
                 return item;
             }
@@ -324,6 +330,55 @@ impl Matcher {
             text: item.to_string(),
             category,
             matches,
+        }
+    }
+}
+
+/// The hedging suffixes (等, 之类), looked up by the item's endings rather
+/// than tried one by one, so that a taxonomy with thousands of them does
+/// not cost thousands of comparisons per item.
+#[derive(Debug, Default)]
+struct Suffixes {
+    /// Suffix → its places in the list, ascending.
+    places: HashMap<String, Vec<usize>>,
+    /// The longest suffix, in bytes.
+    longest: usize,
+}
+
+impl Suffixes {
+    fn new(list: Vec<String>) -> Suffixes {
+        let mut places: HashMap<String, Vec<usize>> = HashMap::new();
+        let longest = list.iter().map(String::len).max().unwrap_or(0);
+        for (i, s) in list.into_iter().enumerate() {
+            places.entry(s).or_default().push(i);
+        }
+        Suffixes { places, longest }
+    }
+
+    /// One pass over the list in order, as `for s in list { strip s }`
+    /// would make it: each suffix the item (still longer than it) ends
+    /// with is stripped. O(stripped × longest suffix) lookups.
+    fn strip<'a>(&self, mut item: &'a str) -> &'a str {
+        let mut from = 0;
+        loop {
+            // The first suffix, at place `from` or later, that `item` ends with.
+            let lowest = item
+                .char_indices()
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0 && item.len() - i <= self.longest)
+                .filter_map(|i| {
+                    let places = self.places.get(&item[i..])?;
+                    let at = places.partition_point(|&p| p < from);
+                    places.get(at).map(|&place| (place, i))
+                })
+                .min();
+            match lowest {
+                Some((place, cut)) => {
+                    item = &item[..cut];
+                    from = place + 1;
+                }
+                None => return item,
+            }
         }
     }
 }
@@ -401,6 +456,39 @@ mod tests {
         assert_eq!(normalize("android   ID"), "android ID");
         assert_eq!(normalize("ＩＭＥＩ"), "IMEI");
         assert_eq!(normalize("SIM 卡 IMSI 信息"), "SIM卡IMSI信息");
+    }
+
+    #[test]
+    fn suffixes_strip_as_one_pass_over_the_list_would() {
+        let naive = |list: &[&str], mut item: &str| -> String {
+            for s in list {
+                if item.len() > s.len() {
+                    item = item.strip_suffix(s).unwrap_or(item);
+                }
+            }
+            item.to_string()
+        };
+        let lists: [&[&str]; 4] = [
+            &["等", "等等", "之类"],
+            &["bc", "abc", "c"],
+            &["c", "bc", "c", "abc"],
+            &["等", "信息等", "息等"],
+        ];
+        for list in lists {
+            let suffixes = Suffixes::new(list.iter().map(|s| s.to_string()).collect());
+            for item in [
+                "手机号码等等",
+                "xabc",
+                "abcc",
+                "c",
+                "位置信息等",
+                "等",
+                "abc",
+                "ac",
+            ] {
+                assert_eq!(suffixes.strip(item), naive(list, item), "{list:?} {item}");
+            }
+        }
     }
 
     #[test]

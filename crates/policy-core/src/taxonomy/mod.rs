@@ -221,12 +221,10 @@ impl Taxonomy {
 
     /// The built-in taxonomy extended and overridden by a workspace file.
     /// On error the caller should keep using [`Taxonomy::builtin`].
+    /// Only a regular file of at most [`MAX_FILE_BYTES`] is read: a FIFO
+    /// would block the caller for good, and `/dev/zero` would never end.
     pub fn with_overrides_file(path: &Path) -> Result<Taxonomy, TaxonomyError> {
-        let text = std::fs::read_to_string(path).map_err(|e| TaxonomyError {
-            path: path.to_path_buf(),
-            line: None,
-            message: format!("cannot read the taxonomy file: {e}"),
-        })?;
+        let text = read_file(path)?;
         Self::with_overrides_str(&text, path)
     }
 
@@ -300,6 +298,75 @@ impl Taxonomy {
     }
 }
 
+/// Largest taxonomy file read: hundreds of times the built-in one, small
+/// enough that naming a wrong file cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a taxonomy file: a regular file (after symlinks), at most
+/// [`MAX_FILE_BYTES`], UTF-8.
+fn read_file(path: &Path) -> Result<String, TaxonomyError> {
+    use std::io::Read;
+    let error = |message: String| TaxonomyError {
+        path: path.to_path_buf(),
+        line: None,
+        message,
+    };
+    let cannot = |e: std::io::Error| error(format!("cannot read the taxonomy file: {e}"));
+    // `metadata` never blocks, where opening a FIFO waits for a writer.
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(error(format!(
+            "the taxonomy must be a regular TOML file, and this is {}",
+            file_kind(&meta.file_type())
+        )));
+    }
+    let too_big = || {
+        error(format!(
+            "the taxonomy file is larger than {} MB: is it the right file?",
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    // The file may have grown since `metadata`.
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        error(format!(
+            "the taxonomy file is not UTF-8 (at byte {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// What a file that is not a regular file is, in the user's words.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
 impl Default for Taxonomy {
     fn default() -> Self {
         Taxonomy::builtin()
@@ -334,5 +401,156 @@ mod tests {
         fn check<T: Send + Sync + Clone + fmt::Debug>() {}
         check::<Taxonomy>();
         check::<Classification>();
+    }
+
+    /// A directory of its own under the system's temporary directory.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "policy-core-taxonomy-{}-{name}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).expect("a scratch directory");
+        dir
+    }
+
+    fn load_error(path: &Path) -> String {
+        Taxonomy::with_overrides_file(path)
+            .expect_err("the file must be refused")
+            .to_string()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = scratch("fifo");
+        let fifo = dir.join("policy-lsp.toml");
+        let _ = std::fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        // Opening the FIFO would block this test for good: it must not be opened.
+        let message = load_error(&fifo);
+        assert!(message.contains("named pipe"), "{message}");
+        assert!(message.contains("policy-lsp.toml"), "{message}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_and_a_directory_are_refused() {
+        let message = load_error(Path::new("/dev/zero"));
+        assert!(message.contains("a device"), "{message}");
+        let dir = scratch("dir");
+        let message = load_error(&dir);
+        assert!(message.contains("a directory"), "{message}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_before_reading() {
+        let dir = scratch("big");
+        let path = dir.join("policy-lsp.toml");
+        // Sparse: costs no disk.
+        let f = std::fs::File::create(&path).expect("create");
+        f.set_len(MAX_FILE_BYTES + 1).expect("set_len");
+        let message = load_error(&path);
+        assert!(message.contains("larger than 16 MB"), "{message}");
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn a_regular_file_still_loads_and_bad_utf8_is_named() {
+        let dir = scratch("regular");
+        let path = dir.join("policy-lsp.toml");
+        std::fs::write(
+            &path,
+            "[[category]]\nid = \"device\"\nkeywords = [\"蓝牙名称\"]\n",
+        )
+        .expect("write");
+        let t = Taxonomy::with_overrides_file(&path).expect("loads");
+        assert_eq!(
+            t.classify("蓝牙名称").items[0]
+                .category
+                .as_ref()
+                .map(|c| c.id.as_str()),
+            Some("device")
+        );
+        std::fs::write(&path, b"# \xff\n").expect("write");
+        assert!(load_error(&path).contains("not UTF-8"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn category_of(t: &Taxonomy, term: &str) -> Option<String> {
+        t.classify(term).category().map(|c| c.id.clone())
+    }
+
+    #[test]
+    fn moving_thousands_of_keywords_keeps_the_last_word_and_the_order() {
+        let words: Vec<String> = (0..3000).map(|i| format!("\"自造词{i}\"")).collect();
+        let list = words.join(", ");
+        let text = format!(
+            "[[category]]\nid = \"identity\"\nkeywords = [{list}]\n\
+             [[category]]\nid = \"device\"\nkeywords = [{list}]\n\
+             [[category]]\nid = \"identity\"\nkeywords = [\"自造词7\"]\n\
+             [[category]]\nid = \"device\"\nremove_keywords = [\"自造词8\"]\n"
+        );
+        let t = Taxonomy::with_overrides_str(&text, Path::new("policy-lsp.toml")).expect("loads");
+        assert_eq!(category_of(&t, "自造词5").as_deref(), Some("device"));
+        assert_eq!(category_of(&t, "自造词7").as_deref(), Some("identity"));
+        assert_eq!(category_of(&t, "自造词8"), None);
+        let device = t.category("device").expect("device");
+        let moved: Vec<&str> = device
+            .keywords
+            .iter()
+            .filter(|k| k.starts_with("自造词"))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(moved.len(), 2998);
+        assert_eq!(&moved[..3], ["自造词0", "自造词1", "自造词2"]);
+        let identity = t.category("identity").expect("identity");
+        assert_eq!(
+            identity
+                .keywords
+                .iter()
+                .filter(|k| k.starts_with("自造词"))
+                .count(),
+            1
+        );
+        // The built-in keywords did not move.
+        assert_eq!(category_of(&t, "身份证号码").as_deref(), Some("identity"));
+    }
+
+    #[test]
+    fn repeated_stop_words_are_kept_once() {
+        let words: Vec<String> = (0..2000).map(|i| format!("\"停用{}\"", i % 1000)).collect();
+        let text = format!("[matching]\nstop_words = [{}]\n", words.join(", "));
+        let t = Taxonomy::with_overrides_str(&text, Path::new("policy-lsp.toml")).expect("loads");
+        assert_eq!(
+            t.stop_words().filter(|w| w.starts_with("停用")).count(),
+            1000
+        );
+        assert_eq!(
+            category_of(&t, "停用3手机号码").as_deref(),
+            Some("basic_profile")
+        );
+    }
+
+    #[test]
+    fn a_category_marked_sensitive_and_then_not_is_a_conflict_with_its_lines() {
+        let text = "[[category]]\nid = \"device\"\nsensitive = true\n\n\
+                    [[category]]\nid = \"device\"\nsensitive = false\n";
+        let e = Taxonomy::with_overrides_str(text, Path::new("/ws/policy-lsp.toml"))
+            .expect_err("a conflict");
+        assert_eq!(e.line, Some(7));
+        assert_eq!(e.path, PathBuf::from("/ws/policy-lsp.toml"));
+        assert!(e.message.contains("line 3"), "{}", e.message);
+        assert!(e.message.contains("`device`"), "{}", e.message);
+        // Saying the same twice, or overriding the built-in value, is fine.
+        let same = "[[category]]\nid = \"device\"\nsensitive = true\n\
+                    [[category]]\nid = \"device\"\nsensitive = true\n";
+        let t = Taxonomy::with_overrides_str(same, Path::new("policy-lsp.toml")).expect("loads");
+        assert!(t.category("device").is_some_and(|c| c.sensitive));
     }
 }

@@ -1,0 +1,265 @@
+#!/usr/bin/env python3
+"""Figures for hostile and huge input (issue 17): the memory and time the
+server spends where a careless or hostile client can make it spend. Starts
+the server over stdio, as an editor would; Python standard library only.
+Prints figures and the bound each should meet; never fails a build.
+
+    scripts/bench_hostile.py [--server target/release/policy-lsp] [--corpus DIR] [--copies 4] [--edits 2000]
+
+- outline: `textDocument/documentSymbol` on the corpus concatenated
+  `--copies` times (4: ~10 MB): time, answer size, and the growth of peak
+  RSS the request causes (VmHWM reset through /proc/PID/clear_refs before
+  it). Bound: ≤ 60 MB on the 10 MB file.
+- unread: a client that stops reading stdout while it sends `--edits`
+  edits to that file: RSS before and after. Bound: ≤ 120 MB after 2,000.
+- taxonomy: `classify` with a policy-lsp.toml that moves 10,000 keywords
+  between categories, and one with 80,000 stop words. Bound: ≤ 1 s for
+  10,000 moves.
+- fifo: a `taxonomy` setting naming a FIFO: the server still answers.
+
+Memory is read from /proc/PID/status, so Linux only. Test it on a debug
+build with a small corpus (`--copies 1 --edits 200`); the figures that
+count are the release build's.
+"""
+import argparse, json, os, queue, subprocess, sys, tempfile, threading, time
+
+
+class Client:
+    """An LSP client over the server's stdio; `reading` pauses the reader."""
+
+    def __init__(self, cmd, args=()):
+        self.p = subprocess.Popen([cmd, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL)
+        self.q = queue.Queue()
+        self.id = 0
+        self.reading = threading.Event()
+        self.reading.set()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        f = self.p.stdout
+        while True:
+            self.reading.wait()
+            line = f.readline()
+            if not line:
+                self.q.put((time.perf_counter(), None))
+                return
+            length = 0
+            while line.strip():
+                if line.lower().startswith(b'content-length:'):
+                    length = int(line.split(b':')[1])
+                line = f.readline()
+            body = f.read(length)
+            self.q.put((time.perf_counter(), body))
+
+    def send(self, msg):
+        msg['jsonrpc'] = '2.0'
+        b = json.dumps(msg, ensure_ascii=False).encode()
+        t = time.perf_counter()
+        self.p.stdin.write(b'Content-Length: %d\r\n\r\n' % len(b) + b)
+        self.p.stdin.flush()
+        return t
+
+    def wait(self, pred, timeout=600):
+        """The first message `pred` accepts, its arrival time and size."""
+        while True:
+            t, body = self.q.get(timeout=timeout)
+            if body is None:
+                raise RuntimeError('the server exited')
+            m = json.loads(body)
+            if 'id' in m and 'method' in m:
+                self.send({'id': m['id'], 'result': None})
+            elif pred(m):
+                return t, m, len(body)
+
+    def request(self, method, params):
+        self.id += 1
+        rid = self.id
+        t0 = self.send({'id': rid, 'method': method, 'params': params})
+        t1, m, size = self.wait(lambda m: m.get('id') == rid and 'method' not in m)
+        return t1 - t0, m, size
+
+    def notify(self, method, params):
+        return self.send({'method': method, 'params': params})
+
+    def initialize(self, options=None):
+        self.request('initialize', {'processId': os.getpid(), 'rootUri': None, 'capabilities': {
+            'general': {'positionEncodings': ['utf-16']}}, 'initializationOptions': options})
+        self.notify('initialized', {})
+
+    def open(self, uri, text):
+        self.notify('textDocument/didOpen', {'textDocument': {
+            'uri': uri, 'languageId': 'policy', 'version': 1, 'text': text}})
+        self.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics'
+                  and m['params']['uri'] == uri)
+
+    def status(self):
+        """(VmRSS, VmHWM) in MB."""
+        with open('/proc/%d/status' % self.p.pid) as f:
+            fields = dict(l.split(':', 1) for l in f if ':' in l)
+        return int(fields['VmRSS'].split()[0]) / 1024, int(fields['VmHWM'].split()[0]) / 1024
+
+    def reset_peak(self):
+        """Resets VmHWM to the current RSS (Linux ≥ 4.0)."""
+        with open('/proc/%d/clear_refs' % self.p.pid, 'w') as f:
+            f.write('5')
+
+    def cpu_seconds(self):
+        with open('/proc/%d/stat' % self.p.pid) as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+    def settle(self, quiet=1.0, limit=600):
+        """Waits until the server has used no CPU for `quiet` seconds."""
+        end = time.time() + limit
+        last = self.cpu_seconds()
+        while time.time() < end:
+            time.sleep(quiet)
+            now = self.cpu_seconds()
+            if now == last:
+                return
+            last = now
+
+    def close(self):
+        self.reading.set()
+        try:
+            self.request('shutdown', None)
+            self.notify('exit', None)
+            self.p.wait(timeout=30)
+        except Exception:
+            self.p.kill()
+
+
+def bound(ok):
+    return 'ok' if ok else 'OVER'
+
+
+def outline(server, text):
+    c = Client(server)
+    c.initialize()
+    uri = 'file:///bench/outline.policy'
+    c.open(uri, text)
+    c.settle(0.5)
+    rss, _ = c.status()
+    c.reset_peak()
+    dt, m, size = c.request('textDocument/documentSymbol', {'textDocument': {'uri': uri}})
+    _, hwm = c.status()
+    c.close()
+    n = len(m.get('result') or [])
+    growth = hwm - rss
+    print('outline: %.1f MB document: %.2f s, answer %.1f MB (%d top-level symbols); '
+          'RSS %.0f MB, peak %.0f MB, growth %.0f MB (bound 60 MB on 10 MB: %s)'
+          % (len(text.encode()) / 1e6, dt, size / 1e6, n, rss, hwm, growth,
+             bound(growth <= 60 * max(1.0, len(text.encode()) / 10e6))))
+
+
+def unread(server, text, edits):
+    c = Client(server)
+    c.initialize()
+    uri = 'file:///bench/unread.policy'
+    c.open(uri, text)
+    c.settle(0.5)
+    before, _ = c.status()
+    c.reading.clear()
+    lines = text.split('\n')
+    line = max(range(min(len(lines), 1000)), key=lambda i: len(lines[i]))
+    t0 = time.perf_counter()
+    for v in range(2, edits + 2):
+        ch = '<' if v % 2 else '>'
+        pos = {'line': line, 'character': 0}
+        c.notify('textDocument/didChange', {'textDocument': {'uri': uri, 'version': v},
+                                            'contentChanges': [{'range': {'start': pos, 'end': pos}, 'text': ch}]})
+    sent = time.perf_counter() - t0
+    c.settle()
+    after, hwm = c.status()
+    # Reading again, the client gets the last edit's diagnostics, and few before them.
+    c.reading.set()
+    versions = []
+
+    def last(m):
+        if m.get('method') == 'textDocument/publishDiagnostics' and m['params']['uri'] == uri:
+            versions.append(m['params']['version'])
+            return m['params']['version'] == edits + 1
+        return False
+
+    c.wait(last)
+    print('unread: %d edits to a %.1f MB document, client not reading stdout (sent in %.1f s): '
+          'RSS %.0f → %.0f MB, peak %.0f MB (bound 120 MB: %s); then %d publishes up to the last edit\'s'
+          % (edits, len(text.encode()) / 1e6, sent, before, after, hwm, bound(after <= 120), len(versions)))
+    c.close()
+
+
+def taxonomy(server):
+    with tempfile.TemporaryDirectory() as d:
+        moves = os.path.join(d, 'moves.toml')
+        words = ', '.join('"自造词%d"' % i for i in range(10_000))
+        with open(moves, 'w', encoding='utf-8') as f:
+            f.write('[[category]]\nid = "identity"\nkeywords = [%s]\n' % words)
+            f.write('[[category]]\nid = "device"\nkeywords = [%s]\n' % words)
+        stops = os.path.join(d, 'stops.toml')
+        with open(stops, 'w', encoding='utf-8') as f:
+            f.write('[matching]\nstop_words = [%s]\n' % ', '.join('"停用%d"' % i for i in range(80_000)))
+
+        def timed(*args):
+            t = time.perf_counter()
+            out = subprocess.run([server, 'classify', *args], capture_output=True, text=True)
+            return time.perf_counter() - t, out
+
+        base, _ = timed('手机号码')
+        dt, out = timed('--taxonomy', moves, '自造词5')
+        assert 'device' in out.stdout, out
+        print('taxonomy: 10,000 keywords moved: %.2f s (without the file %.2f s; bound 1 s: %s)'
+              % (dt, base, bound(dt - base <= 1)))
+        dt, out = timed('--taxonomy', stops, '停用5手机号码')
+        assert 'basic_profile' in out.stdout, out
+        print('taxonomy: 80,000 stop words: %.2f s' % dt)
+        suffixes = os.path.join(d, 'suffixes.toml')
+        with open(suffixes, 'w', encoding='utf-8') as f:
+            f.write('[matching]\nsuffixes = [%s]\n' % ', '.join('"后缀%d"' % i for i in range(80_000)))
+        terms = ['手机号码%d后缀7' % i for i in range(2000)]
+        one, _ = timed('--taxonomy', suffixes, terms[0])
+        dt, out = timed('--taxonomy', suffixes, *terms)
+        assert 'basic_profile' in out.stdout, out
+        print('taxonomy: 80,000 suffixes: loading %.2f s, then 2,000 items classified in %.2f s'
+              % (one, dt - one))
+
+
+def fifo(server):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'policy-lsp.toml')
+        os.mkfifo(path)
+        c = Client(server)
+        c.initialize({'taxonomy': path})
+        t = time.perf_counter()
+        c.open('file:///bench/fifo.policy', '<数据>')
+        dt, m, _ = c.request('textDocument/hover', {'textDocument': {'uri': 'file:///bench/fifo.policy'},
+                                                    'position': {'line': 0, 'character': 1}})
+        print('fifo: taxonomy naming a FIFO: open and hover answered in %.2f s (%s)'
+              % (time.perf_counter() - t, 'ok' if 'result' in m else m))
+        c.close()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--server', default='target/release/policy-lsp')
+    ap.add_argument('--corpus', default='../shared/corpus/ca4p-dev')
+    ap.add_argument('--copies', type=int, default=4)
+    ap.add_argument('--edits', type=int, default=2000)
+    ap.add_argument('--only', choices=['outline', 'unread', 'taxonomy', 'fifo'])
+    a = ap.parse_args()
+    if not sys.platform.startswith('linux'):
+        sys.exit('bench_hostile.py reads /proc: Linux only')
+    names = sorted(n for n in os.listdir(a.corpus) if n.endswith('.policy'))
+    text = ''.join(open(os.path.join(a.corpus, n), encoding='utf-8').read() for n in names) * a.copies
+    if a.only in (None, 'outline'):
+        outline(a.server, text)
+    if a.only in (None, 'unread'):
+        unread(a.server, text, a.edits)
+    if a.only in (None, 'taxonomy'):
+        taxonomy(a.server)
+    if a.only in (None, 'fifo'):
+        fifo(a.server)
+
+
+if __name__ == '__main__':
+    main()
