@@ -193,3 +193,30 @@ async fn a_large_annotate_all_is_resolved_when_picked() {
         assert_clean(&done);
     }
 }
+
+/// A client that cannot resolve code actions is not sent an annotate-all of
+/// thousands of edits at every cursor move; one that can still gets it.
+#[tokio::test]
+async fn a_huge_annotate_all_is_offered_only_to_a_client_that_resolves() {
+    let mut text = "您的手机号码\n".repeat(1001);
+    text.push_str("𠮷<手机号码>");
+    let title = "Annotate 1001 more occurrences of “手机号码” as data";
+    let cursor = Cursor::new(1001, 3);
+    let resolves = json!({ "codeAction": { "resolveSupport": { "properties": ["edit"] } } });
+    for enc in ENCODINGS {
+        let mut plain = TestClient::start(Some(enc), json!({})).await;
+        plain.open(URI, &text).await;
+        let acts = actions(&mut plain, &selection(cursor, cursor)).await;
+        assert!(
+            acts.iter().all(|a| a.title != title),
+            "2,002 edits sent eagerly: {:?}",
+            titles(&acts)
+        );
+        assert!(!acts.is_empty(), "the small actions are still offered");
+        let mut lazy = TestClient::start_with(Some(enc), json!({}), resolves.clone()).await;
+        lazy.open(URI, &text).await;
+        let acts = actions(&mut lazy, &selection(cursor, cursor)).await;
+        let all = acts.iter().find(|a| a.title == title);
+        assert!(all.is_some_and(|a| a.edit.is_none()), "{:?}", titles(&acts));
+    }
+}
