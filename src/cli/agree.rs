@@ -513,11 +513,8 @@ fn write_human(
 }
 
 fn write_table(out: &mut impl Write, c: &Comparison) -> io::Result<()> {
-    writeln!(
-        out,
-        "{:<8} {:>21}   {:>21}   {:>6}",
-        "", "exact", "overlap", ""
-    )?;
+    let header = format!("{:<8} {:^20}   {:^20}", "", "exact", "overlap");
+    writeln!(out, "{}", header.trim_end())?;
     writeln!(
         out,
         "{:<8} {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}   {:>6}",
