@@ -294,3 +294,42 @@ fn files_mixed_with_folders_and_missing_paths_exit_2() {
         .unwrap();
     assert!(String::from_utf8_lossy(&help.stdout).contains("Exit status:"));
 }
+
+#[test]
+fn a_bom_cr_line_ends_u2028_and_a_long_line_keep_columns_right() {
+    let dir = temp_dir("long");
+    // U+2028 is a character, not a line break; the byte-order mark is no
+    // column; a CR alone ends a line. 200 + 1 characters precede `<`.
+    let long = "字".repeat(200);
+    let a = write(
+        &dir.join("a.policy"),
+        &format!("\u{feff}{long}\u{2028}<数据>尾\r次行\r"),
+    );
+    let b = write(
+        &dir.join("b.policy"),
+        &format!("{long}\u{2028}数据尾\n次行\n"),
+    );
+    let report = json(&agree(&[&a, &b, "--format", "json"]));
+    let d = &report["pairs"][0]["disagreements"][0];
+    assert_eq!(
+        (&d["type"], &d["line"], &d["column"], &d["end_column"]),
+        (
+            &Value::from("missing"),
+            &Value::from(1),
+            &Value::from(202),
+            &Value::from(206)
+        )
+    );
+    // κ counts U+2028 as a character: 205 labelled, A's 2 data, B's none.
+    let data = &report["pairs"][0]["kinds"]["data"];
+    assert!(close(&data["kappa"], 0.0), "{data}");
+    // The human report shows a window of the long line, and its header
+    // still names the column in the whole line.
+    let o = agree(&[&a, &b]);
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains(&format!("{a}:1:202")), "{out}");
+    assert!(
+        out.contains("...字字"),
+        "a window, not the whole line: {out}"
+    );
+}
