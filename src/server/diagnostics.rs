@@ -23,7 +23,11 @@ pub struct Publish {
 /// The protocol diagnostics of a document. O(diagnostics + lines).
 pub fn of(snap: &Snapshot) -> Vec<Diagnostic> {
     let doc = &snap.doc;
-    document_diagnostics(doc.doc(), Some((doc.classes(), &snap.settings.lints)))
+    let mut found = document_diagnostics(doc.doc(), Some((doc.classes(), &snap.settings.lints)));
+    if let Some(theirs) = &snap.theirs {
+        found.extend(super::disagreement::hints(doc.doc(), theirs));
+    }
+    found
         .iter()
         .map(|d| convert::diagnostic(d, snap.encoding))
         .collect()
@@ -78,10 +82,15 @@ impl Backend {
         enc: PositionEncoding,
         lints: &LintConfig,
     ) {
+        let mut diagnostics =
+            document_diagnostics(open.doc.doc(), Some((open.doc.classes(), lints)));
+        if let Some(theirs) = &open.theirs {
+            diagnostics.extend(super::disagreement::hints(open.doc.doc(), theirs));
+        }
         self.queue(Publish {
             uri: uri.clone(),
             version: Some(open.version),
-            diagnostics: document_diagnostics(open.doc.doc(), Some((open.doc.classes(), lints))),
+            diagnostics,
             encoding: enc,
         });
     }

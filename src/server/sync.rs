@@ -17,6 +17,7 @@ use policy_core::taxonomy::WORKSPACE_FILE;
 /// outside the lock (requests wait for it, keystrokes do not).
 pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let item = params.text_document;
+    let theirs = backend.load_theirs(&item.uri);
     let file = {
         let mut state = backend.state();
         let path = item.uri.to_file_path().map(|p| p.into_owned());
@@ -29,6 +30,7 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
             version: item.version,
             taxonomy_file: file.clone(),
             tokens: None,
+            theirs,
         };
         let enc = state.encoding;
         backend.queue_diagnostics(&item.uri, &open, enc, &state.settings.lints);
@@ -109,10 +111,12 @@ pub async fn did_close(backend: &Backend, params: DidCloseTextDocumentParams) {
 }
 
 pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfigurationParams) {
+    let compare_with_changed;
     let (problems, files) = {
         let mut state = backend.state();
         let before = state.settings.clone();
         let problems = std::sync::Arc::make_mut(&mut state.settings).apply(&params.settings);
+        compare_with_changed = state.settings.compare_with != before.compare_with;
         let files = if state.settings.taxonomy != before.taxonomy {
             state.forget_taxonomies()
         } else {
@@ -125,6 +129,9 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
         backend
             .log(MessageType::WARNING, format!("settings: {p}"))
             .await;
+    }
+    if compare_with_changed {
+        backend.reload_theirs();
     }
     for file in files {
         backend.ensure_taxonomy(file).await;

@@ -333,3 +333,225 @@ fn a_bom_cr_line_ends_u2028_and_a_long_line_keep_columns_right() {
         "a window, not the whole line: {out}"
     );
 }
+
+/// The editor side: `compareWith` names the other annotator's folder.
+mod editor {
+    use serde_json::json;
+
+    use super::{temp_dir, write};
+    use crate::common::Cursor;
+    use crate::common::lsp::{ENCODINGS, TestClient, code};
+
+    /// Ours: line 1 as A above; line 2 has 兴趣爱好 twice as data, where
+    /// theirs has it twice as a purpose.
+    const OURS: &str = "标题\n(我们)[收集]<手机号码>和<😀𠮷>用于{下单}\n<兴趣爱好>和<兴趣爱好>\n";
+    const THEIRS: &str = "标题\n(我们)[收集]<手机>号码和(😀𠮷)[用于]下单\n{兴趣爱好}和{兴趣爱好}\n";
+
+    /// (line, start, end, message) of the `disagreement` hints, in char
+    /// columns.
+    async fn hints(
+        client: &mut TestClient,
+        uri: &str,
+        version: i32,
+    ) -> Vec<(usize, usize, usize, String)> {
+        let diags = client.diagnostics(uri, Some(version)).await;
+        let mut found: Vec<_> = diags
+            .iter()
+            .filter(|d| code(d) == "disagreement")
+            .map(|d| {
+                assert_eq!(
+                    d.severity,
+                    Some(tower_lsp_server::ls_types::DiagnosticSeverity::HINT)
+                );
+                let m = client.mark(uri, &d.range, "hint");
+                (m.line, m.start, m.end, d.message.clone())
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    async fn start(name: &str, encoding: &str) -> (TestClient, String) {
+        let dir = temp_dir(&format!("editor-{name}-{encoding}"));
+        write(&dir.join("theirs/doc.policy"), THEIRS);
+        let ours = dir.join("ours/doc.policy");
+        let uri = format!("file://{}", ours.display());
+        let theirs = dir.join("theirs").display().to_string();
+        let client = TestClient::start(Some(encoding), json!({ "compareWith": theirs })).await;
+        (client, uri)
+    }
+
+    #[tokio::test]
+    async fn hints_say_what_the_other_version_has_and_follow_typing() {
+        for enc in ENCODINGS {
+            let (mut client, uri) = start("hints", enc).await;
+            client.open(&uri, OURS).await;
+            let found = hints(&mut client, &uri, 1).await;
+            let want = [
+                (1, 8, 14, "the other version has data <手机> here"),
+                (1, 15, 19, "the other version has actor (😀𠮷) here"),
+                (1, 19, 21, "the other version has action [用于] here"),
+                (
+                    1,
+                    21,
+                    25,
+                    "the other version has no annotation here (yours: purpose {下单})",
+                ),
+                (2, 0, 6, "the other version has purpose {兴趣爱好} here"),
+                (2, 7, 13, "the other version has purpose {兴趣爱好} here"),
+            ];
+            let want: Vec<_> = want
+                .iter()
+                .map(|&(l, s, e, m)| (l, s, e, m.to_string()))
+                .collect();
+            assert_eq!(found, want, "{enc}");
+
+            // Typing theirs by hand: `<手机号码>` becomes `<手机>号码`, and
+            // that hint goes; the others stay where they are.
+            let v = client
+                .edit(&uri, Cursor::new(1, 13), Cursor::new(1, 14), "")
+                .await;
+            let v = client
+                .edit(&uri, Cursor::new(1, 11), Cursor::new(1, 11), ">")
+                .await
+                .max(v);
+            assert_eq!(
+                client.text(&uri).lines().nth(1),
+                Some("(我们)[收集]<手机>号码和<😀𠮷>用于{下单}")
+            );
+            let after = hints(&mut client, &uri, v).await;
+            assert_eq!(after.len(), 5, "{enc}: {after:?}");
+            assert!(
+                !after.iter().any(|h| h.3.contains("<手机>")),
+                "{enc}: {after:?}"
+            );
+
+            // Editing the text itself (not the markup) silences that line.
+            let v = client
+                .edit(&uri, Cursor::new(2, 6), Cursor::new(2, 7), "与")
+                .await;
+            let after = hints(&mut client, &uri, v).await;
+            assert!(after.iter().all(|h| h.0 != 2), "{enc}: {after:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn take_theirs_and_take_theirs_for_all_like_this() {
+        for enc in ENCODINGS {
+            let (mut client, uri) = start("fixes", enc).await;
+            client.open(&uri, OURS).await;
+            let diags = client.diagnostics(&uri, Some(1)).await;
+            let on_kind = diags
+                .iter()
+                .find(|d| d.message.contains("actor (😀𠮷)"))
+                .expect("the kind hint")
+                .clone();
+            let actions = client
+                .code_actions_at(&uri, on_kind.range, &[on_kind.clone()], None)
+                .await;
+            let take = actions
+                .iter()
+                .find(|a| a.title.starts_with("Take theirs:"))
+                .expect("take theirs");
+            assert_eq!(take.title, "Take theirs: `<😀𠮷>` → `(😀𠮷)`");
+            let text = client.applied(&uri, take.edit.as_ref().unwrap());
+            assert_eq!(
+                text.lines().nth(1),
+                Some("(我们)[收集]<手机号码>和(😀𠮷)用于{下单}"),
+                "{enc}"
+            );
+
+            let on_data = diags
+                .iter()
+                .find(|d| d.message.contains("{兴趣爱好}"))
+                .expect("the purpose hint")
+                .clone();
+            let actions = client
+                .code_actions_at(&uri, on_data.range, &[on_data.clone()], None)
+                .await;
+            let all = actions
+                .iter()
+                .find(|a| a.title == "Take theirs for all 2 like this")
+                .expect("take theirs for all");
+            let text = client.applied(&uri, all.edit.as_ref().unwrap());
+            assert_eq!(text.lines().nth(2), Some("{兴趣爱好}和{兴趣爱好}"), "{enc}");
+            // The boundary on line 1 has no company: no "for all".
+            let on_boundary = diags
+                .iter()
+                .find(|d| d.message.contains("<手机>"))
+                .unwrap()
+                .clone();
+            let actions = client
+                .code_actions_at(&uri, on_boundary.range, &[on_boundary.clone()], None)
+                .await;
+            assert!(
+                actions.iter().all(|a| !a.title.contains("for all")),
+                "{enc}"
+            );
+            let take = actions
+                .iter()
+                .find(|a| a.title.starts_with("Take theirs:"))
+                .unwrap();
+            let text = client.applied(&uri, take.edit.as_ref().unwrap());
+            assert_eq!(
+                text.lines().nth(1),
+                Some("(我们)[收集]<手机>号码和<😀𠮷>用于{下单}")
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn the_hover_on_a_disagreement_shows_both_versions() {
+        let (mut client, uri) = start("hover", "utf-16").await;
+        client.open(&uri, OURS).await;
+        let hover = client
+            .hover(&uri, Cursor::new(1, 16))
+            .await
+            .expect("a hover");
+        assert!(hover.markdown);
+        assert!(
+            hover.value.contains("| `<😀𠮷>` | `(😀𠮷)` |"),
+            "{}",
+            hover.value
+        );
+        assert!(
+            hover.value.starts_with("**kind** disagreement"),
+            "{}",
+            hover.value
+        );
+        let range = hover.range.expect("a range");
+        assert_eq!((range.line, range.start, range.end), (1, 15, 19));
+        // Elsewhere, the usual hover of the annotation.
+        let hover = client
+            .hover(&uri, Cursor::new(1, 1))
+            .await
+            .expect("a hover");
+        assert!(!hover.value.contains("disagreement"), "{}", hover.value);
+    }
+
+    #[tokio::test]
+    async fn without_the_setting_or_the_other_file_there_are_no_hints() {
+        let dir = temp_dir("editor-none");
+        let uri = format!("file://{}", dir.join("lonely.policy").display());
+        let mut client = TestClient::start(
+            None,
+            json!({ "compareWith": dir.join("nowhere").display().to_string() }),
+        )
+        .await;
+        client.open(&uri, OURS).await;
+        let diags = client.diagnostics(&uri, Some(1)).await;
+        assert!(diags.iter().all(|d| code(d) != "disagreement"), "{diags:?}");
+        // Switched on later, for a file that exists: hints appear.
+        write(&dir.join("theirs/lonely.policy"), THEIRS);
+        client
+            .configure(json!({ "compareWith": dir.join("theirs").display().to_string() }))
+            .await;
+        loop {
+            let diags = client.diagnostics(&uri, Some(1)).await;
+            if diags.iter().any(|d| code(d) == "disagreement") {
+                break;
+            }
+            client.forget(&uri);
+        }
+    }
+}

@@ -31,6 +31,7 @@
 use std::cmp::Reverse;
 use std::ops::AddAssign;
 
+use crate::authoring::{LineEdit, point_at};
 use crate::document::lines_of;
 use crate::position::LinePoint;
 use crate::syntax::{AnnotationKind, is_markup_byte, parse_line};
@@ -77,6 +78,8 @@ pub struct Version {
     /// Plain-text positions before which a markup character (a bracket or
     /// the backslash of an escape) was removed, ascending.
     removed: Vec<usize>,
+    /// Plain-text positions of characters written with an escape, ascending.
+    escaped: Vec<usize>,
     /// Code points of the plain text, line breaks included.
     chars: usize,
 }
@@ -138,6 +141,7 @@ impl Version {
                 && is_markup_byte(next as u8)
             {
                 self.removed.push(self.chars);
+                self.escaped.push(self.chars);
                 chars.next();
                 self.plain.push(next);
                 self.chars += 1;
@@ -202,10 +206,13 @@ impl Version {
 
     /// Where the plain range `start..end` (within one line, non-empty) is
     /// in the marked-up file: line, start column and end column in chars.
-    /// The start is the first character itself (after any opener or escape
-    /// before it), the end just after the last one (and its escape).
+    /// The start is the first character (its escape included, after any
+    /// opener before it), the end just after the last one.
     pub fn markup_range(&self, start: usize, end: usize) -> (usize, usize, usize) {
-        let (line, from) = self.markup_point(start);
+        let (line, mut from) = self.markup_point(start);
+        if self.escaped.binary_search(&start).is_ok() {
+            from -= 1;
+        }
         let (_, last) = self.markup_point(end.max(start + 1) - 1);
         (line, from, last + 1)
     }
@@ -669,6 +676,150 @@ impl FleissCounts {
     }
 }
 
+/// A disagreement on one line of an open document, against the same line
+/// of the other annotator's version, with what the editor needs: where it
+/// is, what to say, and the edit that takes their version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineDisagreement {
+    pub line: usize,
+    /// The range in our line: our annotation with its brackets and the
+    /// characters theirs covers.
+    pub start: LinePoint,
+    pub end: LinePoint,
+    pub disagreement: Disagreement,
+    /// Our markup and theirs over the same stretch of text: whole
+    /// annotations, so that replacing ours by theirs leaves well-formed
+    /// markup.
+    pub ours: String,
+    pub theirs: String,
+    /// Replaces `ours` with `theirs`.
+    pub take_theirs: LineEdit,
+}
+
+impl LineDisagreement {
+    /// What the other version has, in a sentence.
+    pub fn message(&self) -> String {
+        let shown = |s: &Span| {
+            format!(
+                "{} {}{}{}",
+                s.kind.name(),
+                s.kind.opener(),
+                s.text,
+                s.kind.closer()
+            )
+        };
+        match (&self.disagreement.a, &self.disagreement.b) {
+            (Some(a), None) => format!(
+                "the other version has no annotation here (yours: {})",
+                shown(a)
+            ),
+            (_, Some(b)) => format!("the other version has {} here", shown(b)),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// Whether `other` is the same disagreement elsewhere: same type, and
+    /// the same kinds and texts on both sides.
+    pub fn is_like(&self, other: &LineDisagreement) -> bool {
+        let key = |d: &Disagreement| {
+            (
+                d.kind,
+                d.a.as_ref().map(|s| (s.kind, s.text.clone())),
+                d.b.as_ref().map(|s| (s.kind, s.text.clone())),
+            )
+        };
+        key(&self.disagreement) == key(&other.disagreement)
+    }
+}
+
+/// The disagreements of line `line` of ours (`ours`, its markup without
+/// the break) against the same line of theirs; none when the two lines'
+/// plain texts differ (the text itself was changed, not its annotations).
+/// O(line).
+pub fn line_disagreements(line: usize, ours: &str, theirs: &str) -> Vec<LineDisagreement> {
+    if ours == theirs {
+        return Vec::new();
+    }
+    let (ov, tv) = (Version::parse(ours), Version::parse(theirs));
+    if ov.line_count() != 1 || tv.line_count() != 1 {
+        // A BOM-less line never holds a break; be safe all the same.
+        return Vec::new();
+    }
+    let Ok(c) = compare(&ov, &tv) else {
+        return Vec::new();
+    };
+    let (ours_chars, theirs_chars) = (char_bytes(ours), char_bytes(theirs));
+    c.disagreements
+        .into_iter()
+        .map(|d| {
+            let (_, from, to) = d.markup_range(&ov);
+            let (s, e) = cluster(&ov, &tv, d.start, d.end);
+            let (of, ot) = whole_annotations(&ov, s, e);
+            let (tf, tt) = whole_annotations(&tv, s, e);
+            let ours_text = ours[ours_chars[of]..ours_chars[ot]].to_string();
+            let theirs_text = theirs[theirs_chars[tf]..theirs_chars[tt]].to_string();
+            LineDisagreement {
+                line,
+                start: point_at(ours, ours_chars[from]),
+                end: point_at(ours, ours_chars[to]),
+                disagreement: d,
+                take_theirs: LineEdit {
+                    line,
+                    start: point_at(ours, ours_chars[of]),
+                    end: point_at(ours, ours_chars[ot]),
+                    new_text: theirs_text.clone(),
+                },
+                ours: ours_text,
+                theirs: theirs_text,
+            }
+        })
+        .collect()
+}
+
+/// The byte offset of every char of `line`, and of its end.
+fn char_bytes(line: &str) -> Vec<usize> {
+    line.char_indices()
+        .map(|(b, _)| b)
+        .chain([line.len()])
+        .collect()
+}
+
+/// The plain range `start..end` widened until no annotation of either
+/// version straddles its ends.
+fn cluster(a: &Version, b: &Version, mut start: usize, mut end: usize) -> (usize, usize) {
+    loop {
+        let before = (start, end);
+        for s in a.spans.iter().chain(&b.spans) {
+            if s.start < end && start < s.end {
+                start = start.min(s.start);
+                end = end.max(s.end);
+            }
+        }
+        if (start, end) == before {
+            return (start, end);
+        }
+    }
+}
+
+/// The char columns in `v`'s line of the plain range `start..end`, which
+/// no annotation straddles: from the opener of an annotation starting there
+/// (or the first character), to just after the closer of one ending there
+/// (or the last character).
+fn whole_annotations(v: &Version, start: usize, end: usize) -> (usize, usize) {
+    let (_, from, to) = v.markup_range(start, end);
+    let from = v
+        .spans
+        .iter()
+        .find(|s| s.start == start)
+        .map_or(from, |s| s.open.char as usize);
+    let to = v
+        .spans
+        .iter()
+        .find(|s| s.end == end)
+        .map_or(to, |s| s.close_end.char as usize);
+    (from, to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -807,6 +958,48 @@ mod tests {
                 ("missing", (0, 21, 25)),
             ]
         );
+    }
+
+    #[test]
+    fn taking_theirs_rewrites_whole_annotations_into_their_markup() {
+        // Ours splits 手机号码 into two annotations; theirs has one.
+        let ours = "😀<手机>(号码)和\\<x";
+        let theirs = "😀<手机号码>和\\<x";
+        let found = line_disagreements(3, ours, theirs);
+        let kinds: Vec<&str> = found.iter().map(|d| d.disagreement.kind.name()).collect();
+        assert_eq!(kinds, ["boundary", "missing"]);
+        for d in &found {
+            assert_eq!(d.ours, "<手机>(号码)");
+            assert_eq!(d.theirs, "<手机号码>");
+            let e = &d.take_theirs;
+            let fixed = format!(
+                "{}{}{}",
+                &ours[..e.start.byte as usize],
+                e.new_text,
+                &ours[e.end.byte as usize..]
+            );
+            assert_eq!(fixed, theirs);
+        }
+        // 😀 is one char and two UTF-16 units: the range starts after it.
+        assert_eq!((found[0].start.char, found[0].start.utf16), (1, 2));
+        assert_eq!(
+            found[0].message(),
+            "the other version has data <手机号码> here"
+        );
+        assert!(
+            found[1]
+                .message()
+                .contains("no annotation here (yours: actor (号码))")
+        );
+        // An escaped character at the start of an extra annotation.
+        let found = line_disagreements(0, "a\\<b", "a<\\<b>");
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].ours.as_str(), found[0].theirs.as_str()),
+            ("\\<b", "<\\<b>")
+        );
+        // Another text on the line: nothing to say.
+        assert!(line_disagreements(0, "<a>b", "a<c>").is_empty());
     }
 
     #[test]
