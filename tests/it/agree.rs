@@ -447,7 +447,7 @@ mod editor {
                 .expect("the kind hint")
                 .clone();
             let actions = client
-                .code_actions_at(&uri, on_kind.range, &[on_kind.clone()], None)
+                .code_actions_at(&uri, on_kind.range, std::slice::from_ref(&on_kind), None)
                 .await;
             let take = actions
                 .iter()
@@ -467,7 +467,7 @@ mod editor {
                 .expect("the purpose hint")
                 .clone();
             let actions = client
-                .code_actions_at(&uri, on_data.range, &[on_data.clone()], None)
+                .code_actions_at(&uri, on_data.range, std::slice::from_ref(&on_data), None)
                 .await;
             let all = actions
                 .iter()
@@ -482,7 +482,12 @@ mod editor {
                 .unwrap()
                 .clone();
             let actions = client
-                .code_actions_at(&uri, on_boundary.range, &[on_boundary.clone()], None)
+                .code_actions_at(
+                    &uri,
+                    on_boundary.range,
+                    std::slice::from_ref(&on_boundary),
+                    None,
+                )
                 .await;
             assert!(
                 actions.iter().all(|a| !a.title.contains("for all")),
