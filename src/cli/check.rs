@@ -570,7 +570,7 @@ const SPAN_CHARS: usize = 40;
 /// else up to [`CONTEXT_CHARS`] characters either side, `...` where the line is cut,
 /// and the span's place in it. The work is bounded by the window, not the
 /// line, so a long line with many diagnostics costs linear time.
-fn window(line: &str, span: Range<usize>) -> (String, Range<usize>) {
+pub(super) fn window(line: &str, span: Range<usize>) -> (String, Range<usize>) {
     if line.len() <= WHOLE_LINE_BYTES {
         let end = span.end.min(line.len());
         return (line.to_string(), span.start.min(end)..end);

@@ -3,6 +3,7 @@
 //! Exit status: 0 when nothing is wrong, 1 when a checked file has an error
 //! diagnostic, 2 on usage or I/O trouble.
 
+mod agree;
 mod check;
 pub mod classify;
 
@@ -43,6 +44,10 @@ enum Command {
     /// Show how the taxonomy classifies data items (e.g. `身份证号码`).
     #[command(after_help = CLASSIFY_EXIT)]
     Classify(ClassifyArgs),
+    /// Compare annotators' versions of the same policies: precision, recall,
+    /// F1, Cohen's and Fleiss' κ, and where they disagree.
+    #[command(after_help = AGREE_HELP)]
+    Agree(AgreeArgs),
     /// Serve the Language Server Protocol on stdin/stdout.
     Serve,
 }
@@ -62,6 +67,48 @@ Exit status:
   1  not used
   2  usage or I/O trouble: a broken taxonomy file, or output that cannot be
      written";
+
+const AGREE_HELP: &str = "\
+Spans are compared in code points of the plain text (markup removed, escapes
+resolved), per kind and for all kinds together, per document and pooled over
+the set: exact (same kind, start and end), overlap (same kind, a shared
+character, matched one to one by largest overlap), and Cohen's κ over every
+character but line breaks. A disagreement is `missing` (only A has the
+span), `extra` (only B), `boundary` (same kind, other bounds) or `kind`.
+With three or more versions every pair is compared, and Fleiss' κ given.
+
+Exit status:
+  0  the versions were compared (whatever their agreement)
+  1  not used
+  2  usage or I/O trouble: a path that does not exist, files mixed with
+     folders, folders without a .policy file in common, a file that is
+     unreadable or not UTF-8, versions whose plain texts differ (the file and
+     the first differing line are named; the other documents are still
+     compared), or output that cannot be written";
+
+/// How `agree` prints its results.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum AgreeFormat {
+    /// For a person: a table of scores per kind, the confusion of kinds,
+    /// and each disagreement with its line in A and carets under it.
+    #[default]
+    Human,
+    /// One JSON object: `{"pairs": [...], "fleiss_kappa": number or null}`.
+    Json,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AgreeArgs {
+    /// Two or more versions of the same text: files, or folders whose
+    /// `*.policy` files are matched by relative path (a file only some
+    /// have is listed and skipped). The first of a pair is A, the
+    /// reference: recall counts A's spans, precision B's.
+    #[arg(value_name = "VERSION", num_args = 2.., required = true)]
+    versions: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: AgreeFormat,
+}
 
 /// How `check` prints its results.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -207,6 +254,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Classify(args)) => run_classify(&args),
+        Some(Command::Agree(args)) => agree::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }

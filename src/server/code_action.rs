@@ -56,29 +56,37 @@ pub fn code_action(snap: &Snapshot, params: CodeActionParams) -> Option<CodeActi
     let actions = authoring::code_actions(snap.doc.doc(), convert::range(params.range), enc);
     let only = params.context.only;
     let lazy = snap.code_action_resolve;
-    Some(
-        actions
-            .iter()
-            .filter(|a| lazy || a.edits.len() <= MAX_EAGER_EDITS)
-            .map(|a| {
-                if lazy && a.edits.len() > EAGER_EDITS {
-                    CodeAction {
-                        edit: None,
-                        data: Some(json!({ "uri": uri, "range": params.range })),
-                        ..action(&uri, a, enc)
-                    }
-                } else {
-                    action(&uri, a, enc)
+    let wanted = |a: &CodeAction| {
+        let kind = a.kind.as_ref().map_or("", |k| k.as_str());
+        only.as_ref()
+            .is_none_or(|o| o.iter().any(|k| kind.starts_with(k.as_str())))
+    };
+    let mut list: Vec<CodeActionOrCommand> = actions
+        .iter()
+        .filter(|a| lazy || a.edits.len() <= MAX_EAGER_EDITS)
+        .map(|a| {
+            if lazy && a.edits.len() > EAGER_EDITS {
+                CodeAction {
+                    edit: None,
+                    data: Some(json!({ "uri": uri, "range": params.range })),
+                    ..action(&uri, a, enc)
                 }
-            })
-            .filter(|a| {
-                let kind = a.kind.as_ref().map_or("", |k| k.as_str());
-                only.as_ref()
-                    .is_none_or(|o| o.iter().any(|k| kind.starts_with(k.as_str())))
-            })
-            .map(CodeActionOrCommand::CodeAction)
-            .collect(),
-    )
+            } else {
+                action(&uri, a, enc)
+            }
+        })
+        .filter(|a| wanted(a))
+        .map(CodeActionOrCommand::CodeAction)
+        .collect();
+    // Taking the other annotator's version (`compareWith`): sent with
+    // their edits, never resolved later.
+    list.extend(
+        super::disagreement::actions(snap, &uri, params.range)
+            .into_iter()
+            .filter(|a| wanted(a))
+            .map(CodeActionOrCommand::CodeAction),
+    );
+    Some(list)
 }
 
 fn action(uri: &Uri, a: &Action, enc: PositionEncoding) -> CodeAction {

@@ -37,6 +37,11 @@ pub struct Settings {
     /// object replaces the previous one whole, so a client that sends its
     /// full settings switches off what it no longer lists.
     pub lints: LintConfig,
+    /// The other annotator's version of each document, for `disagreement`
+    /// hints: a folder (the document's path relative to the workspace root
+    /// is looked up in it), or a path with `${relativeFile}` in it. A
+    /// relative path is taken from the workspace root. Off when `None`.
+    pub compare_with: Option<String>,
 }
 
 impl Default for Settings {
@@ -47,6 +52,7 @@ impl Default for Settings {
             inlay_hints: true,
             references_by_category: false,
             lints: LintConfig::default(),
+            compare_with: None,
         }
     }
 }
@@ -146,6 +152,15 @@ impl Settings {
                 shown(other)
             )),
         }
+        match obj.get("compareWith") {
+            None => {}
+            Some(Value::Null) => self.compare_with = None,
+            Some(Value::String(s)) if s.is_empty() => self.compare_with = None,
+            Some(Value::String(s)) => self.compare_with = Some(s.clone()),
+            Some(other) => problems.push(format!(
+                "`compareWith` must be a folder or a path with ${{relativeFile}}, not {other}"
+            )),
+        }
         problems
     }
 }
@@ -216,6 +231,12 @@ mod tests {
         let problems = s.apply(&json!({"taxonomy": 3}));
         assert_eq!(problems.len(), 1);
         assert_eq!(s.taxonomy, Some(PathBuf::from("/x/policy-lsp.toml")));
+        assert!(s.apply(&json!({"compareWith": "../b"})).is_empty());
+        assert_eq!(s.compare_with.as_deref(), Some("../b"));
+        assert_eq!(s.apply(&json!({"compareWith": ["x"]})).len(), 1);
+        assert_eq!(s.compare_with.as_deref(), Some("../b"));
+        assert!(s.apply(&json!({"compareWith": null})).is_empty());
+        assert_eq!(s.compare_with, None);
     }
 
     #[test]

@@ -50,12 +50,13 @@ pub struct Publish {
 pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
     let doc = &snap.doc;
     let stale = out_of_sync.then(|| self::out_of_sync(Some(doc.doc())));
+    let mut found = document_diagnostics(doc.doc(), Some((doc.classes(), &snap.settings.lints)));
+    if let Some(theirs) = &snap.theirs {
+        found.extend(super::disagreement::hints(doc.doc(), theirs));
+    }
     stale
         .iter()
-        .chain(&document_diagnostics(
-            doc.doc(),
-            Some((doc.classes(), &snap.settings.lints)),
-        ))
+        .chain(&found)
         .map(|d| convert::diagnostic(d, snap.encoding))
         .collect()
 }
@@ -113,6 +114,9 @@ impl Backend {
         let mut diagnostics = document_diagnostics(doc.doc(), Some((doc.classes(), lints)));
         if self.is_out_of_sync(uri) {
             diagnostics.insert(0, out_of_sync(Some(doc.doc())));
+        }
+        if let Some(theirs) = &open.theirs {
+            diagnostics.extend(super::disagreement::hints(doc.doc(), theirs));
         }
         self.queue(Publish {
             uri: uri.clone(),

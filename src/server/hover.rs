@@ -19,6 +19,11 @@ pub fn hover(snap: &Snapshot, params: HoverParams) -> Option<Hover> {
         };
         HoverContents::Markup(MarkupContent { kind, value })
     };
+    // On a disagreement with the other annotator's version: both versions.
+    if let Some(h) = super::disagreement::hover(snap, params.text_document_position_params.position)
+    {
+        return Some(h);
+    }
     if let Some((line, a)) = doc.annotation_at(at, enc) {
         let text = doc.line_text(line)?;
         let value = describe(

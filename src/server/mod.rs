@@ -18,6 +18,7 @@
 mod config;
 mod convert;
 mod diagnostics;
+mod disagreement;
 mod hover;
 mod input;
 mod memory;
@@ -276,6 +277,7 @@ impl LanguageServer for Backend {
             state.encoding = encoding;
             state.markdown_hover = client_accepts_markdown(&params);
             state.code_action_resolve = code_action::client_resolves_edits(&params);
+            state.root = disagreement::workspace_root(&params);
             problems = params
                 .initialization_options
                 .as_ref()

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use tower_lsp_server::ls_types::Uri;
 
 use super::config::Settings;
+use super::disagreement::Theirs;
 use policy_core::analysis::AnalysedDocument;
 use policy_core::position::PositionEncoding;
 use policy_core::taxonomy::{Taxonomy, TaxonomyError};
@@ -26,6 +27,8 @@ pub struct OpenDocument {
     pub taxonomy_file: Option<PathBuf>,
     /// The last semantic tokens sent, and their result id, for `full/delta`.
     pub tokens: Option<(String, TokenCache)>,
+    /// The other annotator's version (setting `compareWith`), if any.
+    pub theirs: Option<Arc<Theirs>>,
 }
 
 /// What a request works on: a cheap copy of one document (O(lines / 256),
@@ -39,6 +42,7 @@ pub struct Snapshot {
     pub settings: Arc<Settings>,
     pub markdown_hover: bool,
     pub code_action_resolve: bool,
+    pub theirs: Option<Arc<Theirs>>,
 }
 
 #[derive(Default)]
@@ -55,6 +59,8 @@ pub struct State {
     taxonomies: HashMap<Option<PathBuf>, Arc<Taxonomy>>,
     /// Counter for semantic token result ids.
     next_result_id: u64,
+    /// The workspace root from `initialize`, for `compareWith`.
+    pub root: Option<PathBuf>,
 }
 
 impl State {
@@ -66,6 +72,7 @@ impl State {
             settings: self.settings.clone(),
             markdown_hover: self.markdown_hover,
             code_action_resolve: self.code_action_resolve,
+            theirs: open.theirs.clone(),
         })
     }
 

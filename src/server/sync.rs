@@ -18,6 +18,7 @@ use policy_core::taxonomy::WORKSPACE_FILE;
 /// outside the lock (requests wait for it, keystrokes do not).
 pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
     let item = params.text_document;
+    let theirs = backend.load_theirs(&item.uri);
     let file = {
         let mut state = backend.state();
         let path = item.uri.to_file_path().map(|p| p.into_owned());
@@ -30,6 +31,7 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
             version: item.version,
             taxonomy_file: file.clone(),
             tokens: None,
+            theirs,
         };
         let enc = state.encoding;
         // The editor's text, whole: in step again.
@@ -152,10 +154,12 @@ pub async fn out_of_sync(backend: &Backend, change: OutOfSync) {
 }
 
 pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfigurationParams) {
+    let compare_with_changed;
     let (problems, files) = {
         let mut state = backend.state();
         let before = state.settings.clone();
         let problems = std::sync::Arc::make_mut(&mut state.settings).apply(&params.settings);
+        compare_with_changed = state.settings.compare_with != before.compare_with;
         let files = if state.settings.taxonomy != before.taxonomy {
             state.forget_taxonomies()
         } else {
@@ -168,6 +172,9 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
         backend
             .log(MessageType::WARNING, format!("settings: {p}"))
             .await;
+    }
+    if compare_with_changed {
+        backend.reload_theirs();
     }
     for file in files {
         backend.ensure_taxonomy(file).await;

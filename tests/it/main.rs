@@ -8,6 +8,7 @@
 
 mod common;
 
+mod agree;
 mod authoring_annotate;
 mod authoring_completion;
 mod authoring_fixes;

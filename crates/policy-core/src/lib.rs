@@ -7,6 +7,7 @@
 //! `Cargo.toml` cannot name them, and a test fails if they enter its
 //! dependency tree. See `ARCHITECTURE.md`.
 
+pub mod agreement;
 pub mod analysis;
 pub mod authoring;
 pub mod describe;
