@@ -5,6 +5,8 @@
 
 mod check;
 pub mod classify;
+mod export;
+mod import;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -45,6 +47,13 @@ enum Command {
     Classify(ClassifyArgs),
     /// Serve the Language Server Protocol on stdin/stdout.
     Serve,
+    /// Write markup files as brat, doccano, BIO or CA4P (offsets in code
+    /// points of the plain text).
+    #[command(after_help = export::EXIT)]
+    Export(export::ExportArgs),
+    /// Make markup files from brat, doccano or CA4P annotations.
+    #[command(after_help = import::EXIT)]
+    Import(import::ImportArgs),
 }
 
 const CHECK_EXIT: &str = "\
@@ -207,6 +216,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Classify(args)) => run_classify(&args),
+        Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Import(args)) => import::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }
