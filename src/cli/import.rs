@@ -63,8 +63,8 @@ pub struct ImportArgs {
     /// The format to read.
     #[arg(long, value_enum, value_name = "FORMAT")]
     from: ImportFormat,
-    /// Where to write: the .policy file for one document, else a folder
-    /// (the same relative names, or the doccano lines' "path")
+    /// Where to write: the .policy file for one brat or CA4P document, else
+    /// a folder (the same relative names, or the doccano lines' "path")
     /// [default: stdout, for one document].
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
@@ -130,7 +130,10 @@ pub fn run(args: &ImportArgs) -> ExitCode {
                 .collect()
         }
     };
-    let one_named = args.paths.len() == 1 && Path::new(&args.paths[0]).is_file();
+    // A doccano file holds many documents: -o is then always a folder.
+    let one_named = args.paths.len() == 1
+        && Path::new(&args.paths[0]).is_file()
+        && args.from != ImportFormat::Doccano;
     if let Err(e) = write_all(
         docs,
         one_named,
@@ -164,7 +167,7 @@ fn write_all(
     tally: &mut Tally,
 ) -> io::Result<()> {
     let sink = match output {
-        None if docs.len() <= 1 && one_named => Sink::Stdout,
+        None if docs.len() <= 1 => Sink::Stdout,
         None => {
             eprintln!("error: several documents: name an output folder with -o");
             tally.trouble += 1;
