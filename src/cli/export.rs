@@ -282,7 +282,7 @@ fn brat(args: &ExportArgs, sources: &[Source], trouble: &mut usize) -> io::Resul
         let Some((_, tax)) = taxonomy.as_ref() else {
             continue;
         };
-        let ann = brat_ann(&plain.spans, tax, &mut categories);
+        let ann = brat_ann(&plain.text, &plain.spans, tax, &mut categories);
         write_file(
             &dir.join(src.rel.with_extension("txt")),
             plain.text.as_bytes(),
@@ -296,9 +296,57 @@ fn brat(args: &ExportArgs, sources: &[Source], trouble: &mut usize) -> io::Resul
     write_file(&dir.join("visual.conf"), VISUAL_CONF.as_bytes())
 }
 
+/// brat reads a `.txt` with Python's universal newlines, so a `\r\n` is
+/// one character to it (and to brat readers on PyPI): its offsets count
+/// the text with every `\r\n` taken as one. The `.txt` keeps the
+/// document's own line breaks, so a round trip stays byte-identical.
+pub(super) struct BratOffsets {
+    /// The brat offset of the `\r` of each `\r\n`, in order.
+    crlf: Vec<usize>,
+}
+
+impl BratOffsets {
+    pub fn new(text: &str) -> BratOffsets {
+        let mut crlf = Vec::new();
+        let mut prev_cr = false;
+        for (i, c) in text.chars().enumerate() {
+            if c == '\n' && prev_cr {
+                // the `\r` is at code point i - 1; pairs before it each
+                // count one less
+                crlf.push(i - 1 - crlf.len());
+            }
+            prev_cr = c == '\r';
+        }
+        BratOffsets { crlf }
+    }
+
+    /// A code-point offset of the text → brat's offset.
+    pub fn brat_of(&self, raw: usize) -> usize {
+        // pairs whose `\n` lies before `raw` (offsets never split a pair)
+        let before = self
+            .crlf
+            .iter()
+            .enumerate()
+            .take_while(|(k, cr)| **cr + k < raw)
+            .count();
+        raw - before
+    }
+
+    /// brat's offset → a code-point offset of the text.
+    pub fn raw_of(&self, brat: usize) -> usize {
+        brat + self.crlf.partition_point(|&cr| cr < brat)
+    }
+}
+
 /// The `.ann` text: a T line per span, A lines for a data item's
 /// sensitivity and category.
-pub fn brat_ann(spans: &[Span], taxonomy: &Taxonomy, categories: &mut BTreeSet<String>) -> String {
+pub fn brat_ann(
+    text: &str,
+    spans: &[Span],
+    taxonomy: &Taxonomy,
+    categories: &mut BTreeSet<String>,
+) -> String {
+    let offsets = BratOffsets::new(text);
     let mut out = String::new();
     let mut attr = 0;
     for (i, s) in spans.iter().enumerate() {
@@ -306,8 +354,8 @@ pub fn brat_ann(spans: &[Span], taxonomy: &Taxonomy, categories: &mut BTreeSet<S
         out += &format!(
             "T{t}\t{} {} {}\t{}\n",
             brat_type(s.kind),
-            s.start,
-            s.end,
+            offsets.brat_of(s.start),
+            offsets.brat_of(s.end),
             s.text
         );
         if s.kind == AnnotationKind::Data {

@@ -15,7 +15,7 @@ use clap::ValueEnum;
 use serde::Deserialize;
 
 use super::EXIT_TROUBLE;
-use super::export::{Sink, Source, is_safe_relative, read_text, sources, write_file};
+use super::export::{BratOffsets, Sink, Source, is_safe_relative, read_text, sources, write_file};
 use policy_core::export::{Brackets, SpanIn, to_markup};
 use policy_core::syntax::AnnotationKind;
 
@@ -85,6 +85,9 @@ pub(super) struct Incoming {
     pub origin: String,
     pub text: String,
     pub spans: Vec<SpanIn>,
+    /// For each span, where it came from and its offsets as the format
+    /// wrote them, for messages: `a.ann:6: T6 Data 12 14`.
+    pub span_where: Vec<String>,
 }
 
 /// Counts for the exit status.
@@ -200,16 +203,13 @@ pub(super) fn markup_of(doc: &Incoming, brackets: Brackets, tally: &mut Tally) -
                 .take(s.end.saturating_sub(s.start))
                 .collect(),
         };
+        let place = doc
+            .span_where
+            .get(r.index)
+            .map_or(doc.origin.as_str(), String::as_str);
         tally.left_out(
-            &doc.origin,
-            format!(
-                "{} span {}..{} {:?} left out: {}",
-                s.kind.name(),
-                s.start,
-                s.end,
-                text,
-                r.reason.describe()
-            ),
+            place,
+            format!("{:?} left out: {}", text, r.reason.describe()),
         );
     }
     m.text
@@ -238,11 +238,19 @@ fn read_brat(src: &Source, tally: &mut Tally) -> Option<Incoming> {
         }
     };
     let mut spans = Vec::new();
+    let mut span_where = Vec::new();
     let name = ann_path.display().to_string();
+    let offsets = BratOffsets::new(&text);
     for (i, line) in ann.lines().enumerate() {
         let origin = format!("{name}:{}", i + 1);
         match parse_brat_line(line) {
-            BratLine::Span(s) => spans.push(s),
+            BratLine::Span(mut s) => {
+                let shown = line.split('\t').take(2).collect::<Vec<_>>().join(" ");
+                span_where.push(format!("{origin}: {shown}"));
+                s.start = offsets.raw_of(s.start);
+                s.end = offsets.raw_of(s.end);
+                spans.push(s)
+            }
             BratLine::Ignored => {}
             BratLine::NotKept(why) => tally.left_out(&origin, format!("{why} not kept: {line}")),
         }
@@ -252,6 +260,7 @@ fn read_brat(src: &Source, tally: &mut Tally) -> Option<Incoming> {
         origin: name,
         text,
         spans,
+        span_where,
     })
 }
 
@@ -372,6 +381,7 @@ fn read_doccano(src: &Source, tally: &mut Tally) -> Vec<Incoming> {
             (None, None) => stem.join(format!("{}.policy", i + 1)),
         };
         let mut spans = Vec::new();
+        let mut span_where = Vec::new();
         let triples = parsed.label.unwrap_or_default().into_iter().chain(
             parsed
                 .entities
@@ -381,12 +391,15 @@ fn read_doccano(src: &Source, tally: &mut Tally) -> Vec<Incoming> {
         );
         for (start, end, label) in triples {
             match kind_of_label(&label) {
-                Some(kind) => spans.push(SpanIn {
-                    kind,
-                    start,
-                    end,
-                    text: None,
-                }),
+                Some(kind) => {
+                    span_where.push(format!("{origin}: {label} span {start}..{end}"));
+                    spans.push(SpanIn {
+                        kind,
+                        start,
+                        end,
+                        text: None,
+                    })
+                }
                 None => tally.left_out(
                     &origin,
                     format!("span {start}..{end} of label {label:?} left out: not actor, action, data or purpose"),
@@ -398,6 +411,7 @@ fn read_doccano(src: &Source, tally: &mut Tally) -> Vec<Incoming> {
             origin,
             text: parsed.text,
             spans,
+            span_where,
         });
     }
     docs
@@ -457,6 +471,7 @@ fn read_ca4p(src: &Source, tally: &mut Tally) -> Option<Incoming> {
         chars += t.chars().count() + 1;
     }
     let mut spans = Vec::new();
+    let mut span_where = Vec::new();
     for item in &items {
         let Some(kind) = ca4p_kind(&item.label) else {
             continue;
@@ -465,6 +480,10 @@ fn read_ca4p(src: &Source, tally: &mut Tally) -> Option<Incoming> {
         for (p, base) in paragraphs.iter().zip(&bases) {
             if p.start <= item.start && item.end <= p.end {
                 placed = true;
+                span_where.push(format!(
+                    "{origin}: {} span {}..{}",
+                    item.label, item.start, item.end
+                ));
                 spans.push(SpanIn {
                     kind,
                     start: base + (item.start - p.start),
@@ -488,5 +507,6 @@ fn read_ca4p(src: &Source, tally: &mut Tally) -> Option<Incoming> {
         origin,
         text,
         spans,
+        span_where,
     })
 }

@@ -82,6 +82,10 @@ pub enum Format {
     /// JSON Lines: one record per diagnostic or unreadable path, then a
     /// summary record.
     Json,
+    /// One SARIF 2.1.0 log (for GitHub code scanning and SARIF viewers):
+    /// the rules with their help, each diagnostic as a result with its
+    /// region in code points, unreadable paths as notifications.
+    Sarif,
 }
 
 /// How `classify` prints its results.
