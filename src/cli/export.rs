@@ -15,7 +15,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{EXIT_TROUBLE, load_taxonomy};
-use policy_core::export::{Plain, Span, to_plain};
+use policy_core::export::{Plain, Span, ca4p_label, to_plain};
 use policy_core::syntax::AnnotationKind;
 use policy_core::taxonomy::Taxonomy;
 
@@ -495,17 +495,6 @@ pub fn bio(plain: &Plain) -> String {
     out
 }
 
-/// CA4P's span label of a kind: the coarse one (its own labels are finer:
-/// 操作者/受试者, 收集/分享, 条件/目的; this export does not guess between them).
-pub(super) fn ca4p_label(kind: AnnotationKind) -> &'static str {
-    match kind {
-        AnnotationKind::Actor => "操作者",
-        AnnotationKind::Action => "收集",
-        AnnotationKind::Data => "数据",
-        AnnotationKind::Purpose => "目的",
-    }
-}
-
 #[derive(Serialize)]
 struct Ca4pItem<'a> {
     #[serde(rename = "classId_name")]
@@ -515,20 +504,35 @@ struct Ca4pItem<'a> {
     end: usize,
 }
 
-/// The whole text as one paragraph item (label `其他`), then the spans.
+/// The whole text as one paragraph item (label `其他`: the topic is not
+/// known), then the spans with CA4P's finer labels ([`ca4p_label`]).
 fn ca4p_json(plain: &Plain) -> io::Result<String> {
+    let chars: Vec<char> = plain.text.chars().collect();
     let mut items = vec![Ca4pItem {
         class_id_name: "其他",
         text: &plain.text,
         start: 0,
-        end: plain.text.chars().count(),
+        end: chars.len(),
     }];
-    items.extend(plain.spans.iter().map(|s| Ca4pItem {
-        class_id_name: ca4p_label(s.kind),
-        text: &s.text,
-        start: s.start,
-        end: s.end,
-    }));
+    let mut line_start = 0;
+    let mut scanned = 0;
+    for s in &plain.spans {
+        for (i, c) in chars.iter().enumerate().take(s.start).skip(scanned) {
+            if *c == '\n' || *c == '\r' {
+                line_start = i + 1;
+            }
+        }
+        scanned = s.start;
+        // the last few characters of the line are all the label looks at
+        let from = line_start.max(s.start.saturating_sub(8));
+        let before: String = chars[from..s.start].iter().collect();
+        items.push(Ca4pItem {
+            class_id_name: ca4p_label(s.kind, &s.text, &before),
+            text: &s.text,
+            start: s.start,
+            end: s.end,
+        });
+    }
     let mut json = serde_json::to_string_pretty(&items).map_err(io::Error::other)?;
     json.push('\n');
     Ok(json)

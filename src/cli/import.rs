@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::EXIT_TROUBLE;
 use super::export::{BratOffsets, Sink, Source, is_safe_relative, read_text, sources, write_file};
-use policy_core::export::{Brackets, SpanIn, to_markup};
+use policy_core::export::{Brackets, SpanIn, kind_of_ca4p, to_markup};
 use policy_core::syntax::AnnotationKind;
 
 pub const EXIT: &str = "\
@@ -417,18 +417,6 @@ fn read_doccano(src: &Source, tally: &mut Tally) -> Vec<Incoming> {
     docs
 }
 
-/// CA4P's span labels and the kinds they map to; every other label marks
-/// a paragraph.
-pub(super) fn ca4p_kind(label: &str) -> Option<AnnotationKind> {
-    Some(match label {
-        "数据" => AnnotationKind::Data,
-        "操作者" | "受试者" => AnnotationKind::Actor,
-        "收集" | "分享" => AnnotationKind::Action,
-        "条件" | "目的" => AnnotationKind::Purpose,
-        _ => return None,
-    })
-}
-
 /// One item of a CA4P file (other fields ignored).
 #[derive(Deserialize)]
 pub(super) struct Ca4pItem {
@@ -457,7 +445,7 @@ fn read_ca4p(src: &Source, tally: &mut Tally) -> Option<Incoming> {
     };
     let mut paragraphs: Vec<&Ca4pItem> = items
         .iter()
-        .filter(|i| ca4p_kind(&i.label).is_none())
+        .filter(|i| kind_of_ca4p(&i.label).is_none())
         .collect();
     paragraphs.sort_by_key(|p| p.start);
     let mut text = String::new();
@@ -473,7 +461,7 @@ fn read_ca4p(src: &Source, tally: &mut Tally) -> Option<Incoming> {
     let mut spans = Vec::new();
     let mut span_where = Vec::new();
     for item in &items {
-        let Some(kind) = ca4p_kind(&item.label) else {
+        let Some(kind) = kind_of_ca4p(&item.label) else {
             continue;
         };
         let mut placed = false;

@@ -356,3 +356,102 @@ fn bio_tags_one_character_a_line_with_sentences_apart() {
          好 O\n\n为 B-purpose\n了 I-purpose\n\n"
     );
 }
+
+/// The CA4P spans of `json` at their places in the text `import` builds
+/// (paragraphs in start order, trailing white space dropped, one line
+/// break after each; a span in every paragraph that holds it): (start,
+/// end) → label, the first label where two share a place.
+fn ca4p_places(json: &serde_json::Value) -> std::collections::HashMap<(u64, u64), String> {
+    let items = json.as_array().expect("a CA4P list");
+    let label = |i: &serde_json::Value| i["classId_name"].as_str().unwrap_or("").to_string();
+    let num = |i: &serde_json::Value, k: &str| i[k].as_u64().expect("an offset");
+    let mut paragraphs: Vec<&serde_json::Value> = items
+        .iter()
+        .filter(|i| policy_core::export::kind_of_ca4p(&label(i)).is_none())
+        .collect();
+    paragraphs.sort_by_key(|p| num(p, "start"));
+    let mut bases = Vec::new();
+    let mut at = 0u64;
+    for p in &paragraphs {
+        bases.push(at);
+        at += p["text"].as_str().unwrap_or("").trim_end().chars().count() as u64 + 1;
+    }
+    let mut places = std::collections::HashMap::new();
+    for s in items
+        .iter()
+        .filter(|i| policy_core::export::kind_of_ca4p(&label(i)).is_some())
+    {
+        for (p, base) in paragraphs.iter().zip(&bases) {
+            let (ps, pe) = (num(p, "start"), num(p, "end"));
+            let (ss, se) = (num(s, "start"), num(s, "end"));
+            if ps <= ss && se <= pe {
+                places
+                    .entry((base + ss - ps, base + se - ps))
+                    .or_insert_with(|| label(s));
+            }
+        }
+    }
+    places
+}
+
+#[test]
+fn ca4p_export_finer_labels_mostly_agree_with_the_annotators() {
+    let json_dir = Path::new("../shared/corpus/ca4p-dev-json");
+    let Some(files) = corpus_files() else { return };
+    // CA4P JSON → markup with every bracket escaped (so its plain text is
+    // CA4P's text, offsets and all) → CA4P JSON with our finer labels.
+    let (markup, dir) = (temp_dir("ca4p-labels-markup"), temp_dir("ca4p-labels"));
+    let o = run(&["import", s(json_dir), "--from", "ca4p", "-o", s(&markup)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = run(&["export", s(&markup), "--to", "ca4p", "-o", s(&dir)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let coarse = |l: &str| policy_core::export::kind_of_ca4p(l).map(|k| k.name());
+    let mut agree: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for f in &files {
+        let stem = f.file_stem().expect("stem").to_string_lossy().into_owned();
+        let read = |p: PathBuf| -> serde_json::Value {
+            serde_json::from_str(&std::fs::read_to_string(p).expect("JSON file")).expect("JSON")
+        };
+        let theirs = ca4p_places(&read(json_dir.join(format!("{stem}.json"))));
+        let ours = read(dir.join(format!("{stem}.json")));
+        for item in ours.as_array().expect("list").iter().skip(1) {
+            let at = (
+                item["start"].as_u64().unwrap_or(0),
+                item["end"].as_u64().unwrap_or(0),
+            );
+            let ours_label = item["classId_name"].as_str().unwrap_or("");
+            let Some(their_label) = theirs.get(&at) else {
+                panic!("{stem} {at:?}: not a CA4P span")
+            };
+            let kind = coarse(ours_label).expect("a span label");
+            assert_eq!(coarse(their_label), Some(kind), "{stem} {at:?}");
+            let e = agree.entry(kind).or_default();
+            e.0 += usize::from(their_label == ours_label);
+            e.1 += 1;
+        }
+    }
+    for (kind, (same, all)) in &agree {
+        eprintln!("{kind}: {same} of {all} finer labels agree with CA4P's");
+    }
+    let share = |k: &str| agree.get(k).map_or(0.0, |(s, a)| *s as f64 / *a as f64);
+    assert_eq!(
+        share("data"),
+        share("data").max(0.99),
+        "数据 is the only data label"
+    );
+    assert!(
+        share("actor") > 0.8,
+        "handler vs recipient: {}",
+        share("actor")
+    );
+    assert!(
+        share("action") > 0.9,
+        "collect vs share: {}",
+        share("action")
+    );
+    assert!(
+        share("purpose") > 0.8,
+        "condition vs purpose: {}",
+        share("purpose")
+    );
+}

@@ -34,9 +34,11 @@
 //! is, even where it then forms an annotation (how CA4P's JSON became
 //! `ca4p-dev/`).
 
+mod ca4p;
 mod markup;
 mod plain;
 
+pub use ca4p::{ca4p_label, kind_of_ca4p};
 pub use markup::{Brackets, Markup, RejectReason, Rejected, to_markup};
 pub use plain::{Plain, to_plain};
 
