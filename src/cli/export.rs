@@ -15,8 +15,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{EXIT_TROUBLE, load_taxonomy};
-use policy_core::export::{Plain, Span, ca4p_label, to_plain};
-use policy_core::syntax::AnnotationKind;
+use policy_core::export::{Plain, brat_ann, ca4p_label, to_plain};
 use policy_core::taxonomy::Taxonomy;
 
 /// A UTF-8 byte-order mark, skipped at the start of a file.
@@ -247,16 +246,6 @@ fn document(s: &Source, trouble: &mut usize) -> Option<Plain> {
     }
 }
 
-/// brat's name of a kind, the `.ann` type.
-pub(super) fn brat_type(kind: AnnotationKind) -> &'static str {
-    match kind {
-        AnnotationKind::Actor => "Actor",
-        AnnotationKind::Action => "Action",
-        AnnotationKind::Data => "Data",
-        AnnotationKind::Purpose => "Purpose",
-    }
-}
-
 /// brat shows attribute values as given; `Category` values are the
 /// taxonomy's category ids (ASCII, no spaces, as brat's conf needs).
 fn brat(args: &ExportArgs, sources: &[Source], trouble: &mut usize) -> io::Result<()> {
@@ -294,84 +283,6 @@ fn brat(args: &ExportArgs, sources: &[Source], trouble: &mut usize) -> io::Resul
         annotation_conf(&categories).as_bytes(),
     )?;
     write_file(&dir.join("visual.conf"), VISUAL_CONF.as_bytes())
-}
-
-/// brat reads a `.txt` with Python's universal newlines, so a `\r\n` is
-/// one character to it (and to brat readers on PyPI): its offsets count
-/// the text with every `\r\n` taken as one. The `.txt` keeps the
-/// document's own line breaks, so a round trip stays byte-identical.
-pub(super) struct BratOffsets {
-    /// The brat offset of the `\r` of each `\r\n`, in order.
-    crlf: Vec<usize>,
-}
-
-impl BratOffsets {
-    pub fn new(text: &str) -> BratOffsets {
-        let mut crlf = Vec::new();
-        let mut prev_cr = false;
-        for (i, c) in text.chars().enumerate() {
-            if c == '\n' && prev_cr {
-                // the `\r` is at code point i - 1; pairs before it each
-                // count one less
-                crlf.push(i - 1 - crlf.len());
-            }
-            prev_cr = c == '\r';
-        }
-        BratOffsets { crlf }
-    }
-
-    /// A code-point offset of the text → brat's offset.
-    pub fn brat_of(&self, raw: usize) -> usize {
-        // pairs whose `\n` lies before `raw` (offsets never split a pair)
-        let before = self
-            .crlf
-            .iter()
-            .enumerate()
-            .take_while(|(k, cr)| **cr + k < raw)
-            .count();
-        raw - before
-    }
-
-    /// brat's offset → a code-point offset of the text.
-    pub fn raw_of(&self, brat: usize) -> usize {
-        brat + self.crlf.partition_point(|&cr| cr < brat)
-    }
-}
-
-/// The `.ann` text: a T line per span, A lines for a data item's
-/// sensitivity and category.
-pub fn brat_ann(
-    text: &str,
-    spans: &[Span],
-    taxonomy: &Taxonomy,
-    categories: &mut BTreeSet<String>,
-) -> String {
-    let offsets = BratOffsets::new(text);
-    let mut out = String::new();
-    let mut attr = 0;
-    for (i, s) in spans.iter().enumerate() {
-        let t = i + 1;
-        out += &format!(
-            "T{t}\t{} {} {}\t{}\n",
-            brat_type(s.kind),
-            offsets.brat_of(s.start),
-            offsets.brat_of(s.end),
-            s.text
-        );
-        if s.kind == AnnotationKind::Data {
-            let class = taxonomy.classify(&s.text);
-            if class.sensitive() {
-                attr += 1;
-                out += &format!("A{attr}\tSensitive T{t}\n");
-            }
-            if let Some(c) = class.category() {
-                attr += 1;
-                out += &format!("A{attr}\tCategory T{t} {}\n", c.id);
-                categories.insert(c.id.clone());
-            }
-        }
-    }
-    out
 }
 
 fn annotation_conf(categories: &BTreeSet<String>) -> String {

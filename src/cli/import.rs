@@ -15,8 +15,8 @@ use clap::ValueEnum;
 use serde::Deserialize;
 
 use super::EXIT_TROUBLE;
-use super::export::{BratOffsets, Sink, Source, is_safe_relative, read_text, sources, write_file};
-use policy_core::export::{Brackets, SpanIn, kind_of_ca4p, to_markup};
+use super::export::{Sink, Source, is_safe_relative, read_text, sources, write_file};
+use policy_core::export::{Brackets, BratOffsets, SpanIn, kind_of_ca4p, to_markup};
 use policy_core::syntax::AnnotationKind;
 
 pub const EXIT: &str = "\

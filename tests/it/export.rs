@@ -455,3 +455,62 @@ fn ca4p_export_finer_labels_mostly_agree_with_the_annotators() {
         share("purpose")
     );
 }
+
+fn markup_doc() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        Just("😀"),
+        Just("𠮷"),
+        Just("我们"),
+        Just("\r\n"),
+        Just("\n"),
+        Just("\r"),
+        Just(" "),
+        Just("\\"),
+        Just("\\<"),
+        Just("("),
+        Just(")"),
+        Just("<"),
+        Just(">"),
+        Just("["),
+        Just("]"),
+        Just("{"),
+        Just("}"),
+    ];
+    proptest::collection::vec(piece, 0..48).prop_map(|v| v.concat())
+}
+
+static TAXONOMY: std::sync::LazyLock<policy_core::taxonomy::Taxonomy> =
+    std::sync::LazyLock::new(policy_core::taxonomy::Taxonomy::builtin);
+
+proptest::proptest! {
+    /// Every exported span is the plain text at its code-point offsets, and
+    /// every brat T line is brat's view of the `.txt` (universal newlines)
+    /// at its offsets.
+    #[test]
+    fn exported_offsets_point_at_the_span_text(src in markup_doc()) {
+        let plain = to_plain(&src);
+        let chars: Vec<char> = plain.text.chars().collect();
+        for s in &plain.spans {
+            proptest::prop_assert_eq!(chars[s.start..s.end].iter().collect::<String>(), s.text.clone());
+        }
+        let ann = policy_core::export::brat_ann(
+            &plain.text,
+            &plain.spans,
+            &TAXONOMY,
+            &mut Default::default(),
+        );
+        let universal: Vec<char> = plain.text.replace("\r\n", "\n").chars().collect();
+        let offsets = policy_core::export::BratOffsets::new(&plain.text);
+        let mut t_lines = 0;
+        for line in ann.lines().filter(|l| l.starts_with('T')) {
+            let f: Vec<&str> = line.split('\t').collect();
+            let n: Vec<usize> = f[1].split(' ').skip(1).map(|x| x.parse().unwrap_or(usize::MAX)).collect();
+            proptest::prop_assert_eq!(universal[n[0]..n[1]].iter().collect::<String>(), f[2]);
+            let s = &plain.spans[t_lines];
+            proptest::prop_assert_eq!((offsets.raw_of(n[0]), offsets.raw_of(n[1])), (s.start, s.end));
+            t_lines += 1;
+        }
+        proptest::prop_assert_eq!(t_lines, plain.spans.len());
+    }
+}

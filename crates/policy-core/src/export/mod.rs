@@ -34,10 +34,12 @@
 //! is, even where it then forms an annotation (how CA4P's JSON became
 //! `ca4p-dev/`).
 
+mod brat;
 mod ca4p;
 mod markup;
 mod plain;
 
+pub use brat::{BratOffsets, brat_ann, brat_type};
 pub use ca4p::{ca4p_label, kind_of_ca4p};
 pub use markup::{Brackets, Markup, RejectReason, Rejected, to_markup};
 pub use plain::{Plain, to_plain};
