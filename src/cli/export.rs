@@ -47,7 +47,7 @@ pub enum ExportFormat {
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
     /// `.policy` files, or folders searched for them (hidden and ignored
-    /// paths skipped, as `check` does).
+    /// paths skipped, as `check` does); `-` reads stdin.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
     /// The format to write.
@@ -78,6 +78,14 @@ pub(super) struct Source {
 pub(super) fn sources(paths: &[PathBuf], exts: &[&str], trouble: &mut usize) -> Vec<Source> {
     let mut out = Vec::new();
     for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(Source {
+                path: path.clone(),
+                rel: PathBuf::from("stdin").with_extension(exts[0]),
+                named: true,
+            });
+            continue;
+        }
         let meta = match std::fs::metadata(path) {
             Ok(m) => m,
             Err(e) => {
@@ -138,9 +146,17 @@ pub(super) fn sources(paths: &[PathBuf], exts: &[&str], trouble: &mut usize) -> 
     out
 }
 
-/// A file's text: UTF-8, byte-order mark skipped. An error says why not.
+/// A file's text (`-`: stdin): UTF-8, byte-order mark skipped. An error
+/// says why not.
 pub(super) fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut buf)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        buf
+    } else {
+        std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?
+    };
     let text = String::from_utf8(bytes).map_err(|e| {
         format!(
             "not UTF-8 text: invalid byte at offset {}",

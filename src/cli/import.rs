@@ -57,7 +57,7 @@ pub enum BracketsArg {
 #[derive(clap::Args, Debug)]
 pub struct ImportArgs {
     /// Files, or folders searched for them (.ann for brat, .jsonl for
-    /// doccano, .json for CA4P).
+    /// doccano, .json for CA4P); `-` reads doccano or CA4P from stdin.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
     /// The format to read.
@@ -135,7 +135,7 @@ pub fn run(args: &ImportArgs) -> ExitCode {
     };
     // A doccano file holds many documents: -o is then always a folder.
     let one_named = args.paths.len() == 1
-        && Path::new(&args.paths[0]).is_file()
+        && (Path::new(&args.paths[0]).is_file() || args.paths[0].as_os_str() == "-")
         && args.from != ImportFormat::Doccano;
     if let Err(e) = write_all(
         docs,
@@ -222,6 +222,11 @@ fn kind_of_label(label: &str) -> Option<AnnotationKind> {
 
 /// NAME.ann and NAME.txt beside it.
 fn read_brat(src: &Source, tally: &mut Tally) -> Option<Incoming> {
+    if src.path.as_os_str() == "-" {
+        eprintln!("error: brat is two files (NAME.ann and NAME.txt): name the .ann, not stdin");
+        tally.trouble += 1;
+        return None;
+    }
     let ann_path = src.path.with_extension("ann");
     let txt_path = src.path.with_extension("txt");
     let (ann, text) = match (read_text(&ann_path), read_text(&txt_path)) {

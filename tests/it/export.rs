@@ -514,3 +514,34 @@ proptest::proptest! {
         proptest::prop_assert_eq!(t_lines, plain.spans.len());
     }
 }
+
+#[test]
+fn stdin_goes_to_doccano_and_back() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let pipe = |args: &[&str], input: &[u8]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_policy-lsp"))
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input)
+            .expect("write");
+        child.wait_with_output().expect("output")
+    };
+    let src = "😀(我们)[收集]\r\n<𠮷> a) \\(b\\)\r".as_bytes();
+    let jsonl = pipe(&["export", "-", "--to", "doccano"], src);
+    assert!(jsonl.status.success(), "{}", stderr(&jsonl));
+    let back = pipe(&["import", "-", "--from", "doccano"], &jsonl.stdout);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert_eq!(back.stdout, src);
+    let brat = pipe(&["import", "-", "--from", "brat"], b"");
+    assert_eq!(brat.status.code(), Some(2));
+    assert!(stderr(&brat).contains("name the .ann"));
+}
