@@ -316,8 +316,12 @@ fn annotation_conf(categories: &BTreeSet<String>) -> String {
 }
 
 const VISUAL_CONF: &str = "# Written by policy-lsp export --to brat.\n\
-[labels]\nActor | Actor\nAction | Action\nData | Data\nPurpose | Purpose\n\n\
-[drawing]\nActor\tbgColor:#a6cee3\nAction\tbgColor:#fdbf6f\nData\tbgColor:#b2df8a\n\
+[labels]\nActor | Actor\nAction | Action\nData | Data\nPurpose | Purpose\n\
+Sensitive | Sensitive\nCategory | Category\n\n\
+[drawing]\nSPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken\n\
+ARC_DEFAULT\tcolor:black, arrowHead:triangle-5\n\
+ATTRIBUTE_DEFAULT\tglyph:*\n\
+Actor\tbgColor:#a6cee3\nAction\tbgColor:#fdbf6f\nData\tbgColor:#b2df8a\n\
 Purpose\tbgColor:#cab2d6\nSensitive\tglyph:!\n";
 
 /// One doccano line: text, `[start, end, label]` spans and the relative path.

@@ -545,3 +545,64 @@ fn stdin_goes_to_doccano_and_back() {
     assert_eq!(brat.status.code(), Some(2));
     assert!(stderr(&brat).contains("name the .ann"));
 }
+
+#[test]
+fn jd_sample_goes_to_ca4p_json_and_back() {
+    let dir = temp_dir("jd-ca4p");
+    let json = dir.join("jd.json");
+    let o = run(&["export", JD, "--to", "ca4p", "-o", s(&json)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let items: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("JSON");
+    let labels: std::collections::BTreeSet<&str> = items
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|i| i["classId_name"].as_str())
+        .collect();
+    // the finer labels are chosen, both sides of each pair where JD has them
+    for l in ["其他", "数据", "操作者", "收集", "分享", "条件", "目的"] {
+        assert!(labels.contains(l), "{l} not in {labels:?}");
+    }
+    assert!(
+        labels
+            .iter()
+            .all(|l| *l == "其他" || policy_core::export::kind_of_ca4p(l).is_some())
+    );
+    let back = run(&["import", s(&json), "--from", "ca4p"]);
+    assert!(back.status.success(), "{}", stderr(&back));
+    // CA4P import ends each paragraph with a line break (as ca4p-dev was
+    // made); the JD sample has none at its end.
+    let jd = std::fs::read_to_string(JD).expect("JD");
+    assert!(!jd.ends_with('\n'));
+    assert!(
+        String::from_utf8_lossy(&back.stdout) == format!("{jd}\n"),
+        "JD changed"
+    );
+}
+
+#[test]
+fn bad_inputs_are_named_and_the_rest_still_exported() {
+    let dir = temp_dir("bad-inputs");
+    let (good, bad) = (dir.join("in/good.policy"), dir.join("in/bad.policy"));
+    std::fs::create_dir_all(dir.join("in")).expect("mkdir");
+    std::fs::write(&good, "(我们)[收集]<手机号码>").expect("write");
+    std::fs::write(&bad, b"<\xff\xfe>").expect("write");
+    let out = dir.join("out");
+    let o = run(&["export", s(&dir.join("in")), "--to", "bio", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.policy: not UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(out.join("good.bio").is_file());
+    let o = run(&["export", s(&dir.join("in")), "--to", "bio"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("name an output folder with -o"));
+    let o = run(&["export", s(&good), "--to", "brat"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("name it with -o"));
+    let o = run(&["export", s(&dir.join("missing.policy")), "--to", "doccano"]);
+    assert_eq!(o.status.code(), Some(2));
+}
