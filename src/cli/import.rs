@@ -479,8 +479,8 @@ fn read_ca4p(src: &Source, tally: &mut Tally) -> Option<Incoming> {
                 ));
                 spans.push(SpanIn {
                     kind,
-                    start: base + (item.start - p.start),
-                    end: base + (item.end - p.start),
+                    start: base.saturating_add(item.start - p.start),
+                    end: base.saturating_add(item.end - p.start),
                     text: Some(item.text.clone()),
                 });
             }

@@ -609,3 +609,27 @@ fn bad_inputs_are_named_and_the_rest_still_exported() {
     let o = run(&["export", s(&dir.join("missing.policy")), "--to", "doccano"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn offsets_at_the_end_of_the_integers_are_reported_not_a_crash() {
+    let dir = temp_dir("huge");
+    let json = dir.join("huge.json");
+    std::fs::write(
+        &json,
+        r#"[{"classId_name":"其他","text":"我们收集","start":1,"end":18446744073709551615},
+            {"classId_name":"数据","text":"x","start":18446744073709551610,"end":18446744073709551615}]"#,
+    )
+    .expect("write");
+    let o = run(&["import", s(&json), "--from", "ca4p"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("left out: offsets outside the text"));
+    std::fs::write(dir.join("h.txt"), "ab").expect("write");
+    std::fs::write(
+        dir.join("h.ann"),
+        "T1\tData 18446744073709551615 18446744073709551615\tx\n",
+    )
+    .expect("write");
+    let o = run(&["import", s(&dir.join("h.ann")), "--from", "brat"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "ab");
+}

@@ -52,7 +52,7 @@ impl BratOffsets {
 
     /// brat's offset → a code-point offset of the text. O(log pairs).
     pub fn raw_of(&self, brat: usize) -> usize {
-        brat + self.crlf.partition_point(|&cr| cr < brat)
+        brat.saturating_add(self.crlf.partition_point(|&cr| cr < brat))
     }
 }
 
