@@ -8,6 +8,8 @@
 //! * [`to_markup`]: plain text and spans → markup, with the plain text's own
 //!   markup characters written as [`Brackets`] says, and every span the
 //!   markup cannot hold reported as a [`Rejected`] span.
+//! * [`brat_ann`] and [`BratOffsets`]: brat's `.ann` lines (brat counts a
+//!   `\r\n` as one character); [`ca4p_label`]: CA4P's finer span labels.
 //!
 //! ## What the plain text is, and why round trips are byte-identical
 //!
@@ -29,8 +31,9 @@
 //! (the JD sample, and every ca4p-dev file but one `\\_` in 0556) comes back
 //! byte for byte. An escape the source did not need (`年龄\<14周岁`) comes back
 //! as the plain character (`年龄<14周岁`): the plain text cannot tell the two
-//! apart. [`Brackets::Escape`] escapes every markup character of the text
-//! instead (a clean file), [`Brackets::Keep`] writes every character as it
+//! apart. [`Brackets::Escape`] escapes every bracket of the text instead,
+//! and a backslash where it must (a file with no syntax error from its
+//! text); [`Brackets::Keep`] writes every character as it
 //! is, even where it then forms an annotation (how CA4P's JSON became
 //! `ca4p-dev/`).
 
