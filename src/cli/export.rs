@@ -37,8 +37,8 @@ pub enum ExportFormat {
     /// doccano sequence labelling JSONL: one line per document, with its
     /// relative "path".
     Doccano,
-    /// Character tags (B-data, I-data, O …), one character a line, a blank
-    /// line between sentences, as CA4P's training files.
+    /// Character tags (B-data, I-data, O …), one character and its tag a
+    /// line, a blank line between sentences, as CA4P's training files.
     Bio,
     /// CA4P's JSON: a list of span items (classId_name, start, end, text).
     Ca4p,
@@ -384,12 +384,13 @@ fn per_document(args: &ExportArgs, sources: &[Source], trouble: &mut usize) -> i
 
 /// Whether a sentence ends after `c` (besides at a line break).
 fn ends_sentence(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
+    matches!(c, '。' | '！' | '？' | '!' | '?')
 }
 
-/// BIO tags: one `CHAR TAG` line per character, white space left out (it
-/// cannot stand on a line of its own), a blank line after each sentence
-/// (at `。！？；` and line breaks).
+/// BIO tags as CA4P's training files (`train_dev_test/*.char.bios`) lay
+/// them out: one `CHAR<TAB>TAG` line per character, a blank line after each
+/// sentence (at `。！？` and line breaks); white space is left out. The
+/// tags name the markup's kinds (`B-data`, `I-actor`, `O`).
 pub fn bio(plain: &Plain) -> String {
     let mut out = String::with_capacity(plain.text.len() * 4);
     let mut spans = plain.spans.iter().peekable();
@@ -413,7 +414,7 @@ pub fn bio(plain: &Plain) -> String {
             }
             _ => "O".to_string(),
         };
-        out += &format!("{c} {tag}\n");
+        out += &format!("{c}\t{tag}\n");
         in_sentence = true;
         if ends_sentence(c) {
             out.push('\n');

@@ -347,13 +347,13 @@ fn doccano_import_reads_the_entities_form_and_refuses_paths_outside() {
 fn bio_tags_one_character_a_line_with_sentences_apart() {
     let dir = temp_dir("bio");
     let f = dir.join("a.policy");
-    std::fs::write(&f, "(我们)[收集]<😀号>。好\r\n{为 了}").expect("write");
+    std::fs::write(&f, "(我们)[收集]<😀号>。好；\r\n{为 了}").expect("write");
     let o = run(&["export", s(&f), "--to", "bio"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
-        "我 B-actor\n们 I-actor\n收 B-action\n集 I-action\n😀 B-data\n号 I-data\n。 O\n\n\
-         好 O\n\n为 B-purpose\n了 I-purpose\n\n"
+        "我\tB-actor\n们\tI-actor\n收\tB-action\n集\tI-action\n😀\tB-data\n号\tI-data\n。\tO\n\n\
+         好\tO\n；\tO\n\n为\tB-purpose\n了\tI-purpose\n\n"
     );
 }
 
