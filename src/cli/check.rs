@@ -152,6 +152,8 @@ struct Report<'o> {
     out: &'o mut dyn Write,
     format: Format,
     totals: Totals,
+    /// `--format sarif`: the results and notifications, written at the end.
+    sarif: sarif::Log,
 }
 
 impl Report<'_> {
@@ -160,6 +162,10 @@ impl Report<'_> {
     fn file_error(&mut self, e: &FileError) -> Result<(), WriteFailed> {
         self.totals.file_errors += 1;
         eprintln!("error: {}: {}", e.path, e.message);
+        if self.format == Format::Sarif {
+            self.sarif
+                .notification(&e.path, e.trouble.kind(), &e.message);
+        }
         if self.format == Format::Json {
             #[derive(serde::Serialize)]
             struct Record<'a> {
@@ -194,6 +200,10 @@ impl Report<'_> {
                 writeln!(self.out, "{}", summary(&self.totals)).map_err(WriteFailed)?
             }
             Format::Human => {}
+            Format::Sarif => {
+                let ok = self.totals.file_errors == 0;
+                writeln!(self.out, "{}", self.sarif.take_json(ok)).map_err(WriteFailed)?
+            }
             Format::Json => {
                 #[derive(serde::Serialize)]
                 struct Summary {
@@ -229,6 +239,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         out: &mut stdout,
         format: args.format,
         totals: Totals::default(),
+        sarif: sarif::Log::default(),
     };
     match check_all(args, &mut report) {
         Ok(()) => {}
@@ -550,6 +561,10 @@ fn check_one(
                 writeln!(report.out, "{}\n", render_human(name, text, d))
             }
             Format::Json => writeln!(report.out, "{}", render_json(name, d)),
+            Format::Sarif => {
+                report.sarif.result(name, d);
+                Ok(())
+            }
         };
         written.map_err(WriteFailed)?;
     }
@@ -704,6 +719,176 @@ fn summary(t: &Totals) -> String {
         );
     }
     s
+}
+
+/// `check --format sarif`: one SARIF 2.1.0 log.
+mod sarif {
+    use policy_core::diagnostics::Diagnostic;
+    use policy_core::syntax::Severity;
+    use serde_json::{Value, json};
+
+    /// Every code `check` can report: (id, short description, help).
+    pub const RULES: [(&str, &str, &str); 9] = [
+        (
+            "unclosed-annotation",
+            "An annotation is opened but never closed on its line.",
+            "Close it with the matching bracket on the same line (`(` `)`, `[` `]`, `<` `>`, `{` `}`), or write `\\(` for a literal bracket. See docs/language.md §6.1.",
+        ),
+        (
+            "unmatched-closer",
+            "A closing bracket closes no annotation.",
+            "Add the opener before it on this line, or write `\\)` for a literal bracket. See docs/language.md §6.2.",
+        ),
+        (
+            "mismatched-closer",
+            "An annotation is closed by the closer of another kind.",
+            "Use the closer of the kind that was opened: `)` for `(`, `]` for `[`, `>` for `<`, `}` for `{`. See docs/language.md §6.3.",
+        ),
+        (
+            "empty-annotation",
+            "An annotation holds no text.",
+            "Put the annotated text between the brackets, or remove them. See docs/language.md §6.4.",
+        ),
+        (
+            "padded-annotation",
+            "An annotation starts or ends with white space.",
+            "Move the white space outside the brackets. See docs/language.md §6.5.",
+        ),
+        (
+            "sensitive-data",
+            "A data item is sensitive personal information.",
+            "GB/T 35273-2020 and PIPL Art. 28 ask for explicit consent and a stated necessity for sensitive personal information: check that the policy gives them. See docs/language.md §7.1.",
+        ),
+        (
+            "unspecific-data",
+            "A data item only refers to personal information in general.",
+            "Name the kinds of information (手机号码, 位置信息 …) rather than 相关信息. See docs/language.md §7.2.",
+        ),
+        (
+            "unclassified-data",
+            "No taxonomy category matches a data item.",
+            "Add a keyword to the workspace taxonomy (policy-lsp.toml) or rephrase the item. See docs/language.md §7.3.",
+        ),
+        (
+            "unknown-practice",
+            "An action names none of the known practices.",
+            "Annotate the practice verb itself (收集, 使用, 共享 …). See docs/language.md §7.4.",
+        ),
+    ];
+
+    /// The results and notifications gathered while checking.
+    #[derive(Default)]
+    pub struct Log {
+        results: Vec<Value>,
+        notifications: Vec<Value>,
+    }
+
+    /// A path as a URI reference: unreserved characters and `/` as they
+    /// are, everything else percent-encoded (CJK names included).
+    pub fn uri(path: &str) -> String {
+        let mut out = String::with_capacity(path.len());
+        for b in path.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                out.push(b as char);
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        if path.starts_with('/') {
+            format!("file://{out}")
+        } else {
+            out
+        }
+    }
+
+    fn level(s: Severity) -> &'static str {
+        match s {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Information | Severity::Hint => "note",
+        }
+    }
+
+    impl Log {
+        /// A diagnostic as a result; its region counts code points
+        /// (`columnKind: unicodeCodePoints`), 1-based, end exclusive.
+        pub fn result(&mut self, path: &str, d: &Diagnostic) {
+            let index = RULES.iter().position(|r| r.0 == d.code);
+            let mut result = json!({
+                "ruleId": d.code,
+                "level": level(d.severity),
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(path) },
+                        "region": {
+                            "startLine": d.line + 1,
+                            "startColumn": d.start.char + 1,
+                            "endLine": d.line + 1,
+                            "endColumn": d.end.char + 1,
+                        }
+                    }
+                }]
+            });
+            if let Some(i) = index {
+                result["ruleIndex"] = json!(i);
+            }
+            self.results.push(result);
+        }
+
+        /// A path that could not be checked.
+        pub fn notification(&mut self, path: &str, kind: &str, message: &str) {
+            self.notifications.push(json!({
+                "level": "error",
+                "descriptor": { "id": kind },
+                "message": { "text": format!("{path}: {message}") },
+                "locations": [{
+                    "physicalLocation": { "artifactLocation": { "uri": uri(path) } }
+                }]
+            }));
+        }
+
+        /// The whole log, on one line.
+        pub fn take_json(&mut self, successful: bool) -> String {
+            let rules: Vec<Value> = RULES
+                .iter()
+                .map(|(id, short, help)| {
+                    let level = if id.ends_with("-data") || *id == "unknown-practice" {
+                        "note"
+                    } else if *id == "padded-annotation" {
+                        "warning"
+                    } else {
+                        "error"
+                    };
+                    json!({
+                        "id": id,
+                        "shortDescription": { "text": short },
+                        "fullDescription": { "text": short },
+                        "help": { "text": help, "markdown": help },
+                        "defaultConfiguration": { "level": level, "enabled": level != "note" },
+                    })
+                })
+                .collect();
+            let log = json!({
+                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                "version": "2.1.0",
+                "runs": [{
+                    "tool": { "driver": {
+                        "name": "policy-lsp",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "rules": rules,
+                    }},
+                    "columnKind": "unicodeCodePoints",
+                    "invocations": [{
+                        "executionSuccessful": successful,
+                        "toolExecutionNotifications": std::mem::take(&mut self.notifications),
+                    }],
+                    "results": std::mem::take(&mut self.results),
+                }]
+            });
+            log.to_string()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 mod agree;
 mod check;
 pub mod classify;
+mod export;
+mod import;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -50,6 +52,13 @@ enum Command {
     Agree(AgreeArgs),
     /// Serve the Language Server Protocol on stdin/stdout.
     Serve,
+    /// Write markup files as brat, doccano, BIO or CA4P (offsets in code
+    /// points of the plain text).
+    #[command(after_help = export::EXIT)]
+    Export(export::ExportArgs),
+    /// Make markup files from brat, doccano or CA4P annotations.
+    #[command(after_help = import::EXIT)]
+    Import(import::ImportArgs),
 }
 
 const CHECK_EXIT: &str = "\
@@ -120,6 +129,10 @@ pub enum Format {
     /// JSON Lines: one record per diagnostic or unreadable path, then a
     /// summary record.
     Json,
+    /// One SARIF 2.1.0 log (for GitHub code scanning and SARIF viewers):
+    /// the rules with their help, each diagnostic as a result with its
+    /// region in code points, unreadable paths as notifications.
+    Sarif,
 }
 
 /// How `classify` prints its results.
@@ -255,6 +268,8 @@ pub fn main() -> ExitCode {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Classify(args)) => run_classify(&args),
         Some(Command::Agree(args)) => agree::run(&args),
+        Some(Command::Export(args)) => export::run(&args),
+        Some(Command::Import(args)) => import::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }

@@ -20,6 +20,7 @@ mod cli_usability;
 mod core_authoring;
 mod core_describe;
 mod document;
+mod export;
 mod hover;
 mod language_doc;
 mod layers;

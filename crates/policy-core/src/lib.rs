@@ -13,6 +13,7 @@ pub mod authoring;
 pub mod describe;
 pub mod diagnostics;
 pub mod document;
+pub mod export;
 pub mod lints;
 pub mod position;
 pub mod syntax;

@@ -1,0 +1,106 @@
+//! Markup ⇄ plain text and spans: what every import and export format is
+//! built on. No I/O and no JSON here; the CLI writes the formats.
+//!
+//! * [`to_plain`]: a markup document → its **plain text** (brackets of
+//!   annotations removed, escapes resolved, the document's own lines and
+//!   line breaks kept) and its annotations as [`Span`]s whose offsets count
+//!   **code points of the plain text**, as brat, doccano and CA4P count.
+//! * [`to_markup`]: plain text and spans → markup, with the plain text's own
+//!   markup characters written as [`Brackets`] says, and every span the
+//!   markup cannot hold reported as a [`Rejected`] span.
+//! * [`brat_ann`] and [`BratOffsets`]: brat's `.ann` lines (brat counts a
+//!   `\r\n` as one character); [`ca4p_label`]: CA4P's finer span labels.
+//!
+//! ## What the plain text is, and why round trips are byte-identical
+//!
+//! Only **well-formed** annotations (opened and closed by the same kind on
+//! one line, with some non-blank content) become spans. Everything else the
+//! parser met is plain text: an unclosed opener, an unmatched closer, the
+//! brackets of an empty annotation, and the brackets *and* content of an
+//! annotation closed by the wrong closer (`(abc]`, which the parser only
+//! recovers). So a source's literal, unescaped brackets stay in the plain
+//! text as the characters they are.
+//!
+//! Going back, [`Brackets::Needed`] writes each such character unescaped
+//! unless that would change how the line reads: a backslash is escaped only
+//! before a markup character (or an annotation), and a bracket pair in the
+//! text is escaped (both of its brackets) only when it would otherwise form
+//! a well-formed annotation that is not one of the spans. Everything the
+//! parser read as text in the source is therefore read as text again, in
+//! the same places, and a document that escapes only where it must
+//! (the JD sample, and every ca4p-dev file but one `\\_` in 0556) comes back
+//! byte for byte. An escape the source did not need (`年龄\<14周岁`) comes back
+//! as the plain character (`年龄<14周岁`): the plain text cannot tell the two
+//! apart. [`Brackets::Escape`] escapes every bracket of the text instead,
+//! and a backslash where it must (a file with no syntax error from its
+//! text); [`Brackets::Keep`] writes every character as it
+//! is, even where it then forms an annotation (how CA4P's JSON became
+//! `ca4p-dev/`).
+
+mod brat;
+mod ca4p;
+mod markup;
+mod plain;
+
+pub use brat::{BratOffsets, brat_ann, brat_type};
+pub use ca4p::{ca4p_label, kind_of_ca4p};
+pub use markup::{Brackets, Markup, RejectReason, Rejected, to_markup};
+pub use plain::{Plain, to_plain};
+
+use crate::syntax::AnnotationKind;
+
+/// One annotation in the plain text: `start..end` in code points of the
+/// plain text; `text` is the plain text there (the content, escapes
+/// resolved).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub kind: AnnotationKind,
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+}
+
+/// A span offered to [`to_markup`]: `text`, when the format carries one, is
+/// checked against the plain text at `start..end`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpanIn {
+    pub kind: AnnotationKind,
+    pub start: usize,
+    pub end: usize,
+    pub text: Option<String>,
+}
+
+impl From<&Span> for SpanIn {
+    fn from(s: &Span) -> Self {
+        SpanIn {
+            kind: s.kind,
+            start: s.start,
+            end: s.end,
+            text: Some(s.text.clone()),
+        }
+    }
+}
+
+/// The lines of `text` with their line breaks (`\n`, `\r\n`, `\r` only, as
+/// everywhere in the project): `(content, break)`. The last line's break is
+/// empty. O(len).
+pub fn lines_with_breaks(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.bytes().position(|b| b == b'\n' || b == b'\r') {
+            None => {
+                rest = None;
+                Some((s, ""))
+            }
+            Some(i) => {
+                let len = if s[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&s[i + len..]);
+                Some((&s[..i], &s[i..i + len]))
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests;
