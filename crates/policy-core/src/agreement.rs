@@ -741,8 +741,19 @@ impl LineDisagreement {
 /// The disagreements of line `line` of ours (`ours`, its markup without
 /// the break) against the same line of theirs; none when the two lines'
 /// plain texts differ (the text itself was changed, not its annotations).
-/// O(line).
+/// A byte-order mark starting either line (a file's first line) is not
+/// text: it is skipped, and the points and the edit are still those of
+/// `ours` as given (the [`Disagreement`]'s spans are of the line without
+/// it). O(line).
 pub fn line_disagreements(line: usize, ours: &str, theirs: &str) -> Vec<LineDisagreement> {
+    let full = ours;
+    let bom = if ours.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    };
+    let ours = &full[bom..];
+    let theirs = theirs.strip_prefix(BOM).unwrap_or(theirs);
     if ours == theirs {
         return Vec::new();
     }
@@ -766,13 +777,13 @@ pub fn line_disagreements(line: usize, ours: &str, theirs: &str) -> Vec<LineDisa
             let theirs_text = theirs[theirs_chars[tf]..theirs_chars[tt]].to_string();
             LineDisagreement {
                 line,
-                start: point_at(ours, ours_chars[from]),
-                end: point_at(ours, ours_chars[to]),
+                start: point_at(full, bom + ours_chars[from]),
+                end: point_at(full, bom + ours_chars[to]),
                 disagreement: d,
                 take_theirs: LineEdit {
                     line,
-                    start: point_at(ours, ours_chars[of]),
-                    end: point_at(ours, ours_chars[ot]),
+                    start: point_at(full, bom + ours_chars[of]),
+                    end: point_at(full, bom + ours_chars[ot]),
                     new_text: theirs_text.clone(),
                 },
                 ours: ours_text,
@@ -1113,6 +1124,30 @@ mod tests {
         );
         // Another text on the line: nothing to say.
         assert!(line_disagreements(0, "<a>b", "a<c>").is_empty());
+    }
+
+    #[test]
+    fn a_byte_order_mark_on_our_first_line_is_skipped_but_counted_in_columns() {
+        let ours = "\u{feff}𠮷<手机号码>";
+        let found = line_disagreements(0, ours, "𠮷<手机>号码");
+        assert_eq!(found.len(), 1);
+        let d = &found[0];
+        assert_eq!(
+            (d.ours.as_str(), d.theirs.as_str()),
+            ("<手机号码>", "<手机>号码")
+        );
+        // After the mark (one char, one UTF-16 unit) and 𠮷 (one char, two units).
+        assert_eq!((d.start.char, d.start.utf16), (2, 3));
+        let e = &d.take_theirs;
+        let fixed = format!(
+            "{}{}{}",
+            &ours[..e.start.byte as usize],
+            e.new_text,
+            &ours[e.end.byte as usize..]
+        );
+        assert_eq!(fixed, "\u{feff}𠮷<手机>号码");
+        // The mark alone is no disagreement.
+        assert!(line_disagreements(0, "\u{feff}<a>", "<a>").is_empty());
     }
 
     #[test]
