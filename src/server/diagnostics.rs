@@ -51,9 +51,7 @@ pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
     let doc = &snap.doc;
     let stale = out_of_sync.then(|| self::out_of_sync(Some(doc.doc())));
     let mut found = document_diagnostics(doc.doc(), Some((doc.classes(), &snap.settings.lints)));
-    if let Some(theirs) = &snap.theirs {
-        found.extend(super::disagreement::hints(doc.doc(), theirs));
-    }
+    found.extend(super::disagreement::hints(doc));
     stale
         .iter()
         .chain(&found)
@@ -115,9 +113,7 @@ impl Backend {
         if self.is_out_of_sync(uri) {
             diagnostics.insert(0, out_of_sync(Some(doc.doc())));
         }
-        if let Some(theirs) = &open.theirs {
-            diagnostics.extend(super::disagreement::hints(doc.doc(), theirs));
-        }
+        diagnostics.extend(super::disagreement::hints(doc));
         self.queue(Publish {
             uri: uri.clone(),
             version: Some(open.version),

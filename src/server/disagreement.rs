@@ -2,17 +2,18 @@
 //! (setting `compareWith`): `disagreement` hints saying what the other
 //! version has, quick fixes that take their version of one disagreement or
 //! of all like it, and a hover with both versions side by side. The core
-//! (`policy_core::agreement::line_disagreements`) compares; this file finds
-//! the other file and converts.
+//! compares and keeps the result: the disagreements are a per-line layer
+//! of the document (`AnalysedDocument::disagreements`, spliced by its
+//! `apply_edit`, so a keystroke recompares only the lines it changed, or
+//! with a new line break the lines after it); this file finds the other
+//! file, hands its lines to the document, and converts the layer to LSP.
 //!
-//! Line `i` of the document is compared with line `i` of theirs. A line
-//! whose text equals theirs byte for byte is skipped without parsing, so a
-//! keystroke costs one parse and comparison of each line that differs from
-//! theirs plus a byte comparison of the others; a line whose plain text
-//! differs (the text itself was edited) has no hints.
+//! Line `i` of the document is compared with line `i` of theirs; a line
+//! whose plain text differs (the text itself was edited) has no hints.
 //!
 //! The other file is read when the document opens and when `compareWith`
-//! changes, outside the lock.
+//! changes, outside the lock; comparing the whole document with it then
+//! happens under the lock, like the analysis of an opened document.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,20 +22,21 @@ use tower_lsp_server::ls_types::*;
 
 use super::state::Snapshot;
 use super::{Backend, convert};
-use policy_core::agreement::{LineDisagreement, line_disagreements};
+use policy_core::agreement::{LineDisagreement, TheirLines};
+use policy_core::analysis::AnalysedDocument;
 use policy_core::authoring::LineEdit;
 use policy_core::diagnostics::Diagnostic as CoreDiagnostic;
-use policy_core::document::{Document, lines_of};
 use policy_core::syntax::Severity;
 
 /// The diagnostic code of a disagreement hint.
 pub const CODE: &str = "disagreement";
 
-/// The other annotator's version of one document: its lines, as written.
+/// The other annotator's version of one document: where it is, and its
+/// lines (shared with the document's comparison layer).
 #[derive(Debug)]
 pub struct Theirs {
     pub path: PathBuf,
-    lines: Vec<String>,
+    pub lines: Arc<TheirLines>,
 }
 
 impl Theirs {
@@ -43,16 +45,17 @@ impl Theirs {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let text =
             String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         Ok(Theirs {
             path: path.to_path_buf(),
-            lines: lines_of(text).map(str::to_string).collect(),
+            lines: Arc::new(TheirLines::new(&text)),
         })
     }
+}
 
-    fn line(&self, line: usize) -> Option<&str> {
-        self.lines.get(line).map(String::as_str)
-    }
+/// Compares `doc` with `theirs` from now on (with nothing when `None`).
+/// O(document).
+pub fn compare(doc: &mut AnalysedDocument, theirs: Option<&Arc<Theirs>>) {
+    doc.set_theirs(theirs.map(|t| t.lines.clone()));
 }
 
 /// The workspace root: the first workspace folder, else the root URI.
@@ -123,6 +126,7 @@ impl Backend {
         let mut state = self.state();
         for (uri, theirs) in loaded {
             if let Some(open) = state.documents.get_mut(&uri) {
+                compare(&mut open.doc, theirs.as_ref());
                 open.theirs = theirs;
             }
         }
@@ -130,48 +134,38 @@ impl Backend {
     }
 }
 
-/// Every disagreement of the document. O(document) byte comparisons, plus
-/// O(line) for each line that differs from theirs.
-pub fn all(doc: &Document, theirs: &Theirs) -> Vec<LineDisagreement> {
-    (0..doc.line_count())
-        .flat_map(|i| on_line(doc, theirs, i))
-        .collect()
-}
-
-fn on_line(doc: &Document, theirs: &Theirs, line: usize) -> Vec<LineDisagreement> {
-    match (doc.line_text(line), theirs.line(line)) {
-        (Some(ours), Some(t)) => line_disagreements(line, &ours, t),
-        _ => Vec::new(),
+/// The hint of one disagreement.
+fn hint(d: &LineDisagreement) -> CoreDiagnostic {
+    CoreDiagnostic {
+        line: d.line,
+        start: d.start,
+        end: d.end,
+        severity: Severity::Hint,
+        code: CODE.into(),
+        message: d.message().into(),
     }
 }
 
-/// The hints of the document.
-pub fn hints(doc: &Document, theirs: &Theirs) -> Vec<CoreDiagnostic> {
-    all(doc, theirs)
-        .into_iter()
-        .map(|d| CoreDiagnostic {
-            line: d.line,
-            start: d.start,
-            end: d.end,
-            severity: Severity::Hint,
-            code: CODE.into(),
-            message: d.message().into(),
-        })
-        .collect()
+/// The hints of the document, read from its comparison layer (none when
+/// it is compared with nothing). O(lines + disagreements).
+pub fn hints(doc: &AnalysedDocument) -> Vec<CoreDiagnostic> {
+    doc.disagreements()
+        .map(|d| d.iter().map(hint).collect())
+        .unwrap_or_default()
 }
 
 /// "Take theirs" for each disagreement the range touches, and "take theirs
-/// for all N like this" when it has company. O(document).
+/// for all N like this" when it has company. O(lines of the range), plus
+/// O(lines + disagreements) to find the company.
 pub fn actions(snap: &Snapshot, uri: &Uri, range: Range) -> Vec<CodeAction> {
-    let Some(theirs) = &snap.theirs else {
+    let Some(layer) = snap.doc.disagreements() else {
         return Vec::new();
     };
-    let doc = snap.doc.doc();
     let enc = snap.encoding;
     let first = range.start.line as usize;
-    let last = (range.end.line as usize).min(doc.line_count().saturating_sub(1));
-    let touched: Vec<LineDisagreement> = (first..=last)
-        .flat_map(|i| on_line(doc, theirs, i))
+    let last = (range.end.line as usize).min(snap.doc.doc().line_count().saturating_sub(1));
+    let touched: Vec<&LineDisagreement> = (first..=last)
+        .flat_map(|i| layer.line(i))
         .filter(|d| {
             let r = convert::line_range(d.line, d.start, d.end, enc);
             r.start <= range.end && range.start <= r.end
@@ -180,20 +174,9 @@ pub fn actions(snap: &Snapshot, uri: &Uri, range: Range) -> Vec<CodeAction> {
     if touched.is_empty() {
         return Vec::new();
     }
-    let everything = all(doc, theirs);
     let mut actions = Vec::new();
-    for d in &touched {
-        let hint = convert::diagnostic(
-            &CoreDiagnostic {
-                line: d.line,
-                start: d.start,
-                end: d.end,
-                severity: Severity::Hint,
-                code: CODE.into(),
-                message: d.message().into(),
-            },
-            enc,
-        );
+    for d in touched {
+        let hint = convert::diagnostic(&hint(d), enc);
         actions.push(CodeAction {
             title: format!("Take theirs: `{}` → `{}`", d.ours, d.theirs),
             kind: Some(CodeActionKind::QUICKFIX),
@@ -206,7 +189,7 @@ pub fn actions(snap: &Snapshot, uri: &Uri, range: Range) -> Vec<CodeAction> {
             is_preferred: Some(true),
             ..CodeAction::default()
         });
-        let mut like: Vec<LineEdit> = everything
+        let mut like: Vec<LineEdit> = layer
             .iter()
             .filter(|o| o.is_like(d))
             .map(|o| o.take_theirs.clone())
@@ -229,8 +212,10 @@ pub fn actions(snap: &Snapshot, uri: &Uri, range: Range) -> Vec<CodeAction> {
 pub fn hover(snap: &Snapshot, at: Position) -> Option<Hover> {
     let theirs = snap.theirs.as_ref()?;
     let enc = snap.encoding;
-    let found = on_line(snap.doc.doc(), theirs, at.line as usize);
-    let d = found
+    let d = snap
+        .doc
+        .disagreements()?
+        .line(at.line as usize)
         .iter()
         .find(|d| d.start.column(enc) <= at.character && at.character < d.end.column(enc))?;
     let kind = d.disagreement.kind.name();

@@ -27,7 +27,9 @@ pub struct OpenDocument {
     pub taxonomy_file: Option<PathBuf>,
     /// The last semantic tokens sent, and their result id, for `full/delta`.
     pub tokens: Option<(String, TokenCache)>,
-    /// The other annotator's version (setting `compareWith`), if any.
+    /// The other annotator's version (setting `compareWith`), if any: its
+    /// path; `doc` holds the comparison with its lines (both are set by
+    /// `disagreement::compare`'s callers together).
     pub theirs: Option<Arc<Theirs>>,
 }
 

@@ -26,8 +26,10 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
         let taxonomy = state
             .loaded_taxonomy(&file)
             .unwrap_or_else(|| state.builtin_taxonomy());
+        let mut doc = AnalysedDocument::new(&item.text, taxonomy);
+        super::disagreement::compare(&mut doc, theirs.as_ref());
         let open = OpenDocument {
-            doc: AnalysedDocument::new(&item.text, taxonomy),
+            doc,
             version: item.version,
             taxonomy_file: file.clone(),
             tokens: None,

@@ -1,7 +1,9 @@
 -- Headless Neovim, used as `nvim --headless -u nvim_e2e.lua`: loads editors/nvim the way a
 -- user does (runtimepath + setup()), opens a copy of the JD sample and checks what the user
 -- gets: filetype and syntax before the server, diagnostics after breaking a bracket and after
--- the fix, the hover text in its floating window, and (Neovim >= 0.11) the semantic token.
+-- the fix, the hover text in its floating window, and (Neovim >= 0.11) the semantic token
+-- and, with `compareWith` naming another annotator's version, a disagreement hint and its
+-- "take theirs" quick fix.
 -- Environment: POLICY_REPO (checkout), POLICY_LSP (server), POLICY_SAMPLE (a copy to edit).
 local repo = assert(os.getenv("POLICY_REPO"), "POLICY_REPO")
 local server = assert(os.getenv("POLICY_LSP"), "POLICY_LSP")
@@ -208,6 +210,77 @@ local function run()
       end)
       local now = vim.api.nvim_buf_get_lines(bufnr, ROW, ROW + 1, true)[1]
       assert(now == line, "the fix should restore the line, got: " .. now)
+    end)
+  end
+
+  if has_semantic_tokens then
+    check("compareWith: a disagreement hint, and taking theirs rewrites the line and clears it", function()
+      -- Two annotators' versions of a one-line policy: theirs marks only 手机 as data.
+      local ours_line = "(我们)[收集]<手机号码>用于{下单}"
+      local theirs_line = "(我们)[收集]<手机>号码用于{下单}"
+      local dir = vim.fn.fnamemodify(sample, ":h") .. "/agree"
+      vim.fn.mkdir(dir .. "/ours", "p")
+      vim.fn.mkdir(dir .. "/theirs", "p")
+      vim.fn.writefile({ ours_line }, dir .. "/ours/small.policy")
+      vim.fn.writefile({ theirs_line }, dir .. "/theirs/small.policy")
+      -- The setting, as an editor sends it when the user changes it; then the document.
+      clients(bufnr)[1]:notify("workspace/didChangeConfiguration", { settings = { compareWith = dir .. "/theirs" } })
+      vim.o.hidden = true
+      vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/ours/small.policy"))
+      local ours = vim.api.nvim_get_current_buf()
+      local hint
+      wait_for(10000, "a disagreement hint", function()
+        for _, d in ipairs(policy_diagnostics(ours)) do
+          if code_of(d) == "disagreement" then
+            hint = d
+            return true
+          end
+        end
+      end)
+      assert(hint.severity == vim.diagnostic.severity.HINT, "severity " .. tostring(hint.severity))
+      assert(hint.message:find("<手机>", 1, true), "message: " .. hint.message)
+      -- Over our <手机号码>: byte columns of `<` and after `>`.
+      local from = assert(ours_line:find("<手机号码>", 1, true)) - 1
+      assert(hint.lnum == 0 and hint.col == from and hint.end_col == from + #"<手机号码>",
+        ("hint at %d:%d-%d"):format(hint.lnum, hint.col, hint.end_col))
+      -- The hover there shows both versions.
+      vim.api.nvim_win_set_cursor(0, { 1, from + #"<" })
+      vim.lsp.buf.hover()
+      local text
+      wait_for(10000, "the hover window", function()
+        for _, win in ipairs(vim.api.nvim_list_wins()) do
+          if vim.api.nvim_win_get_config(win).relative ~= "" then
+            text = table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false), "\n")
+            vim.api.nvim_win_close(win, true)
+            return true
+          end
+        end
+      end)
+      assert(text:find("<手机号码>", 1, true) and text:find("<手机>号码", 1, true), "hover text: " .. text)
+      local client = clients(ours)[1]
+      local lsp_diag = hint.user_data.lsp
+      local params = {
+        textDocument = vim.lsp.util.make_text_document_params(ours),
+        range = lsp_diag.range,
+        context = { diagnostics = { lsp_diag }, only = { "quickfix" } },
+      }
+      local action, titles = nil, {}
+      for _, res in pairs(vim.lsp.buf_request_sync(ours, "textDocument/codeAction", params, 5000) or {}) do
+        for _, a in ipairs(res.result or {}) do
+          table.insert(titles, a.title)
+          if a.title:find("^Take theirs:") then
+            action = a
+          end
+        end
+      end
+      assert(action and action.edit, "no 'Take theirs' fix among: " .. table.concat(titles, "; "))
+      local before = published
+      vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+      local now = vim.api.nvim_buf_get_lines(ours, 0, 1, true)[1]
+      assert(now == theirs_line, "after taking theirs: " .. now)
+      wait_for(10000, "the hint to go", function()
+        return published > before and #policy_diagnostics(ours) == 0
+      end)
     end)
   end
 

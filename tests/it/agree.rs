@@ -559,4 +559,27 @@ mod editor {
             client.forget(&uri);
         }
     }
+
+    #[tokio::test]
+    async fn a_new_line_makes_the_lines_below_face_other_lines_of_theirs() {
+        for enc in ENCODINGS {
+            let (mut client, uri) = start("lines", enc).await;
+            client.open(&uri, OURS).await;
+            let before = hints(&mut client, &uri, 1).await;
+            assert_eq!(before.len(), 6, "{enc}: {before:?}");
+            // A line break at the end of 标题: our lines 1 and 2 are now
+            // lines 2 and 3, facing their line 2 and nothing: texts differ,
+            // so no hints are left.
+            let v = client
+                .edit(&uri, Cursor::new(0, 2), Cursor::new(0, 2), "\n")
+                .await;
+            let moved = hints(&mut client, &uri, v).await;
+            assert_eq!(moved, [], "{enc}");
+            // Joining the lines again brings every hint back where it was.
+            let v = client
+                .edit(&uri, Cursor::new(0, 2), Cursor::new(1, 0), "")
+                .await;
+            assert_eq!(hints(&mut client, &uri, v).await, before, "{enc}");
+        }
+    }
 }

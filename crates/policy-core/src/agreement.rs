@@ -26,13 +26,19 @@
 //! Costs: [`Version::parse`] O(text); [`compare`] O(spans · log spans);
 //! [`FleissCounts::of`] O(annotators · text).
 //!
+//! In the editor, an open document is compared line by line with the
+//! other annotator's version ([`TheirLines`]): [`Disagreements`] is a
+//! per-line layer of [`crate::analysis::AnalysedDocument`], spliced by its
+//! `apply_edit` like every other layer.
+//!
 //! Architecture invariant: no I/O and no JSON here; the CLI prints.
 
 use std::cmp::Reverse;
 use std::ops::AddAssign;
+use std::sync::Arc;
 
 use crate::authoring::{LineEdit, point_at};
-use crate::document::lines_of;
+use crate::document::{Document, EditOutcome, LineTable, lines_of};
 use crate::position::LinePoint;
 use crate::syntax::{AnnotationKind, is_markup_byte, parse_line};
 
@@ -735,8 +741,19 @@ impl LineDisagreement {
 /// The disagreements of line `line` of ours (`ours`, its markup without
 /// the break) against the same line of theirs; none when the two lines'
 /// plain texts differ (the text itself was changed, not its annotations).
-/// O(line).
+/// A byte-order mark starting either line (a file's first line) is not
+/// text: it is skipped, and the points and the edit are still those of
+/// `ours` as given (the [`Disagreement`]'s spans are of the line without
+/// it). O(line).
 pub fn line_disagreements(line: usize, ours: &str, theirs: &str) -> Vec<LineDisagreement> {
+    let full = ours;
+    let bom = if ours.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    };
+    let ours = &full[bom..];
+    let theirs = theirs.strip_prefix(BOM).unwrap_or(theirs);
     if ours == theirs {
         return Vec::new();
     }
@@ -760,13 +777,13 @@ pub fn line_disagreements(line: usize, ours: &str, theirs: &str) -> Vec<LineDisa
             let theirs_text = theirs[theirs_chars[tf]..theirs_chars[tt]].to_string();
             LineDisagreement {
                 line,
-                start: point_at(ours, ours_chars[from]),
-                end: point_at(ours, ours_chars[to]),
+                start: point_at(full, bom + ours_chars[from]),
+                end: point_at(full, bom + ours_chars[to]),
                 disagreement: d,
                 take_theirs: LineEdit {
                     line,
-                    start: point_at(ours, ours_chars[of]),
-                    end: point_at(ours, ours_chars[ot]),
+                    start: point_at(full, bom + ours_chars[of]),
+                    end: point_at(full, bom + ours_chars[ot]),
                     new_text: theirs_text.clone(),
                 },
                 ours: ours_text,
@@ -774,6 +791,113 @@ pub fn line_disagreements(line: usize, ours: &str, theirs: &str) -> Vec<LineDisa
             }
         })
         .collect()
+}
+
+/// The other annotator's version of an open document: its lines as
+/// written (a leading byte-order mark dropped), without their breaks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TheirLines {
+    lines: Vec<String>,
+}
+
+impl TheirLines {
+    /// Splits `text` at `\n`, `\r\n` and `\r`, as a document's lines. O(text).
+    pub fn new(text: &str) -> TheirLines {
+        let text = text.strip_prefix(BOM).unwrap_or(text);
+        TheirLines {
+            lines: lines_of(text).map(str::to_string).collect(),
+        }
+    }
+
+    /// Line `line`, if theirs has that many.
+    pub fn line(&self, line: usize) -> Option<&str> {
+        self.lines.get(line).map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+}
+
+/// The disagreements of every line of a document with the same line of
+/// [`TheirLines`]: a per-line layer, kept by
+/// [`crate::analysis::AnalysedDocument::apply_edit`] so that a keystroke
+/// recompares only the lines that need it (see [`Disagreements::update`]).
+///
+/// Line `i` of ours faces line `i` of theirs; a line equal to theirs byte
+/// for byte costs a comparison of bytes, a line past the end of theirs
+/// nothing.
+#[derive(Clone, Debug)]
+pub struct Disagreements {
+    theirs: Arc<TheirLines>,
+    /// One entry per line of the document, each in text order.
+    lines: LineTable<Box<[LineDisagreement]>>,
+}
+
+impl Disagreements {
+    /// Compares every line of `doc` with theirs. O(document).
+    pub fn new(doc: &Document, theirs: Arc<TheirLines>) -> Disagreements {
+        let lines = (0..doc.line_count())
+            .map(|l| of_line(doc, &theirs, l))
+            .collect();
+        Disagreements { theirs, lines }
+    }
+
+    /// Follows one edit of `doc`.
+    ///
+    /// An edit that keeps the line count leaves every other line facing
+    /// the same line of theirs, so only the lines it replaced are
+    /// recompared: O(touched lines + lines / 256). An edit that adds or
+    /// removes lines makes every later line face another line of theirs
+    /// (line 10 of ours is now line 11, compared with their line 11), and
+    /// each entry names its line: everything from the edit's first line
+    /// on is recompared — O(rest of the document) byte comparisons, plus a
+    /// parse of each line there that differs from theirs.
+    pub fn update(&mut self, doc: &Document, edit: &EditOutcome) {
+        let first = edit.first_line;
+        let (old_end, new_end) = if edit.old_lines == edit.new_lines {
+            (first + edit.old_lines, first + edit.new_lines)
+        } else {
+            (self.lines.len(), doc.line_count())
+        };
+        let old_end = old_end.min(self.lines.len());
+        let first = first.min(old_end);
+        let new: Vec<Box<[LineDisagreement]>> = (first..new_end)
+            .map(|l| of_line(doc, &self.theirs, l))
+            .collect();
+        self.lines.splice(first..old_end, new);
+    }
+
+    /// The version compared with.
+    pub fn theirs(&self) -> &Arc<TheirLines> {
+        &self.theirs
+    }
+
+    /// The disagreements of line `line`, in text order.
+    pub fn line(&self, line: usize) -> &[LineDisagreement] {
+        self.lines.get(line).map_or(&[], |d| d)
+    }
+
+    /// Every disagreement of the document, in text order. O(lines +
+    /// disagreements).
+    pub fn iter(&self) -> impl Iterator<Item = &LineDisagreement> {
+        self.lines.iter().flat_map(|d| d.iter())
+    }
+}
+
+/// The disagreements of line `line` of `doc` with the same line of theirs.
+fn of_line(doc: &Document, theirs: &TheirLines, line: usize) -> Box<[LineDisagreement]> {
+    let Some(t) = theirs.line(line) else {
+        return Box::default();
+    };
+    match doc.line_text(line) {
+        Some(ours) => line_disagreements(line, &ours, t).into(),
+        None => Box::default(),
+    }
 }
 
 /// The byte offset of every char of `line`, and of its end.
@@ -1000,6 +1124,30 @@ mod tests {
         );
         // Another text on the line: nothing to say.
         assert!(line_disagreements(0, "<a>b", "a<c>").is_empty());
+    }
+
+    #[test]
+    fn a_byte_order_mark_on_our_first_line_is_skipped_but_counted_in_columns() {
+        let ours = "\u{feff}𠮷<手机号码>";
+        let found = line_disagreements(0, ours, "𠮷<手机>号码");
+        assert_eq!(found.len(), 1);
+        let d = &found[0];
+        assert_eq!(
+            (d.ours.as_str(), d.theirs.as_str()),
+            ("<手机号码>", "<手机>号码")
+        );
+        // After the mark (one char, one UTF-16 unit) and 𠮷 (one char, two units).
+        assert_eq!((d.start.char, d.start.utf16), (2, 3));
+        let e = &d.take_theirs;
+        let fixed = format!(
+            "{}{}{}",
+            &ours[..e.start.byte as usize],
+            e.new_text,
+            &ours[e.end.byte as usize..]
+        );
+        assert_eq!(fixed, "\u{feff}𠮷<手机>号码");
+        // The mark alone is no disagreement.
+        assert!(line_disagreements(0, "\u{feff}<a>", "<a>").is_empty());
     }
 
     #[test]

@@ -10,6 +10,10 @@
 //! ("incremental equals fresh"; the property tests below hold it). A new
 //! per-line layer is a field here, spliced in `apply_edit`.
 //!
+//! The [`Disagreements`] with another annotator's version are a layer too,
+//! present only once [`AnalysedDocument::set_theirs`] has named that
+//! version (the editor's `compareWith`).
+//!
 //! Within [`Classes`]: one entry per document line and, on each line,
 //! either one [`Class`] per annotation of that line's parse, or none at all
 //! when no annotation of the line needs one (read with [`class_of`]).
@@ -17,6 +21,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
+use crate::agreement::{Disagreements, TheirLines};
 use crate::document::{Document, EditError, EditOutcome, LineTable};
 use crate::position::{LspRange, PositionEncoding};
 use crate::syntax::AnnotationKind;
@@ -39,6 +44,8 @@ pub struct AnalysedDocument {
     doc: Document,
     taxonomy: Arc<Taxonomy>,
     classes: Classes,
+    /// The comparison with another annotator's version, if one is set.
+    disagreements: Option<Disagreements>,
     /// Changes made so far; a change of taxonomy or a rebuild counts as an
     /// edit of every line.
     generation: u64,
@@ -55,6 +62,7 @@ impl AnalysedDocument {
             doc,
             taxonomy,
             classes,
+            disagreements: None,
             generation: 0,
             log: Arc::default(),
         }
@@ -68,6 +76,21 @@ impl AnalysedDocument {
     /// The class of every annotation. O(1).
     pub fn classes(&self) -> &Classes {
         &self.classes
+    }
+
+    /// The disagreements with the other annotator's version, if one is
+    /// set ([`Self::set_theirs`]). O(1).
+    pub fn disagreements(&self) -> Option<&Disagreements> {
+        self.disagreements.as_ref()
+    }
+
+    /// Compares the document with another annotator's version from now on
+    /// (`None`: with none). O(document) with a version, O(1) without.
+    ///
+    /// Not counted as an edit: nothing that reads the edit log (semantic
+    /// tokens) depends on the comparison.
+    pub fn set_theirs(&mut self, theirs: Option<Arc<TheirLines>>) {
+        self.disagreements = theirs.map(|t| Disagreements::new(&self.doc, t));
     }
 
     /// The taxonomy the data items were classified with. O(1).
@@ -89,7 +112,9 @@ impl AnalysedDocument {
     }
 
     /// Applies one edit as [`Document::apply_edit`] does and brings every
-    /// derived layer up to date. O(log n + touched lines + lines / 256).
+    /// derived layer up to date. O(log n + touched lines + lines / 256);
+    /// with a comparison set, an edit that adds or removes lines also
+    /// recompares every line after it (see [`Disagreements::update`]).
     pub fn apply_edit(
         &mut self,
         range: Option<LspRange>,
@@ -98,6 +123,9 @@ impl AnalysedDocument {
     ) -> Result<EditOutcome, EditError> {
         let outcome = self.doc.apply_edit(range, text, encoding)?;
         self.classes.update(&self.doc, &outcome, &self.taxonomy);
+        if let Some(d) = &mut self.disagreements {
+            d.update(&self.doc, &outcome);
+        }
         self.record(outcome);
         Ok(outcome)
     }
@@ -121,6 +149,9 @@ impl AnalysedDocument {
         let old_lines = self.doc.line_count();
         self.doc = Document::new(&self.doc.text());
         self.classes = Classes::new(&self.doc, &self.taxonomy);
+        if let Some(d) = &mut self.disagreements {
+            *d = Disagreements::new(&self.doc, d.theirs().clone());
+        }
         self.record(EditOutcome {
             first_line: 0,
             old_lines,

@@ -1,10 +1,12 @@
 //! The core's central invariant, by property test: an analysed document
 //! after any sequence of edits holds exactly the edited text and, in every
-//! layer (parse, classes, semantic tokens), what a fresh analysis of that
-//! text holds; and a snapshot taken before an edit never sees it.
+//! layer (parse, classes, disagreements with another version, semantic
+//! tokens), what a fresh analysis of that text holds; and a snapshot taken
+//! before an edit never sees it.
 
 use std::sync::{Arc, OnceLock};
 
+use policy_core::agreement::{LineDisagreement, TheirLines};
 use policy_core::analysis::{AnalysedDocument, Class};
 use policy_core::document::lines_of;
 use policy_core::position::{CharOffset, LspRange, PositionEncoding};
@@ -48,6 +50,10 @@ const PIECES: &[&str] = &[
     "a",
     "\u{3000}",
     "位置",
+    "我们",
+    "收集",
+    "手机号码",
+    "<手机号码>{为了安全}",
 ];
 
 const ENCODINGS: [PositionEncoding; 3] = [
@@ -63,6 +69,32 @@ fn taxonomy() -> Arc<Taxonomy> {
 
 fn text_of(pieces: &[prop::sample::Index]) -> String {
     pieces.iter().map(|i| *i.get(PIECES)).collect()
+}
+
+/// Another annotator's version: mostly the same few lines annotated
+/// otherwise (so that lines of ours and theirs share their plain text and
+/// disagree on annotations), with random lines between them.
+fn theirs() -> impl Strategy<Value = String> {
+    const LINES: &[&str] = &[
+        "(我们)[收集]<手机号码>",
+        "我们收集<手机号码>",
+        "<我们>[收集]手机号码",
+        "[我们收集]<手机号码>{为了安全}",
+        "<😀>𠮷",
+        "😀<𠮷>",
+        "您的<位置>",
+        "",
+    ];
+    let line = prop_oneof![
+        3 => prop::sample::select(LINES).prop_map(str::to_string),
+        1 => prop::collection::vec(any::<prop::sample::Index>(), 0..6)
+            .prop_map(|p| text_of(&p).replace(['\r', '\n'], "")),
+    ];
+    (
+        prop::collection::vec(line, 0..8),
+        prop::sample::select(vec!["\n", "\r\n", "\r"]),
+    )
+        .prop_map(|(lines, brk)| lines.join(brk))
 }
 
 /// One edit: replace the chars `start..start + len` (clamped) with `text`.
@@ -87,9 +119,22 @@ fn classes(doc: &AnalysedDocument) -> Vec<Vec<Class>> {
     doc.classes().lines_from(0).map(<[Class]>::to_vec).collect()
 }
 
-/// Asserts `doc` holds `text` and, in every layer, what a fresh analysis does.
+/// Every line's disagreements, for comparing two documents; `None`
+/// without a comparison.
+fn disagreements(doc: &AnalysedDocument) -> Option<Vec<Vec<LineDisagreement>>> {
+    let d = doc.disagreements()?;
+    Some(
+        (0..doc.doc().line_count())
+            .map(|l| d.line(l).to_vec())
+            .collect(),
+    )
+}
+
+/// Asserts `doc` holds `text` and, in every layer, what a fresh analysis
+/// (compared with the same version of theirs) does.
 fn assert_fresh(doc: &AnalysedDocument, text: &str) {
-    let fresh = AnalysedDocument::new(text, taxonomy());
+    let mut fresh = AnalysedDocument::new(text, taxonomy());
+    fresh.set_theirs(doc.disagreements().map(|d| d.theirs().clone()));
     assert_eq!(doc.doc().text(), text);
     let lines: Vec<&str> = lines_of(text).collect();
     assert_eq!(doc.doc().line_count(), lines.len());
@@ -101,6 +146,7 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
         );
     }
     assert_eq!(classes(doc), classes(&fresh));
+    assert_eq!(disagreements(doc), disagreements(&fresh));
 }
 
 /// What a client does with a token delta.
@@ -115,13 +161,20 @@ proptest! {
 
     #[test]
     fn every_layer_after_edits_equals_a_fresh_analysis(
-        initial in prop::collection::vec(any::<prop::sample::Index>(), 0..40),
+        initial in prop_oneof![
+            prop::collection::vec(any::<prop::sample::Index>(), 0..40).prop_map(|p| text_of(&p)),
+            // Lines that theirs has too, annotated otherwise.
+            theirs(),
+        ],
+        theirs in prop::option::of(theirs()),
         edits in prop::collection::vec(edit(), 1..12),
         enc in prop::sample::select(ENCODINGS.to_vec()),
         delta_every in 1usize..4,
     ) {
-        let mut model: Vec<char> = text_of(&initial).chars().collect();
+        let mut model: Vec<char> = initial.chars().collect();
         let mut doc = AnalysedDocument::new(&model.iter().collect::<String>(), taxonomy());
+        let theirs = theirs.map(|t| Arc::new(TheirLines::new(&t)));
+        doc.set_theirs(theirs);
         // The tokens a client holds, kept by deltas only.
         let mut cache = TokenCache::new(&doc, enc);
         let mut client = cache.tokens().to_vec();

@@ -1,5 +1,6 @@
 // Starts the policy-lsp server for `policy` documents and restarts it when its
-// settings change (lints and taxonomy reach the server only at initialization).
+// settings change (lints and taxonomy reach the server only at initialization;
+// compareWith is also sent on its own when it changes, without a restart).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as vscode from "vscode";
@@ -19,6 +20,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("policyLsp.restartServer", restart),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void restart();
+      else if (e.affectsConfiguration("policyLsp.compareWith")) void sendCompareWith();
     }),
   );
   await start();
@@ -71,12 +73,28 @@ async function start(): Promise<void> {
   }
 }
 
-/** `{ taxonomy?, lints }` as the server reads them. */
+/** `{ taxonomy?, lints, compareWith? }` as the server reads them. */
 function initializationOptions(config: vscode.WorkspaceConfiguration): Record<string, unknown> {
   const options: Record<string, unknown> = { lints: config.get<Record<string, string>>("lints") ?? {} };
   const taxonomy = config.get<string>("taxonomy")?.trim();
   if (taxonomy) options.taxonomy = resolveInWorkspace(taxonomy);
+  const compareWith = compareWithSetting(config);
+  if (compareWith) options.compareWith = compareWith;
   return options;
+}
+
+/** The other annotator's folder or path pattern (`${relativeFile}` kept), or "" for none. */
+function compareWithSetting(config: vscode.WorkspaceConfiguration): string {
+  const value = config.get<string>("compareWith")?.trim();
+  return value ? resolveInWorkspace(value) : "";
+}
+
+/** Tells the running server the new `compareWith` ("" switches the comparison off). */
+async function sendCompareWith(): Promise<void> {
+  const compareWith = compareWithSetting(vscode.workspace.getConfiguration("policyLsp"));
+  await client
+    ?.sendNotification("workspace/didChangeConfiguration", { settings: { compareWith } })
+    .catch((err) => output?.appendLine(`compareWith not sent: ${String(err)}`));
 }
 
 /** The executable to run, or undefined when there is none: a bare name is looked up on PATH. */
