@@ -28,6 +28,10 @@ use policy_core::authoring::LineEdit;
 use policy_core::diagnostics::Diagnostic as CoreDiagnostic;
 use policy_core::syntax::Severity;
 
+/// Largest version compared with: the largest document a test opens
+/// (100 MB) with room to spare.
+const MAX_THEIRS_BYTES: u64 = 256 << 20;
+
 /// The diagnostic code of a disagreement hint.
 pub const CODE: &str = "disagreement";
 
@@ -40,8 +44,25 @@ pub struct Theirs {
 }
 
 impl Theirs {
-    /// Reads the other version. O(file).
+    /// Reads the other version. O(file). Only a regular file is read: a
+    /// FIFO would block the server until someone writes to it, and
+    /// `/dev/zero` would be read until memory runs out.
     pub fn load(path: &Path) -> Result<Theirs, String> {
+        let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if !meta.is_file() {
+            return Err(format!(
+                "{}: not a regular file (a folder, FIFO or device), so it is not compared",
+                path.display()
+            ));
+        }
+        if meta.len() > MAX_THEIRS_BYTES {
+            return Err(format!(
+                "{}: {} bytes, more than the {} a version to compare with may have",
+                path.display(),
+                meta.len(),
+                MAX_THEIRS_BYTES
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
         let text =
             String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;

@@ -534,6 +534,29 @@ mod editor {
         assert!(!hover.value.contains("disagreement"), "{}", hover.value);
     }
 
+    /// A `compareWith` that names a FIFO (or a device) is not read: the
+    /// server would wait for a writer, or read `/dev/zero` until memory
+    /// runs out. The document opens and answers, with no hints.
+    #[tokio::test]
+    async fn a_fifo_in_place_of_their_version_is_not_read() {
+        let dir = temp_dir("editor-fifo");
+        std::fs::create_dir_all(dir.join("theirs")).unwrap();
+        let fifo = dir.join("theirs/doc.policy");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let uri = format!("file://{}", dir.join("ours/doc.policy").display());
+        let theirs = dir.join("theirs").display().to_string();
+        let mut client = TestClient::start(None, json!({ "compareWith": theirs })).await;
+        client.open(&uri, OURS).await;
+        let diags = client.diagnostics(&uri, Some(1)).await;
+        assert!(diags.iter().all(|d| code(d) != "disagreement"), "{diags:?}");
+        let hover = client.hover(&uri, Cursor::new(1, 12)).await;
+        assert!(hover.is_some(), "the server still answers");
+    }
+
     #[tokio::test]
     async fn without_the_setting_or_the_other_file_there_are_no_hints() {
         let dir = temp_dir("editor-none");

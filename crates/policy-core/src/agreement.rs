@@ -37,9 +37,8 @@ use std::cmp::Reverse;
 use std::ops::AddAssign;
 use std::sync::Arc;
 
-use crate::authoring::{LineEdit, point_at};
-use crate::document::{Document, EditOutcome, LineTable, lines_of};
-use crate::position::LinePoint;
+use crate::document::{Document, EditOutcome, LineEdit, LineTable, lines_of};
+use crate::position::{LinePoint, point_at};
 use crate::syntax::{AnnotationKind, is_markup_byte, parse_line};
 
 /// A UTF-8 byte-order mark, skipped at the start of a file (docs/language.md §2).

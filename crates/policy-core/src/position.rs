@@ -124,6 +124,11 @@ impl LinePoint {
     }
 }
 
+/// The point of byte `byte` of `line` (a char boundary). O(byte).
+pub fn point_at(line: &str, byte: usize) -> LinePoint {
+    LinePoint::default().advanced_by(&line[..byte])
+}
+
 /// Chars in valid UTF-8: every byte that is not a continuation byte starts
 /// one. Written as a plain count so that it vectorises.
 pub fn char_len(bytes: &[u8]) -> usize {

@@ -18,38 +18,10 @@ pub mod outline;
 use std::borrow::Cow;
 
 use crate::document::Document;
-use crate::position::{LinePoint, LspRange, PositionEncoding, byte_of_column};
+pub use crate::document::LineEdit;
+pub use crate::position::point_at;
+use crate::position::{LspRange, PositionEncoding, byte_of_column};
 use crate::syntax::{Annotation, LineParse, SyntaxDiagnostic, is_markup_byte};
-
-/// Replace `start..end` of line `line` with `new_text`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineEdit {
-    pub line: usize,
-    pub start: LinePoint,
-    pub end: LinePoint,
-    pub new_text: String,
-}
-
-impl LineEdit {
-    pub fn insert(line: usize, at: LinePoint, text: impl Into<String>) -> LineEdit {
-        LineEdit {
-            line,
-            start: at,
-            end: at,
-            new_text: text.into(),
-        }
-    }
-
-    /// Replaces the one ASCII character (a bracket) at `at`.
-    pub fn replace_ascii(line: usize, at: LinePoint, text: impl Into<String>) -> LineEdit {
-        LineEdit {
-            line,
-            start: at,
-            end: at.after_ascii(),
-            new_text: text.into(),
-        }
-    }
-}
 
 /// What an action is for: a protocol client files quick fixes and
 /// rewrites under different menus.
@@ -113,11 +85,6 @@ pub fn lines_from(
             };
             (line, parse, text)
         })
-}
-
-/// The point of byte `byte` of `line` (a char boundary). O(byte).
-pub fn point_at(line: &str, byte: usize) -> LinePoint {
-    LinePoint::default().advanced_by(&line[..byte])
 }
 
 /// Every action for `range` (a selection, or a cursor when empty): quick

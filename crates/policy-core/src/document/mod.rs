@@ -19,6 +19,36 @@ use crate::position::{CharOffset, LinePoint, LspPosition, LspRange, PositionEnco
 use crate::syntax::{Annotation, LineParse, SyntaxDiagnostic, parse_line};
 pub use line_table::LineTable;
 
+/// Replace `start..end` of line `line` with `new_text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineEdit {
+    pub line: usize,
+    pub start: LinePoint,
+    pub end: LinePoint,
+    pub new_text: String,
+}
+
+impl LineEdit {
+    pub fn insert(line: usize, at: LinePoint, text: impl Into<String>) -> LineEdit {
+        LineEdit {
+            line,
+            start: at,
+            end: at,
+            new_text: text.into(),
+        }
+    }
+
+    /// Replaces the one ASCII character (a bracket) at `at`.
+    pub fn replace_ascii(line: usize, at: LinePoint, text: impl Into<String>) -> LineEdit {
+        LineEdit {
+            line,
+            start: at,
+            end: at.after_ascii(),
+            new_text: text.into(),
+        }
+    }
+}
+
 /// The lines of `text`, split at `\n`, `\r\n` and `\r`, without their
 /// breaks. Text ending in a break has a last, empty line (as in the LSP).
 pub fn lines_of(text: &str) -> impl Iterator<Item = &str> {
