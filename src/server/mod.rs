@@ -21,7 +21,7 @@ mod diagnostics;
 mod disagreement;
 mod hover;
 mod input;
-mod memory;
+mod os;
 mod output;
 mod semantic_tokens;
 mod state;
@@ -88,8 +88,13 @@ pub struct Backend {
 enum Reads {
     /// A line or a range of lines: answered inline.
     Lines,
-    /// The whole document: answered on the blocking pool.
+    /// The whole document: answered on the background pool, at a lower
+    /// CPU priority than keystrokes.
     Document,
+    /// The whole document, briefly, while the editor waits to paint (all
+    /// semantic tokens: a few milliseconds on 10 MB): on the blocking pool
+    /// at normal priority.
+    DocumentNow,
 }
 
 impl Backend {
@@ -155,6 +160,7 @@ impl Backend {
         match reads {
             Reads::Lines => guard(what, || work(&snap)),
             Reads::Document => offload(what, move || work(&snap)).await,
+            Reads::DocumentNow => offload_now(what, move || work(&snap)).await,
         }
     }
 
@@ -473,7 +479,7 @@ impl LanguageServer for Backend {
         let (result, cache) = if cheap {
             guard("semantic_tokens::delta", work)?
         } else {
-            offload("semantic_tokens::delta", work).await?
+            offload_now("semantic_tokens::delta", work).await?
         };
         self.keep_tokens(&uri, &kept_id, cache);
         Ok(Some(result))
@@ -625,10 +631,15 @@ impl Backend {
         let id = self.state().new_result_id();
         let kept_id = id.clone();
         let made = self
-            .on_document("semantic_tokens::full", uri, Reads::Document, move |snap| {
-                let cache = semantic_tokens::full(snap);
-                Some((answer(&id, &cache), cache))
-            })
+            .on_document(
+                "semantic_tokens::full",
+                uri,
+                Reads::DocumentNow,
+                move |snap| {
+                    let cache = semantic_tokens::full(snap);
+                    Some((answer(&id, &cache), cache))
+                },
+            )
             .await?;
         Ok(made.map(|(answer, cache)| {
             self.keep_tokens(uri, &kept_id, cache);
@@ -714,17 +725,56 @@ fn send_direct(
     }
 }
 
-/// Runs a whole-document request's work on the blocking pool, so that the
-/// task polling every handler goes on meanwhile; a panic fails this
-/// request only.
+/// Runs a whole-document request's work on a pool of its own, at a lower
+/// CPU priority, so that the task polling every handler goes on meanwhile
+/// and a keystroke is not held up by it even when the cores are busy; a
+/// panic fails this request only.
 async fn offload<T: Send + 'static>(
     what: &'static str,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T> {
-    tokio::task::spawn_blocking(work).await.map_err(|_| {
-        tracing::error!("{what} failed (a bug: please report it with the log); the server goes on");
-        tower_lsp_server::jsonrpc::Error::internal_error()
+    match background() {
+        Some(pool) => pool.spawn_blocking(work).await.map_err(|_| failed(what)),
+        None => offload_now(what, work).await,
+    }
+}
+
+/// [`offload`] at normal priority, on tokio's shared blocking pool: for
+/// whole-document work the editor waits on to paint.
+async fn offload_now<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| failed(what))
+}
+
+/// The error of a request whose work panicked (a bug of ours), logged.
+fn failed(what: &str) -> tower_lsp_server::jsonrpc::Error {
+    tracing::error!("{what} failed (a bug: please report it with the log); the server goes on");
+    tower_lsp_server::jsonrpc::Error::internal_error()
+}
+
+/// The pool for whole-document work: a runtime of its own whose blocking
+/// threads run at a lower priority (see `os.rs`). `None` if it cannot be
+/// built; the shared blocking pool serves then.
+fn background() -> Option<&'static tokio::runtime::Handle> {
+    static POOL: std::sync::OnceLock<Option<tokio::runtime::Runtime>> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(8)
+            .thread_name("policy-lsp-background")
+            .on_thread_start(os::lower_thread_priority)
+            .build()
+            .map_err(|e| {
+                tracing::warn!("no background pool ({e}): whole-document work shares the runtime's")
+            })
+            .ok()
     })
+    .as_ref()
+    .map(|rt| rt.handle())
 }
 
 /// Runs a request's work; a panic (a bug of ours) becomes an internal

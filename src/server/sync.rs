@@ -42,9 +42,9 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
         state.documents.insert(item.uri, open);
         file
     };
-    if item.text.len() >= super::memory::TRIM_AFTER_BYTES {
+    if item.text.len() >= super::os::TRIM_AFTER_BYTES {
         drop(item.text);
-        super::memory::trim();
+        super::os::trim();
     }
     backend.ensure_taxonomy(file).await;
 }
