@@ -52,18 +52,25 @@ impl LineEdit {
 /// The lines of `text`, split at `\n`, `\r\n` and `\r`, without their
 /// breaks. Text ending in a break has a last, empty line (as in the LSP).
 pub fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    lines_with_breaks(text).map(|(line, _)| line)
+}
+
+/// The lines of `text` with their line breaks (`\n`, `\r\n`, `\r` only, as
+/// everywhere in the project): `(content, break)`. The last line's break is
+/// empty. O(len).
+pub fn lines_with_breaks(text: &str) -> impl Iterator<Item = (&str, &str)> {
     let mut rest = Some(text);
     std::iter::from_fn(move || {
         let s = rest?;
         match s.bytes().position(|b| b == b'\n' || b == b'\r') {
             None => {
                 rest = None;
-                Some(s)
+                Some((s, ""))
             }
             Some(i) => {
-                let skip = if s[i..].starts_with("\r\n") { 2 } else { 1 };
-                rest = Some(&s[i + skip..]);
-                Some(&s[..i])
+                let len = if s[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&s[i + len..]);
+                Some((&s[..i], &s[i..i + len]))
             }
         }
     })

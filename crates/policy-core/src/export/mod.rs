@@ -47,6 +47,7 @@ pub use ca4p::{ca4p_label, kind_of_ca4p};
 pub use markup::{Brackets, Markup, RejectReason, Rejected, to_markup};
 pub use plain::{Plain, to_plain};
 
+pub use crate::document::lines_with_breaks;
 use crate::syntax::AnnotationKind;
 
 /// One annotation in the plain text: `start..end` in code points of the
@@ -79,27 +80,6 @@ impl From<&Span> for SpanIn {
             text: Some(s.text.clone()),
         }
     }
-}
-
-/// The lines of `text` with their line breaks (`\n`, `\r\n`, `\r` only, as
-/// everywhere in the project): `(content, break)`. The last line's break is
-/// empty. O(len).
-pub fn lines_with_breaks(text: &str) -> impl Iterator<Item = (&str, &str)> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let s = rest?;
-        match s.bytes().position(|b| b == b'\n' || b == b'\r') {
-            None => {
-                rest = None;
-                Some((s, ""))
-            }
-            Some(i) => {
-                let len = if s[i..].starts_with("\r\n") { 2 } else { 1 };
-                rest = Some(&s[i + len..]);
-                Some((&s[..i], &s[i..i + len]))
-            }
-        }
-    })
 }
 
 #[cfg(test)]
