@@ -29,3 +29,4 @@ mod syntax;
 mod taxonomy;
 mod taxonomy_cli;
 mod taxonomy_conformance;
+mod taxonomy_rules;
