@@ -73,6 +73,13 @@ fn class_of(c: &Classification) -> String {
     s
 }
 
+/// A value that is a web address (the classifier leaves it unclassified).
+fn is_link(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    (v.starts_with("http://") || v.starts_with("https://") || v.starts_with("www."))
+        && !v.contains(char::is_whitespace)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut dir: Option<PathBuf> = None;
@@ -215,6 +222,9 @@ fn main() {
         distinct.entry(v.trim()).or_insert(c);
     }
     let kind = |c: &Classification| -> &'static str {
+        if c.items.len() == 1 && is_link(&c.term) {
+            return "link";
+        }
         match c.category() {
             None => "unclassified",
             Some(cat) if cat.id == "non_personal" => "non-personal",
@@ -228,14 +238,18 @@ fn main() {
     ] {
         let n = list.len();
         let count = |k: &str| list.iter().filter(|c| kind(c) == k).count();
-        let (s, v, p, u) = (
+        let (s, v, p, u, l) = (
             count("specific"),
             count("vague"),
             count("non-personal"),
             count("unclassified"),
+            count("link"),
         );
+        // Links (a policy's URL annotated as data) name no kind of
+        // information: they are shown apart and left out of the share.
+        let n = n - l;
         println!(
-            "{what}: {n}, classified {} ({:.1}%) = specific {s} ({:.1}%) + vague {v} ({:.1}%) + non-personal {p} ({:.1}%); unclassified {u} ({:.1}%)",
+            "{what}: {n} (and {l} links), classified {} ({:.1}%) = specific {s} ({:.1}%) + vague {v} ({:.1}%) + non-personal {p} ({:.1}%); unclassified {u} ({:.1}%)",
             s + v + p,
             pct(s + v + p, n),
             pct(s, n),

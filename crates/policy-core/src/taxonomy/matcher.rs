@@ -16,7 +16,9 @@
 //!    makes the item that owner's information (儿童的照片 is a child's);
 //! 7. an item that matches no keyword but ends with a head noun
 //!    (信息, 数据, 详情 …) is tried with the other head nouns: 支付详情 is
-//!    read as 支付信息; a 类/性 before the head is dropped (统计类信息).
+//!    read as 支付信息; a 类/性 before the head is dropped (统计类信息);
+//!    failing that, a head that alone is a vague reference (信息, 数据)
+//!    makes the item that vague reference (您填写的信息).
 //!
 //! All patterns are compiled into Aho–Corasick automata once per taxonomy.
 
@@ -371,7 +373,25 @@ impl Matcher {
         }
         self.by_head(item)
             .filter(|r| r.category.is_some())
+            .or_else(|| self.generic_head(item))
             .unwrap_or(plain)
+    }
+
+    /// An item that names no kind but ends with a head noun that is, as a
+    /// whole item, a vague reference (您填写的信息, 接收数据: 信息, 数据) is
+    /// that vague reference: it says "information" without saying which.
+    fn generic_head(&self, item: &str) -> Option<RawItem> {
+        let head = self
+            .heads
+            .iter()
+            .find(|h| item.len() > h.len() && item.ends_with(h.as_str()))?;
+        let (category, keyword) = self.exact.get(&head.to_ascii_lowercase())?;
+        self.flags[*category].vague.then(|| RawItem {
+            text: item.to_string(),
+            category: Some(*category),
+            matches: vec![keyword.clone()],
+            owner: None,
+        })
     }
 
     fn by_head(&self, item: &str) -> Option<RawItem> {
