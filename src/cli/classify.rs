@@ -104,7 +104,11 @@ fn write_human(class: &Classification, out: &mut dyn Write) -> io::Result<()> {
     if class.personal() == Some(false) {
         write!(out, " — not personal information")?;
     }
-    if let Some(owner) = class.owner() {
+    // A child's item already names the child's category.
+    if let Some(owner) = class
+        .owner()
+        .filter(|o| category.is_none_or(|c| c.id != o.id))
+    {
         write!(out, " — whose: {} ({})", owner.name_zh, owner.id)?;
     }
     writeln!(out)?;
