@@ -2,8 +2,13 @@
 //!
 //! ```text
 //! cargo run --example taxonomy_coverage -- ../shared/corpus/ca4p-dev [--sample N] [--seed S]
-//!     [--include-vague] [--taxonomy policy-lsp.toml] [--unclassified]
+//!     [--include-vague] [--taxonomy policy-lsp.toml] [--unclassified] [--half tune|test]
 //! ```
+//!
+//! `--half` keeps half of the documents, by a fixed rule written down in
+//! docs/taxonomy-sample.md: the `.policy` files sorted by name (byte order),
+//! numbered from 0; even numbers are the tuning half, odd numbers the test
+//! half. The taxonomy is tuned on the first only; the second measures it.
 //!
 //! Prints the number of `<data>` items, the share classified (specific and
 //! vague counted separately), and a reproducible random sample of classified
@@ -68,6 +73,13 @@ fn class_of(c: &Classification) -> String {
     s
 }
 
+/// A value that is a web address (the classifier leaves it unclassified).
+fn is_link(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    (v.starts_with("http://") || v.starts_with("https://") || v.starts_with("www."))
+        && !v.contains(char::is_whitespace)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut dir: Option<PathBuf> = None;
@@ -75,6 +87,7 @@ fn main() {
     let mut seed: u64 = 20240601;
     let mut include_vague = false;
     let mut list_unclassified = false;
+    let mut half: Option<usize> = None;
     let built = std::time::Instant::now();
     let mut taxonomy = Taxonomy::builtin();
     let build_time = built.elapsed();
@@ -84,6 +97,16 @@ fn main() {
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
             "--include-vague" => include_vague = true,
             "--unclassified" => list_unclassified = true,
+            "--half" => {
+                half = match args.next().as_deref() {
+                    Some("tune") => Some(0),
+                    Some("test") => Some(1),
+                    other => {
+                        eprintln!("--half takes `tune` or `test`, not {other:?}");
+                        std::process::exit(2);
+                    }
+                }
+            }
             "--taxonomy" => {
                 let path = PathBuf::from(args.next().unwrap_or_default());
                 match Taxonomy::with_overrides_file(&path) {
@@ -115,6 +138,14 @@ fn main() {
         }
     };
     files.sort();
+    if let Some(parity) = half {
+        files = files
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == parity)
+            .map(|(_, f)| f)
+            .collect();
+    }
 
     let mut values: Vec<(String, String)> = Vec::new(); // (file name, value)
     for f in &files {
@@ -182,6 +213,67 @@ fn main() {
     println!(
         "time: {:.1} µs per item (debug builds are slower)",
         elapsed.as_secs_f64() * 1e6 / total.max(1) as f64
+    );
+
+    // Distinct terms: values compared after trimming, the way a reader
+    // would count "the terms of the corpus".
+    let mut distinct: BTreeMap<&str, &Classification> = BTreeMap::new();
+    for ((_, v), c) in values.iter().zip(&classes) {
+        distinct.entry(v.trim()).or_insert(c);
+    }
+    let kind = |c: &Classification| -> &'static str {
+        if c.items.len() == 1 && is_link(&c.term) {
+            return "link";
+        }
+        match c.category() {
+            None => "unclassified",
+            Some(cat) if cat.id == "non_personal" => "non-personal",
+            Some(_) if c.vague() => "vague",
+            Some(_) => "specific",
+        }
+    };
+    for (what, list) in [
+        ("occurrences", classes.iter().collect::<Vec<_>>()),
+        ("distinct terms", distinct.values().copied().collect()),
+    ] {
+        let n = list.len();
+        let count = |k: &str| list.iter().filter(|c| kind(c) == k).count();
+        let (s, v, p, u, l) = (
+            count("specific"),
+            count("vague"),
+            count("non-personal"),
+            count("unclassified"),
+            count("link"),
+        );
+        // Links (a policy's URL annotated as data) name no kind of
+        // information: they are shown apart and left out of the share.
+        let n = n - l;
+        println!(
+            "{what}: {n} (and {l} links), classified {} ({:.1}%) = specific {s} ({:.1}%) + vague {v} ({:.1}%) + non-personal {p} ({:.1}%); unclassified {u} ({:.1}%)",
+            s + v + p,
+            pct(s + v + p, n),
+            pct(s, n),
+            pct(v, n),
+            pct(p, n),
+            pct(u, n)
+        );
+    }
+    // A vague reference is sensitive only when it says so itself
+    // (个人敏感信息, the category `unspecific_sensitive`).
+    let vague_sensitive: Vec<&Classification> = classes
+        .iter()
+        .filter(|c| c.vague() && c.sensitive())
+        .collect();
+    let not_saying = vague_sensitive
+        .iter()
+        .filter(|c| {
+            c.category()
+                .is_some_and(|cat| cat.id != "unspecific_sensitive")
+        })
+        .count();
+    println!(
+        "vague references called sensitive: {} (of which {not_saying} do not say 敏感 themselves)",
+        vague_sensitive.len()
     );
 
     let mut by_category: BTreeMap<String, usize> = BTreeMap::new();

@@ -8,8 +8,12 @@ use policy_core::taxonomy::{Category, Classification, ItemClass, Taxonomy};
 
 /// Prints the classification of each term. With `json`, one JSON object per
 /// line per term with `term`, `label`, `category` (id or null),
-/// `category_name`, `category_name_en`, `sensitive`, `vague`, `matches`,
-/// `source`, `note` and `items` (the same fields per list item).
+/// `category_name`, `category_name_en`, `sensitive`, `vague`, `personal`
+/// (false for information that is not personal: statistics, anonymised
+/// data; null when unclassified), `owner` (the id of whose information it
+/// is when an owner prefix says so: `minor_under_14`, `third_party`; else
+/// null), `matches`, `source`, `definition`, `note` and `items` (the same
+/// fields per list item).
 pub fn run(
     terms: &[String],
     json: bool,
@@ -51,6 +55,8 @@ fn item_json(item: &ItemClass) -> serde_json::Value {
         "category_name_en": name_en,
         "sensitive": item.sensitive(),
         "vague": item.vague(),
+        "personal": item.personal(),
+        "owner": item.owner.as_ref().map(|c| c.id.as_str()),
         "matches": item.matches,
         "source": category.map(|c| c.source.as_str()),
     })
@@ -67,8 +73,11 @@ fn to_json(class: &Classification) -> serde_json::Value {
         "category_name_en": name_en,
         "sensitive": class.sensitive(),
         "vague": class.vague(),
+        "personal": class.personal(),
+        "owner": class.owner().map(|c| c.id.as_str()),
         "matches": class.matches(),
         "source": category.map(|c| c.source.as_str()),
+        "definition": category.and_then(|c| c.definition.as_deref()),
         "note": category.and_then(|c| c.note.as_deref()),
         "items": class.items.iter().map(item_json).collect::<Vec<_>>(),
     })
@@ -92,11 +101,24 @@ fn write_human(class: &Classification, out: &mut dyn Write) -> io::Result<()> {
             " — unspecific: the phrase does not say which information"
         )?;
     }
+    if class.personal() == Some(false) {
+        write!(out, " — not personal information")?;
+    }
+    // A child's item already names the child's category.
+    if let Some(owner) = class
+        .owner()
+        .filter(|o| category.is_none_or(|c| c.id != o.id))
+    {
+        write!(out, " — whose: {} ({})", owner.name_zh, owner.id)?;
+    }
     writeln!(out)?;
     match category {
         Some(c) => {
             writeln!(out, "  matched: {}", class.matches().join(", "))?;
             writeln!(out, "  source: {}", c.source)?;
+            if let Some(definition) = &c.definition {
+                writeln!(out, "  definition: {definition}")?;
+            }
             if let Some(note) = &c.note {
                 writeln!(out, "  note: {note}")?;
             }

@@ -41,6 +41,12 @@ pub fn completion(snap: &Snapshot, params: CompletionParams) -> Option<Completio
             label: cand.value.clone(),
             kind: Some(kind),
             detail: Some(cand.detail.clone()),
+            documentation: cand.documentation.as_ref().map(|d| {
+                Documentation::MarkupContent(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: d.clone(),
+                })
+            }),
             sort_text: Some(format!("{i:05}")),
             filter_text: Some(c.filter_text(cand)),
             text_edit: Some(CompletionTextEdit::Edit(TextEdit::new(

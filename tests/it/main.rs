@@ -29,3 +29,5 @@ mod syntax;
 mod taxonomy;
 mod taxonomy_cli;
 mod taxonomy_conformance;
+mod taxonomy_quick_fix;
+mod taxonomy_rules;

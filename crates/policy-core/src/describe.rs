@@ -38,12 +38,22 @@ pub fn describe(kind: AnnotationKind, value: &str, taxonomy: &Taxonomy, markdown
             if !matches.is_empty() {
                 out.push(format!("Matched: {}", matches.join(", ")));
             }
-            if let Some(cat) = c.category() {
-                // Markdown joins adjacent lines into one paragraph.
+            if let Some(owner) = c.owner() {
                 if markdown && !matches.is_empty() {
                     out.push(String::new());
                 }
+                out.push(format!("Whose: {}", owner_words(owner)));
+            }
+            if let Some(cat) = c.category() {
+                // Markdown joins adjacent lines into one paragraph.
+                if markdown && (!matches.is_empty() || c.owner().is_some()) {
+                    out.push(String::new());
+                }
                 out.push(format!("Source: {}", cat.source));
+                if let Some(definition) = &cat.definition {
+                    out.push(String::new());
+                    out.push(format!("Definition: {definition}"));
+                }
             }
             out.push(String::new());
             out.push(why(&c).to_string());
@@ -79,6 +89,30 @@ pub fn describe(kind: AnnotationKind, value: &str, taxonomy: &Taxonomy, markdown
     out.join("\n")
 }
 
+/// A category's definition and source, for completion's documentation:
+/// the same words as the hover's `Definition:` and `Source:` lines.
+pub fn category_documentation(c: &Category) -> String {
+    match &c.definition {
+        Some(definition) => format!("{definition}\n\nSource: {}", c.source),
+        None => format!("Source: {}", c.source),
+    }
+}
+
+/// Whose information an owner prefix says it is.
+fn owner_words(owner: &Category) -> String {
+    if owner.sensitive {
+        format!(
+            "{} — a child's information is sensitive whatever its kind (PIPL Art. 28), and needs a guardian's consent and its own rules (PIPL Art. 31)",
+            owner.name_zh
+        )
+    } else {
+        format!(
+            "{} — a third party's (family member, contact), sensitive or not by its kind; the user provides it about someone else",
+            owner.name_zh
+        )
+    }
+}
+
 fn name_of(c: &Category) -> String {
     if c.vague {
         format!("{} (unspecific reference)", c.name_zh)
@@ -103,8 +137,17 @@ fn item_verdict(item: &ItemClass) -> String {
 }
 
 fn why(c: &Classification) -> &'static str {
-    if c.sensitive() {
+    let minor = c
+        .category()
+        .is_some_and(|cat| cat.sensitive && cat.source.contains("第三十一条"));
+    if c.personal() == Some(false) {
+        "Not personal information: anonymised or aggregated information that identifies no one (GB/T 35273-2020 §3.14; PIPL Art. 4). De-identified (去标识化) information would still be personal (§3.15)."
+    } else if minor {
+        "Sensitive personal information of a child under 14 (PIPL Art. 28): processing needs the consent of a parent or guardian and dedicated rules (PIPL Art. 31; GB/T 35273-2020 §5.4)."
+    } else if c.sensitive() {
         "Sensitive personal information: the policy must state a specific purpose and necessity, and processing needs separate consent (PIPL Art. 28–30; GB/T 35273-2020 §5.4)."
+    } else if c.category().is_some_and(|cat| cat.deidentified) {
+        "De-identified information is still personal information (GB/T 35273-2020 §3.15), unlike anonymised information (§3.14): annotate the concrete items where the policy lists them."
     } else if c.vague() {
         "An unspecific reference: annotate the concrete items where the policy lists them."
     } else if c.category().is_some() {

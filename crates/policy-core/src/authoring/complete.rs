@@ -10,10 +10,11 @@
 use std::collections::HashMap;
 
 use super::point_at;
+use crate::describe::category_documentation;
 use crate::document::Document;
 use crate::position::{LinePoint, LspPosition, PositionEncoding, byte_of_column};
 use crate::syntax::{AnnotationKind, escape, is_markup_byte};
-use crate::taxonomy::Taxonomy;
+use crate::taxonomy::{Category, Taxonomy};
 use crate::vocabulary::{PRACTICES, Party, party, practice};
 
 /// The practice verbs an annotator reaches for first, in this order; the
@@ -34,6 +35,9 @@ pub struct Candidate {
     pub value: String,
     /// What it is: the sensitivity for data, the practice for an action.
     pub detail: String,
+    /// Longer words for the editor's documentation pane: for data, the
+    /// category's definition and source (the hover's words).
+    pub documentation: Option<String>,
     /// How often this document already annotates it.
     pub uses: usize,
 }
@@ -184,6 +188,7 @@ fn candidates<'a>(
         .into_iter()
         .map(|(v, n)| Candidate {
             detail: format!("{}{}", detail(&v), times(n)),
+            documentation: None,
             value: v,
             uses: n,
         })
@@ -193,6 +198,7 @@ fn candidates<'a>(
             out.push(Candidate {
                 value: value.to_string(),
                 detail,
+                documentation: None,
                 uses: 0,
             });
         }
@@ -204,12 +210,26 @@ fn data_candidates(doc: &Document, taxonomy: &Taxonomy) -> Vec<Candidate> {
     let terms = taxonomy
         .data_terms()
         .map(|(term, cat)| (term, format!("{} · {}", cat.label(), cat.name_zh)));
-    candidates(
+    let mut out = candidates(
         doc,
         AnnotationKind::Data,
         |v| data_detail(taxonomy, v),
         terms,
-    )
+    );
+    // The used values are classified; the taxonomy's terms name their
+    // category directly, so this costs one lookup each.
+    let categories: HashMap<&str, &Category> = taxonomy.data_terms().collect();
+    for c in &mut out {
+        let documentation = match categories.get(c.value.as_str()) {
+            Some(cat) => Some(category_documentation(cat)),
+            None => taxonomy
+                .classify(&c.value)
+                .category()
+                .map(category_documentation),
+        };
+        c.documentation = documentation;
+    }
+    out
 }
 
 fn action_candidates(doc: &Document) -> Vec<Candidate> {

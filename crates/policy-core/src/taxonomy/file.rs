@@ -42,6 +42,8 @@ struct MatchingDoc {
     suffixes: Vec<Spanned<String>>,
     #[serde(default)]
     ignore: Vec<Spanned<String>>,
+    #[serde(default)]
+    heads: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -52,8 +54,13 @@ struct CategoryDoc {
     name_en: Option<String>,
     sensitive: Option<Spanned<bool>>,
     vague: Option<bool>,
+    personal: Option<bool>,
+    deidentified: Option<bool>,
     source: Option<String>,
     note: Option<String>,
+    definition: Option<String>,
+    #[serde(default)]
+    owners: Vec<Spanned<String>>,
     refines: Option<Spanned<String>>,
     #[serde(default)]
     keywords: Vec<Spanned<String>>,
@@ -145,6 +152,7 @@ impl Builder {
             (&mut self.rules.stop_words, m.stop_words),
             (&mut self.rules.suffixes, m.suffixes),
             (&mut self.rules.ignore, m.ignore),
+            (&mut self.rules.heads, m.heads),
         ] {
             let mut seen: HashSet<String> = list.iter().cloned().collect();
             for word in add {
@@ -241,6 +249,15 @@ impl Builder {
                 if let Some(v) = doc.vague {
                     c.vague = v;
                 }
+                if let Some(v) = doc.personal {
+                    c.personal = v;
+                }
+                if let Some(v) = doc.deidentified {
+                    c.deidentified = v;
+                }
+                if doc.definition.is_some() {
+                    c.definition = doc.definition;
+                }
                 if let Some(v) = doc.source {
                     c.source = v;
                 }
@@ -277,8 +294,12 @@ impl Builder {
                     name_zh: doc.name_zh.unwrap_or_default(),
                     sensitive: sensitive.unwrap_or_default(),
                     vague: doc.vague.unwrap_or_default(),
+                    personal: doc.personal.unwrap_or(true),
+                    deidentified: doc.deidentified.unwrap_or_default(),
                     source: doc.source.unwrap_or_default(),
                     note: doc.note,
+                    definition: doc.definition,
+                    owners: Vec::new(),
                     refines: None,
                     keywords: Vec::new(),
                     exact: Vec::new(),
@@ -286,6 +307,25 @@ impl Builder {
                 self.categories.len() - 1
             }
         };
+
+        for word in doc.owners {
+            let at = Some(word.span().start);
+            let word = word.into_inner();
+            if normalize(&word).is_empty() {
+                return Err(origin.error(at, "an empty owner prefix"));
+            }
+            let owners = &mut self.categories[index].owners;
+            if !owners.contains(&word) {
+                owners.push(word);
+            }
+        }
+        let c = &self.categories[index];
+        if c.sensitive && !c.personal {
+            return Err(origin.error(
+                at,
+                format!("category `{}` is marked both sensitive and not personal: information that is not personal cannot be sensitive personal information", c.id),
+            ));
+        }
 
         for word in doc.remove_keywords {
             let key = keyword_key(word.get_ref());

@@ -8,7 +8,17 @@
 //! 4. trim each item, drop hedging suffixes (等); complete an item that shares
 //!    its head with the next one (浏览及搜索记录: 浏览记录, 搜索记录);
 //! 5. find keywords, leftmost-longest, ASCII case-insensitive, a Latin keyword
-//!    only as a whole word (IP is not found in VIP); pick the item's category.
+//!    only as a whole word (IP is not found in VIP, Face is in FaceID: a
+//!    lower-to-upper case change is a word boundary); pick the item's
+//!    category: a non-personal keyword (统计信息, 匿名化) decides unless the
+//!    item says it is de-identified (去标识化), which stays personal;
+//! 6. an owner prefix (儿童, 家庭成员 …) followed by a kind of information
+//!    makes the item that owner's information (儿童的照片 is a child's);
+//! 7. an item that matches no keyword but ends with a head noun
+//!    (信息, 数据, 详情 …) is tried with the other head nouns: 支付详情 is
+//!    read as 支付信息; a 类/性 before the head is dropped (统计类信息);
+//!    failing that, a head that alone is a vague reference (信息, 数据)
+//!    makes the item that vague reference (您填写的信息).
 //!
 //! All patterns are compiled into Aho–Corasick automata once per taxonomy.
 
@@ -37,6 +47,8 @@ enum Pattern {
 struct Flags {
     sensitive: bool,
     vague: bool,
+    personal: bool,
+    deidentified: bool,
     /// Index of the category this one refines.
     refines: Option<usize>,
 }
@@ -50,6 +62,9 @@ pub(super) struct Rules {
     pub stop_words: Vec<String>,
     pub suffixes: Vec<String>,
     pub ignore: Vec<String>,
+    /// Head nouns of data terms (信息, 数据, 详情 …), interchangeable when
+    /// the item names no kind of information otherwise.
+    pub heads: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -66,6 +81,10 @@ pub(super) struct Matcher {
     keyword_keys: HashSet<String>,
     suffixes: Suffixes,
     flags: Vec<Flags>,
+    /// Owner prefixes, normalized, longest first, with their category.
+    owners: Vec<(String, usize)>,
+    /// Head nouns, normalized, longest first.
+    heads: Vec<String>,
 }
 
 /// One classified item, with the category as an index into the taxonomy.
@@ -73,6 +92,7 @@ pub(super) struct RawItem {
     pub text: String,
     pub category: Option<usize>,
     pub matches: Vec<String>,
+    pub owner: Option<usize>,
 }
 
 fn automaton(patterns: &[String]) -> Result<Option<AhoCorasick>, String> {
@@ -107,7 +127,14 @@ impl Matcher {
         let mut patterns = Vec::new();
         let mut exact = HashMap::new();
         let mut keyword_keys = HashSet::new();
+        let mut owners = Vec::new();
         for (index, c) in categories.iter().enumerate() {
+            for o in &c.owners {
+                let n = normalize(o);
+                if !n.is_empty() {
+                    owners.push((n, index));
+                }
+            }
             for k in &c.keywords {
                 let n = normalize(k);
                 if n.is_empty() {
@@ -134,7 +161,13 @@ impl Matcher {
             patterns.push(Pattern::Glue);
         }
 
+        owners.sort_by_key(|(o, _): &(String, usize)| std::cmp::Reverse(o.len()));
+        let mut heads = norm(&rules.heads);
+        heads.sort_by_key(|h| std::cmp::Reverse(h.len()));
+        heads.dedup();
         Ok(Matcher {
+            owners,
+            heads,
             stop_words: automaton(&norm(&rules.stop_words))?,
             splitters: automaton(&splitter_words)?,
             is_conjunction,
@@ -154,6 +187,8 @@ impl Matcher {
                     .map(|c| Flags {
                         sensitive: c.sensitive,
                         vague: c.vague,
+                        personal: c.personal,
+                        deidentified: c.deidentified,
                         refines: c.refines.as_deref().and_then(|r| index.get(r).copied()),
                     })
                     .collect()
@@ -170,6 +205,7 @@ impl Matcher {
                 text: normalized,
                 category: None,
                 matches: Vec::new(),
+                owner: None,
             }];
         }
         let text = match &self.stop_words {
@@ -207,6 +243,7 @@ impl Matcher {
                 text: text.trim().to_string(),
                 category: None,
                 matches: Vec::new(),
+                owner: None,
             }];
         }
         items
@@ -283,7 +320,108 @@ impl Matcher {
         }
     }
 
+    /// Steps 5–7 of the module documentation.
     fn classify_item(&self, item: &str) -> RawItem {
+        if let Some(owned) = self.owned(item) {
+            return owned;
+        }
+        self.classify_kind(item)
+    }
+
+    /// Whether a category names a kind of information (not a vague reference).
+    fn specific(&self, category: Option<usize>) -> bool {
+        category.is_some_and(|c| !self.flags[c].vague)
+    }
+
+    /// Step 6: an owner prefix and the rest of the item. The rule applies
+    /// when the rest names a kind of information (联系人的电话), or when
+    /// nothing in the whole item does (宝贝的信息); 联系人信息, a keyword
+    /// of its own, keeps its category.
+    fn owned(&self, item: &str) -> Option<RawItem> {
+        let (prefix, owner) = self
+            .owners
+            .iter()
+            .find(|(o, _)| item.starts_with(o.as_str()))?;
+        let rest = item[prefix.len()..].trim_start_matches('的');
+        if rest.is_empty() {
+            return None;
+        }
+        let inner = self.classify_kind(rest);
+        if !self.specific(inner.category) && self.specific(self.classify_kind(item).category) {
+            return None;
+        }
+        let category = if self.flags[*owner].sensitive || !self.specific(inner.category) {
+            *owner
+        } else {
+            inner.category.unwrap_or(*owner)
+        };
+        Some(RawItem {
+            text: item.to_string(),
+            category: Some(category),
+            matches: inner.matches,
+            owner: Some(*owner),
+        })
+    }
+
+    /// Step 7: the keywords, then interchangeable head nouns.
+    fn classify_kind(&self, item: &str) -> RawItem {
+        let plain = self.classify_words(item);
+        // Only an item with no keyword at all: 个人信息 is a vague
+        // reference, never 个人资料 by a change of head.
+        if plain.category.is_some() {
+            return plain;
+        }
+        self.by_head(item)
+            .filter(|r| r.category.is_some())
+            .or_else(|| self.generic_head(item))
+            .unwrap_or(plain)
+    }
+
+    /// An item that names no kind but ends with a head noun that is, as a
+    /// whole item, a vague reference (您填写的信息, 接收数据: 信息, 数据) is
+    /// that vague reference: it says "information" without saying which.
+    fn generic_head(&self, item: &str) -> Option<RawItem> {
+        let head = self
+            .heads
+            .iter()
+            .find(|h| item.len() > h.len() && item.ends_with(h.as_str()))?;
+        let (category, keyword) = self.exact.get(&head.to_ascii_lowercase())?;
+        self.flags[*category].vague.then(|| RawItem {
+            text: item.to_string(),
+            category: Some(*category),
+            matches: vec![keyword.clone()],
+            owner: None,
+        })
+    }
+
+    fn by_head(&self, item: &str) -> Option<RawItem> {
+        let head = self
+            .heads
+            .iter()
+            .find(|h| item.len() > h.len() && item.ends_with(h.as_str()))?;
+        let modifier = item[..item.len() - head.len()].trim_end_matches(['的', '类', '性']);
+        if modifier.is_empty() {
+            return None;
+        }
+        let candidates = std::iter::once(format!("{modifier}{head}"))
+            .chain(self.heads.iter().map(|h| format!("{modifier}{h}")))
+            .chain(std::iter::once(modifier.to_string()));
+        for candidate in candidates {
+            if candidate != item && self.keyword_keys.contains(&candidate.to_ascii_lowercase()) {
+                let found = self.classify_words(&candidate);
+                if self.specific(found.category) {
+                    return Some(RawItem {
+                        text: item.to_string(),
+                        ..found
+                    });
+                }
+            }
+        }
+        None
+    }
+
+    /// Step 5: the keywords of one item.
+    fn classify_words(&self, item: &str) -> RawItem {
         // (category, keyword, chars, position)
         let mut hits: Vec<(usize, &str, usize, usize)> = Vec::new();
         if let Some((category, keyword)) = self.exact.get(&item.to_ascii_lowercase()) {
@@ -311,9 +449,22 @@ impl Matcher {
             .iter()
             .filter_map(|hit| self.flags[hit.0].refines)
             .collect();
+        // Information that is not personal (统计信息, 匿名化) decides the
+        // item, unless it says it is de-identified, which stays personal
+        // (GB/T 35273-2020 3.14 and 3.15).
+        let deidentified = hits.iter().any(|hit| self.flags[hit.0].deidentified);
+        let non_personal = hits.iter().any(|hit| !self.flags[hit.0].personal);
+        let keep = |category: usize| {
+            let personal = self.flags[category].personal;
+            if deidentified {
+                personal
+            } else {
+                !non_personal || !personal
+            }
+        };
         let category = hits
             .iter()
-            .filter(|hit| !refined.contains(&hit.0))
+            .filter(|hit| !refined.contains(&hit.0) && keep(hit.0))
             .max_by_key(|(category, _, chars, position)| {
                 let flags = self.flags[*category];
                 // A vague sensitive keyword is not outranked by a specific
@@ -330,6 +481,7 @@ impl Matcher {
             text: item.to_string(),
             category,
             matches,
+            owner: None,
         }
     }
 }
@@ -403,8 +555,12 @@ fn whole_word(hay: &str, r: Range<usize>) -> bool {
     let last = hay[r.clone()].chars().next_back();
     let before = hay[..r.start].chars().next_back();
     let after = hay[r.end..].chars().next();
-    let glued_before = alnum(first) && alnum(before);
-    let glued_after = alnum(last) && alnum(after);
+    // FaceID, deviceId: a lower-case letter followed by a capital ends a word.
+    let camel = |a: Option<char>, b: Option<char>| {
+        a.is_some_and(|a| a.is_ascii_lowercase()) && b.is_some_and(|b| b.is_ascii_uppercase())
+    };
+    let glued_before = alnum(first) && alnum(before) && !camel(before, first);
+    let glued_after = alnum(last) && alnum(after) && !camel(last, after);
     !glued_before && !glued_after
 }
 

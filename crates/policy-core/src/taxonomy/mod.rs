@@ -40,6 +40,20 @@ pub struct Category {
     pub sensitive: bool,
     /// A generic reference (个人信息, 上述信息) rather than a kind of information.
     pub vague: bool,
+    /// False for information that is not personal information: aggregated
+    /// statistics, anonymised data (GB/T 35273-2020 3.14, PIPL Art. 4).
+    /// Such a category is never sensitive.
+    pub personal: bool,
+    /// Marks de-identified information (去标识化, GB/T 35273-2020 3.15): an
+    /// item that matches it stays personal even when it also matches a
+    /// non-personal keyword (去标识化或匿名化的数据).
+    pub deidentified: bool,
+    /// The category's short definition from the standard, with examples,
+    /// for the hover and completion.
+    pub definition: Option<String>,
+    /// Owner prefixes (儿童, 家庭成员 …): an item that starts with one is
+    /// information about that person, of whatever kind the rest names.
+    pub owners: Vec<String>,
     /// The legal source, e.g. `GB/T 35273-2020 附录B 表B.1（个人身份信息）`.
     pub source: String,
     pub note: Option<String>,
@@ -55,7 +69,9 @@ pub struct Category {
 impl Category {
     /// The label the hover starts with: `个人敏感信息` or `个人信息`.
     pub fn label(&self) -> &'static str {
-        if self.sensitive {
+        if !self.personal {
+            LABEL_NON_PERSONAL
+        } else if self.sensitive {
             LABEL_SENSITIVE
         } else {
             LABEL_PERSONAL
@@ -66,6 +82,7 @@ impl Category {
 pub const LABEL_SENSITIVE: &str = "个人敏感信息";
 pub const LABEL_PERSONAL: &str = "个人信息";
 pub const LABEL_UNCLASSIFIED: &str = "未分类";
+pub const LABEL_NON_PERSONAL: &str = "非个人信息";
 
 /// The classification of one list item of a data annotation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,6 +94,11 @@ pub struct ItemClass {
     /// The taxonomy keywords found in the item, in order of appearance
     /// (including those of other categories than the chosen one).
     pub matches: Vec<String>,
+    /// Whose information it is, when an owner prefix says so (儿童的姓名:
+    /// a child's; 家庭成员的电话: a third party's). For a sensitive owner
+    /// (a child) `category` is the owner's category; otherwise `category`
+    /// is the kind of information and this says whose it is.
+    pub owner: Option<Arc<Category>>,
 }
 
 impl ItemClass {
@@ -86,6 +108,11 @@ impl ItemClass {
 
     pub fn vague(&self) -> bool {
         self.category.as_ref().is_some_and(|c| c.vague)
+    }
+
+    /// `Some(false)` for information that is not personal, `None` when unclassified.
+    pub fn personal(&self) -> Option<bool> {
+        self.category.as_ref().map(|c| c.personal)
     }
 
     pub fn label(&self) -> &'static str {
@@ -124,8 +151,8 @@ impl Classification {
 
     /// The summary category, the one the hover's first line names. Among the
     /// sensitive items if there are any (a list is as sensitive as its most
-    /// sensitive item), else among the specific ones, else among the vague
-    /// ones: the category that most of those items share, and on a tie the
+    /// sensitive item), else among the specific personal ones, else among
+    /// the non-personal ones, else among the vague ones: the category that most of those items share, and on a tie the
     /// first of the tied categories in the list. A list describes one kind of
     /// information more often than not (使用频率、崩溃数据、使用情况、性能数据
     /// are usage records), and its first element is not always its most
@@ -145,13 +172,30 @@ impl Classification {
             candidates.iter().rev().copied().max_by_key(|c| count(c))
         };
         most_shared(&|c| c.sensitive)
-            .or_else(|| most_shared(&|c| !c.vague))
+            .or_else(|| most_shared(&|c| !c.vague && c.personal))
+            .or_else(|| most_shared(&|c| !c.personal))
             .or_else(|| most_shared(&|_| true))
     }
 
     /// `个人敏感信息`, `个人信息` (also for a vague reference) or `未分类`.
     pub fn label(&self) -> &'static str {
         self.category().map_or(LABEL_UNCLASSIFIED, Category::label)
+    }
+
+    /// Whether the summary is personal information: `Some(false)` for
+    /// information that is not personal (statistics, anonymised data),
+    /// `None` when nothing is classified.
+    pub fn personal(&self) -> Option<bool> {
+        self.category().map(|c| c.personal)
+    }
+
+    /// The owner of the summary's item when an owner prefix named one.
+    pub fn owner(&self) -> Option<&Category> {
+        let summary = self.summary()?;
+        self.items
+            .iter()
+            .filter(|i| i.category.as_ref().is_some_and(|c| Arc::ptr_eq(c, summary)))
+            .find_map(|i| i.owner.as_deref())
     }
 
     /// Whether any item has a category (vague or not).
@@ -266,6 +310,7 @@ impl Taxonomy {
                 text: item.text,
                 category: item.category.map(|i| Arc::clone(&self.categories[i])),
                 matches: item.matches,
+                owner: item.owner.map(|i| Arc::clone(&self.categories[i])),
             })
             .collect();
         Classification {
@@ -535,6 +580,34 @@ mod tests {
             category_of(&t, "停用3手机号码").as_deref(),
             Some("basic_profile")
         );
+    }
+
+    #[test]
+    fn a_sensitive_category_that_is_not_personal_is_refused_with_its_line() {
+        let text = "[[category]]\nid = \"device\"\nsensitive = true\npersonal = false\n";
+        let e = Taxonomy::with_overrides_str(text, Path::new("policy-lsp.toml"))
+            .expect_err("a contradiction");
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("not personal"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_workspace_owner_prefix_and_head_noun_apply() {
+        let text = "[matching]\nheads = [\"档案\"]\n\
+                    [[category]]\nid = \"third_party\"\nowners = [\"同事\"]\n";
+        let t = Taxonomy::with_overrides_str(text, Path::new("policy-lsp.toml")).expect("loads");
+        let c = t.classify("同事的手机号码");
+        assert_eq!(c.owner().map(|o| o.id.as_str()), Some("third_party"));
+        assert_eq!(
+            category_of(&t, "同事的手机号码").as_deref(),
+            Some("basic_profile")
+        );
+        // 诊疗档案: no keyword, but 诊疗 + 信息 is one.
+        assert_eq!(
+            category_of(&t, "诊疗档案").as_deref(),
+            Some("health_medical")
+        );
+        assert_eq!(category_of(&Taxonomy::builtin(), "诊疗档案"), None);
     }
 
     #[test]
