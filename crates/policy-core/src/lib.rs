@@ -16,6 +16,7 @@ pub mod document;
 pub mod export;
 pub mod lints;
 pub mod position;
+pub mod practices;
 pub mod syntax;
 pub mod taxonomy;
 pub mod tokens;
