@@ -891,6 +891,59 @@ mod sarif {
     }
 }
 
+/// A policy read for a command other than `check`.
+pub(super) struct PolicyText {
+    /// As `check` names it (`<stdin>` for `-`).
+    pub name: String,
+    /// Where to look for the workspace taxonomy from.
+    pub near: PathBuf,
+    /// The text (byte-order mark skipped), or why it could not be read.
+    pub text: Result<String, String>,
+}
+
+/// The policies `paths` name, found as `check` finds them (hidden and
+/// ignored paths skipped; `-` is stdin), in order. A path that names
+/// nothing readable is an `Err` with the message `check` would give.
+pub(super) fn read_policies(paths: &[PathBuf]) -> Vec<Result<PolicyText, String>> {
+    let walk = Walk {
+        hidden: false,
+        no_ignore: false,
+    };
+    let mut out = Vec::new();
+    for path in paths {
+        let mut inputs = Vec::new();
+        if let Err(errors) = walk.expand(path, &mut inputs) {
+            out.extend(
+                errors
+                    .iter()
+                    .map(|e| Err(format!("{}: {}", e.path, e.message))),
+            );
+        }
+        for input in inputs {
+            let name = input.name();
+            let near = match &input {
+                Input::File(p) => p.clone(),
+                Input::Stdin => std::env::current_dir().unwrap_or_default(),
+            };
+            let text = match input.read() {
+                Err(e) => Err(format!("cannot read: {e}")),
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => Ok(match text.strip_prefix(BOM) {
+                        Some(rest) => rest.to_string(),
+                        None => text,
+                    }),
+                    Err(e) => Err(format!(
+                        "not UTF-8 text: invalid byte at offset {}",
+                        e.utf8_error().valid_up_to()
+                    )),
+                },
+            };
+            out.push(Ok(PolicyText { name, near, text }));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::window;

@@ -8,6 +8,7 @@ mod check;
 pub mod classify;
 mod export;
 mod import;
+mod practices;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,10 @@ enum Command {
     /// Make markup files from brat, doccano or CA4P annotations.
     #[command(after_help = import::EXIT)]
     Import(import::ImportArgs),
+    /// List what each sentence states: actors, actions, data, purposes,
+    /// and whether it is negated, states consent, or a guardian's.
+    #[command(after_help = practices::EXIT)]
+    Practices(practices::PracticesArgs),
 }
 
 const CHECK_EXIT: &str = "\
@@ -270,6 +275,7 @@ pub fn main() -> ExitCode {
         Some(Command::Agree(args)) => agree::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Import(args)) => import::run(&args),
+        Some(Command::Practices(args)) => practices::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }
