@@ -9,6 +9,19 @@ use crate::vocabulary::{Party, party, practice};
 /// The hover text of an annotation of `kind` with `value`, as lines of
 /// Markdown (`markdown`) or plain text. The first line is the verdict.
 pub fn describe(kind: AnnotationKind, value: &str, taxonomy: &Taxonomy, markdown: bool) -> String {
+    describe_in(kind, value, taxonomy, markdown, None)
+}
+
+/// [`describe`] for an annotation of the sentence whose practice is
+/// `sentence`: an action's hover shows it in one line ([`practice_line`])
+/// under the verdict.
+pub fn describe_in(
+    kind: AnnotationKind,
+    value: &str,
+    taxonomy: &Taxonomy,
+    markdown: bool,
+    sentence: Option<&Practice>,
+) -> String {
     let code = |s: &str| {
         if markdown {
             format!("`{s}`")
@@ -55,6 +68,10 @@ pub fn describe(kind: AnnotationKind, value: &str, taxonomy: &Taxonomy, markdown
                 None => out.push(bold("处理活动 · 未识别 (unrecognised practice)")),
             }
             out.push(String::new());
+            if let Some(p) = sentence {
+                out.push(practice_line(p));
+                out.push(String::new());
+            }
             out.push("The practice a data item undergoes; pair it with the (actor) who performs it and the <data> it concerns.".to_string());
         }
         AnnotationKind::Actor => {
