@@ -9,6 +9,7 @@ pub mod classify;
 mod export;
 mod import;
 mod practices;
+mod topics;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -64,6 +65,10 @@ enum Command {
     /// and whether it is negated, states consent, or a guardian's.
     #[command(after_help = practices::EXIT)]
     Practices(practices::PracticesArgs),
+    /// Show which disclosure each part of a policy makes (collection and
+    /// use, sharing, retention, security, users' rights …), from its headings.
+    #[command(after_help = topics::EXIT)]
+    Topics(topics::TopicsArgs),
 }
 
 const CHECK_EXIT: &str = "\
@@ -276,6 +281,7 @@ pub fn main() -> ExitCode {
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Practices(args)) => practices::run(&args),
+        Some(Command::Topics(args)) => topics::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }

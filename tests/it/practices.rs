@@ -210,3 +210,47 @@ fn folders_are_walked_and_bad_paths_exit_2_after_the_rest() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not UTF-8"));
 }
+
+#[test]
+fn topics_json_is_one_object_per_file_with_runs_of_lines() {
+    let o = policy_lsp(
+        &["topics", "tests/fixtures/topics", "--format", "json"],
+        b"",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let rs = records(&o);
+    assert_eq!(rs.len(), 1);
+    assert_eq!(rs[0]["path"], "tests/fixtures/topics/sections.policy");
+    assert_eq!(
+        rs[0]["topics"],
+        serde_json::json!([
+            {"topic": "other", "lines": [1, 1]},
+            {"topic": "collection-and-use", "lines": [2, 3]},
+            {"topic": "controller-contact", "lines": [4, 5]},
+        ])
+    );
+    // The JD sample is its section 一 (collection and use): the runs cover
+    // every line once, in order, starting with that section's topic.
+    let o = policy_lsp(&["topics", JD], b"");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines = std::fs::read_to_string(JD).map_or(0, |t| t.lines().count());
+    let mut next = 1;
+    for row in out.lines() {
+        let (place, topic) = row.split_once("  ").expect("PATH:FIRST-LAST  topic");
+        let range = place.strip_prefix(&format!("{JD}:")).expect("the path");
+        let (first, last) = range.split_once('-').expect("FIRST-LAST");
+        assert_eq!(first.parse::<usize>().ok(), Some(next), "{row}");
+        next = last.parse::<usize>().map_or(0, |l| l + 1);
+        if first == "1" {
+            assert_eq!(topic, "collection-and-use");
+        }
+    }
+    assert_eq!(next, lines + 1, "{out}");
+    let o = policy_lsp(&["topics", "no/such/dir"], b"");
+    assert_eq!(o.status.code(), Some(2));
+}

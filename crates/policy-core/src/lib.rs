@@ -20,4 +20,5 @@ pub mod practices;
 pub mod syntax;
 pub mod taxonomy;
 pub mod tokens;
+pub mod topics;
 pub mod vocabulary;
