@@ -728,7 +728,7 @@ mod sarif {
     use serde_json::{Value, json};
 
     /// Every code `check` can report: (id, short description, help).
-    pub const RULES: [(&str, &str, &str); 9] = [
+    pub const RULES: [(&str, &str, &str); 11] = [
         (
             "unclosed-annotation",
             "An annotation is opened but never closed on its line.",
@@ -773,6 +773,16 @@ mod sarif {
             "unknown-practice",
             "An action names none of the known practices.",
             "Annotate the practice verb itself (收集, 使用, 共享 …). See docs/language.md §7.4.",
+        ),
+        (
+            "purpose-missing",
+            "Personal information is collected or used with no purpose in the sentence.",
+            "PIPL Art. 6 and 17 ask for a specific purpose: annotate it as {purpose} in the same sentence. See docs/language.md §7.5.",
+        ),
+        (
+            "recipient-missing",
+            "Personal information is shared, transferred, entrusted or disclosed to nobody named.",
+            "PIPL Art. 23 and 25 ask for the recipient's name: annotate it as (actor) in the same sentence. See docs/language.md §7.6.",
         ),
     ];
 
@@ -853,7 +863,10 @@ mod sarif {
             let rules: Vec<Value> = RULES
                 .iter()
                 .map(|(id, short, help)| {
-                    let level = if id.ends_with("-data") || *id == "unknown-practice" {
+                    let level = if id.ends_with("-data")
+                        || id.ends_with("-missing")
+                        || *id == "unknown-practice"
+                    {
                         "note"
                     } else if *id == "padded-annotation" {
                         "warning"

@@ -177,9 +177,10 @@ pub struct CheckArgs {
     /// policy-lsp.toml above each checked file].
     #[arg(long, value_name = "FILE")]
     taxonomy: Option<PathBuf>,
-    /// Switch a lint on: sensitive-data (at level information),
-    /// unspecific-data, unclassified-data, unknown-practice (at level
-    /// hint); `CODE=LEVEL` sets its level (off, hint, information,
+    /// Switch a lint on: sensitive-data, purpose-missing,
+    /// recipient-missing (at level information), unspecific-data,
+    /// unclassified-data, unknown-practice (at level hint); `CODE=LEVEL`
+    /// sets its level (off, hint, information,
     /// warning, error: a lint at error fails the check). Repeatable.
     #[arg(long = "lint", value_name = "CODE[=LEVEL]", value_parser = parse_lint)]
     lints: Vec<(String, String)>,

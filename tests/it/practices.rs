@@ -254,3 +254,85 @@ fn topics_json_is_one_object_per_file_with_runs_of_lines() {
     let o = policy_lsp(&["topics", "no/such/dir"], b"");
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// In the editor: `recipient-missing` on a shared item, gone when the
+/// recipient is annotated (the practice layer follows the keystroke), in
+/// every encoding; off with no configuration.
+#[tokio::test]
+async fn recipient_missing_follows_the_edit_that_names_a_recipient() {
+    use crate::common::lsp::{ENCODINGS, TestClient};
+    use crate::common::{Cursor, Mark, fixture};
+    const URI: &str = "file:///tmp/policy-lsp-test/practices.policy";
+    let f = fixture(
+        "
+😀(我们)会[共享]您的<位置信息>
+           ^^^^ recipient-missing
+𠮷(我们)[收集]<手机号码>
+",
+    );
+    let text = f.text("\r\n");
+    for enc in ENCODINGS {
+        let mut client = TestClient::start(Some(enc), serde_json::json!({})).await;
+        client.open(URI, &text).await;
+        assert!(
+            client.diagnostics(URI, Some(1)).await.is_empty(),
+            "off by default"
+        );
+        client.close(URI).await;
+        let mut client = TestClient::start(
+            Some(enc),
+            serde_json::json!({ "lints": { "recipient-missing": "on" } }),
+        )
+        .await;
+        client.open(URI, &text).await;
+        let want: Vec<Mark> = f.marks.iter().map(Mark::with_brackets).collect();
+        assert_eq!(client.diagnostic_marks(URI, Some(1)).await, want, "{enc}");
+        let at = Cursor::new(0, 6);
+        let version = client.edit(URI, at, at, "与(合作伙伴)").await;
+        assert!(
+            client.diagnostics(URI, Some(version)).await.is_empty(),
+            "{enc}: a recipient is named"
+        );
+    }
+}
+
+#[test]
+fn check_reports_the_practice_lints_only_when_asked() {
+    let o = policy_lsp(&["check", CUES, "--format", "json"], b"");
+    assert_eq!(records(&o).len(), 1, "only the summary: the lints are off");
+    let o = policy_lsp(
+        &[
+            "check",
+            CUES,
+            "--format",
+            "json",
+            "--lint",
+            "purpose-missing",
+            "--lint",
+            "recipient-missing=warning",
+        ],
+        b"",
+    );
+    assert_eq!(o.status.code(), Some(0), "notes fail nothing");
+    let found: Vec<(String, u64, u64)> = records(&o)
+        .iter()
+        .filter(|r| r["type"] == "diagnostic")
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap_or_default().to_string(),
+                r["line"].as_u64().unwrap_or(0),
+                r["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // 𠮷(我们)[收集]<手机号码>: no purpose (the 😀 sentence is negated,
+    // the sharing sentence names its recipient); line 3's collection has
+    // none either.
+    assert_eq!(
+        found,
+        [
+            ("purpose-missing".to_string(), 1, 34),
+            ("purpose-missing".to_string(), 3, 5)
+        ]
+    );
+}

@@ -84,6 +84,9 @@ pub struct Actor {
 pub struct Action {
     pub text: Box<str>,
     pub class: ActionClass,
+    /// Its opener and the point after its closer.
+    pub start: LinePoint,
+    pub end: LinePoint,
 }
 
 /// A `<data>` item and its summary category (`None`: unclassified).
@@ -252,6 +255,8 @@ fn practice(
                 actions.push(Action {
                     class: action_class(&value),
                     text: value,
+                    start: a.open,
+                    end: a.end(),
                 });
             }
             AnnotationKind::Data => data.push(DataItem {
