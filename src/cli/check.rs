@@ -728,7 +728,7 @@ mod sarif {
     use serde_json::{Value, json};
 
     /// Every code `check` can report: (id, short description, help).
-    pub const RULES: [(&str, &str, &str); 9] = [
+    pub const RULES: [(&str, &str, &str); 11] = [
         (
             "unclosed-annotation",
             "An annotation is opened but never closed on its line.",
@@ -773,6 +773,16 @@ mod sarif {
             "unknown-practice",
             "An action names none of the known practices.",
             "Annotate the practice verb itself (收集, 使用, 共享 …). See docs/language.md §7.4.",
+        ),
+        (
+            "purpose-missing",
+            "Personal information is collected or used with no purpose in the sentence.",
+            "PIPL Art. 6 and 17 ask for a specific purpose: annotate it as {purpose} in the same sentence. See docs/language.md §7.5.",
+        ),
+        (
+            "recipient-missing",
+            "Personal information is shared, transferred, entrusted or disclosed to nobody named.",
+            "PIPL Art. 23 and 25 ask for the recipient's name: annotate it as (actor) in the same sentence. See docs/language.md §7.6.",
         ),
     ];
 
@@ -853,7 +863,10 @@ mod sarif {
             let rules: Vec<Value> = RULES
                 .iter()
                 .map(|(id, short, help)| {
-                    let level = if id.ends_with("-data") || *id == "unknown-practice" {
+                    let level = if id.ends_with("-data")
+                        || id.ends_with("-missing")
+                        || *id == "unknown-practice"
+                    {
                         "note"
                     } else if *id == "padded-annotation" {
                         "warning"
@@ -889,6 +902,59 @@ mod sarif {
             log.to_string()
         }
     }
+}
+
+/// A policy read for a command other than `check`.
+pub(super) struct PolicyText {
+    /// As `check` names it (`<stdin>` for `-`).
+    pub name: String,
+    /// Where to look for the workspace taxonomy from.
+    pub near: PathBuf,
+    /// The text (byte-order mark skipped), or why it could not be read.
+    pub text: Result<String, String>,
+}
+
+/// The policies `paths` name, found as `check` finds them (hidden and
+/// ignored paths skipped; `-` is stdin), in order. A path that names
+/// nothing readable is an `Err` with the message `check` would give.
+pub(super) fn read_policies(paths: &[PathBuf]) -> Vec<Result<PolicyText, String>> {
+    let walk = Walk {
+        hidden: false,
+        no_ignore: false,
+    };
+    let mut out = Vec::new();
+    for path in paths {
+        let mut inputs = Vec::new();
+        if let Err(errors) = walk.expand(path, &mut inputs) {
+            out.extend(
+                errors
+                    .iter()
+                    .map(|e| Err(format!("{}: {}", e.path, e.message))),
+            );
+        }
+        for input in inputs {
+            let name = input.name();
+            let near = match &input {
+                Input::File(p) => p.clone(),
+                Input::Stdin => std::env::current_dir().unwrap_or_default(),
+            };
+            let text = match input.read() {
+                Err(e) => Err(format!("cannot read: {e}")),
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => Ok(match text.strip_prefix(BOM) {
+                        Some(rest) => rest.to_string(),
+                        None => text,
+                    }),
+                    Err(e) => Err(format!(
+                        "not UTF-8 text: invalid byte at offset {}",
+                        e.utf8_error().valid_up_to()
+                    )),
+                },
+            };
+            out.push(Ok(PolicyText { name, near, text }));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

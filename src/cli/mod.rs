@@ -8,6 +8,8 @@ mod check;
 pub mod classify;
 mod export;
 mod import;
+mod practices;
+mod topics;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -59,6 +61,14 @@ enum Command {
     /// Make markup files from brat, doccano or CA4P annotations.
     #[command(after_help = import::EXIT)]
     Import(import::ImportArgs),
+    /// List what each sentence states: actors, actions, data, purposes,
+    /// and whether it is negated, states consent, or a guardian's.
+    #[command(after_help = practices::EXIT)]
+    Practices(practices::PracticesArgs),
+    /// Show which disclosure each part of a policy makes (collection and
+    /// use, sharing, retention, security, users' rights …), from its headings.
+    #[command(after_help = topics::EXIT)]
+    Topics(topics::TopicsArgs),
 }
 
 const CHECK_EXIT: &str = "\
@@ -167,9 +177,10 @@ pub struct CheckArgs {
     /// policy-lsp.toml above each checked file].
     #[arg(long, value_name = "FILE")]
     taxonomy: Option<PathBuf>,
-    /// Switch a lint on: sensitive-data (at level information),
-    /// unspecific-data, unclassified-data, unknown-practice (at level
-    /// hint); `CODE=LEVEL` sets its level (off, hint, information,
+    /// Switch a lint on: sensitive-data, purpose-missing,
+    /// recipient-missing (at level information), unspecific-data,
+    /// unclassified-data, unknown-practice (at level hint); `CODE=LEVEL`
+    /// sets its level (off, hint, information,
     /// warning, error: a lint at error fails the check). Repeatable.
     #[arg(long = "lint", value_name = "CODE[=LEVEL]", value_parser = parse_lint)]
     lints: Vec<(String, String)>,
@@ -270,6 +281,8 @@ pub fn main() -> ExitCode {
         Some(Command::Agree(args)) => agree::run(&args),
         Some(Command::Export(args)) => export::run(&args),
         Some(Command::Import(args)) => import::run(&args),
+        Some(Command::Practices(args)) => practices::run(&args),
+        Some(Command::Topics(args)) => topics::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }

@@ -11,7 +11,7 @@ use super::output::{Output, Permit};
 use super::state::{OpenDocument, Snapshot};
 use super::{Backend, convert};
 use policy_core::authoring::point_at;
-use policy_core::diagnostics::{self as core, SOURCE, document_diagnostics};
+use policy_core::diagnostics::{self as core, SOURCE, analysed_diagnostics};
 use policy_core::document::Document;
 use policy_core::lints::LintConfig;
 use policy_core::position::PositionEncoding;
@@ -50,7 +50,7 @@ pub struct Publish {
 pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
     let doc = &snap.doc;
     let stale = out_of_sync.then(|| self::out_of_sync(Some(doc.doc())));
-    let mut found = document_diagnostics(doc.doc(), Some((doc.classes(), &snap.settings.lints)));
+    let mut found = analysed_diagnostics(doc, &snap.settings.lints);
     found.extend(super::disagreement::hints(doc));
     stale
         .iter()
@@ -109,7 +109,7 @@ impl Backend {
         lints: &LintConfig,
     ) {
         let doc = &open.doc;
-        let mut diagnostics = document_diagnostics(doc.doc(), Some((doc.classes(), lints)));
+        let mut diagnostics = analysed_diagnostics(doc, lints);
         if self.is_out_of_sync(uri) {
             diagnostics.insert(0, out_of_sync(Some(doc.doc())));
         }

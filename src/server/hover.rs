@@ -1,11 +1,13 @@
-//! Hover: what an annotation means, or what is wrong at the cursor.
+//! Hover: what an annotation means (on an action, with its sentence's
+//! practice), or what is wrong at the cursor.
 //! Cost: O(log n + line) plus one classification.
 
 use tower_lsp_server::ls_types::*;
 
 use super::convert;
 use super::state::Snapshot;
-use policy_core::describe::describe;
+use policy_core::describe::describe_in;
+use policy_core::syntax::AnnotationKind;
 
 pub fn hover(snap: &Snapshot, params: HoverParams) -> Option<Hover> {
     let enc = snap.encoding;
@@ -26,11 +28,19 @@ pub fn hover(snap: &Snapshot, params: HoverParams) -> Option<Hover> {
     }
     if let Some((line, a)) = doc.annotation_at(at, enc) {
         let text = doc.line_text(line)?;
-        let value = describe(
+        // An action's hover shows what its sentence states.
+        let practice = (a.kind == AnnotationKind::Action)
+            .then(|| {
+                let practices = snap.doc.practices().line(line);
+                practices.iter().find(|p| p.contains(a.open))
+            })
+            .flatten();
+        let value = describe_in(
             a.kind,
             &a.value(&text),
             snap.doc.taxonomy(),
             snap.markdown_hover,
+            practice,
         );
         return Some(Hover {
             contents: markup(value),

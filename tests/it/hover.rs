@@ -79,6 +79,46 @@ async fn hover_on_actor_and_action_says_who_and_what() {
 }
 
 #[tokio::test]
+async fn hover_on_an_action_shows_its_sentences_practice_in_one_line() {
+    // Two sentences on one line: each action shows its own.
+    let f = fixture(
+        "
+😀(我们)不会[共享]<行踪轨迹>{用于广告投放}。𠮷经您同意，(我们)[收集]<手机号码>
+             | negated
+                                                               | consented
+",
+    );
+    for enc in ENCODINGS {
+        for eol in LINE_ENDINGS {
+            let mut client = TestClient::start(Some(enc), json!({})).await;
+            client.open(URI, &f.text(eol)).await;
+            let h = client
+                .hover(URI, f.mark("negated").start())
+                .await
+                .expect("a hover");
+            assert!(h.first_line().contains("共享"), "{}", h.value);
+            assert!(
+                h.value.lines().any(|l| l
+                    == "我们 → 共享 → 行踪轨迹（敏感） → 用于广告投放 · 否定 ✓ · 同意 ✗"),
+                "{enc} {eol:?}: {}",
+                h.value
+            );
+            let h = client
+                .hover(URI, f.mark("consented").start())
+                .await
+                .expect("a hover");
+            assert!(
+                h.value
+                    .lines()
+                    .any(|l| l == "我们 → 收集 → 手机号码 → — · 否定 ✗ · 同意 ✓"),
+                "{enc} {eol:?}: {}",
+                h.value
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn hover_on_a_data_list_classifies_each_item_in_every_encoding() {
     let f = fixture(
         "

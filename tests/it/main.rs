@@ -24,6 +24,7 @@ mod export;
 mod hover;
 mod language_doc;
 mod layers;
+mod practices;
 mod server;
 mod syntax;
 mod taxonomy;

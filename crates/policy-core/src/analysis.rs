@@ -1,6 +1,7 @@
 //! The analysed document: the text, its parse, and every layer derived
-//! from them line by line (today the [`Classes`]: what the taxonomy and the
-//! practice list say about each annotation), kept in step by one
+//! from them line by line (the [`Classes`]: what the taxonomy and the
+//! practice list say about each annotation; the [`Practices`]: what each
+//! sentence states, `crate::practices`), kept in step by one
 //! [`AnalysedDocument::apply_edit`], so that a keystroke redoes only the
 //! lines it touched.
 //!
@@ -24,6 +25,7 @@ use std::sync::Arc;
 use crate::agreement::{Disagreements, TheirLines};
 use crate::document::{Document, EditError, EditOutcome, LineTable};
 use crate::position::{LspRange, PositionEncoding};
+use crate::practices::{Practice, line_practices};
 use crate::syntax::AnnotationKind;
 use crate::taxonomy::{Category, Taxonomy};
 use crate::vocabulary::practice;
@@ -46,6 +48,7 @@ pub struct AnalysedDocument {
     classes: Classes,
     /// The comparison with another annotator's version, if one is set.
     disagreements: Option<Disagreements>,
+    practices: Practices,
     /// Changes made so far; a change of taxonomy or a rebuild counts as an
     /// edit of every line.
     generation: u64,
@@ -58,11 +61,13 @@ impl AnalysedDocument {
     pub fn new(text: &str, taxonomy: Arc<Taxonomy>) -> AnalysedDocument {
         let doc = Document::new(text);
         let classes = Classes::new(&doc, &taxonomy);
+        let practices = Practices::new(&doc, &classes);
         AnalysedDocument {
             doc,
             taxonomy,
             classes,
             disagreements: None,
+            practices,
             generation: 0,
             log: Arc::default(),
         }
@@ -76,6 +81,11 @@ impl AnalysedDocument {
     /// The class of every annotation. O(1).
     pub fn classes(&self) -> &Classes {
         &self.classes
+    }
+
+    /// What each sentence states, line by line. O(1).
+    pub fn practices(&self) -> &Practices {
+        &self.practices
     }
 
     /// The disagreements with the other annotator's version, if one is
@@ -123,6 +133,7 @@ impl AnalysedDocument {
     ) -> Result<EditOutcome, EditError> {
         let outcome = self.doc.apply_edit(range, text, encoding)?;
         self.classes.update(&self.doc, &outcome, &self.taxonomy);
+        self.practices.update(&self.doc, &outcome, &self.classes);
         if let Some(d) = &mut self.disagreements {
             d.update(&self.doc, &outcome);
         }
@@ -133,6 +144,7 @@ impl AnalysedDocument {
     /// Reclassifies everything with another taxonomy. O(annotations).
     pub fn set_taxonomy(&mut self, taxonomy: Arc<Taxonomy>) {
         self.classes = Classes::new(&self.doc, &taxonomy);
+        self.practices = Practices::new(&self.doc, &self.classes);
         self.taxonomy = taxonomy;
         let lines = self.doc.line_count();
         self.record(EditOutcome {
@@ -149,6 +161,7 @@ impl AnalysedDocument {
         let old_lines = self.doc.line_count();
         self.doc = Document::new(&self.doc.text());
         self.classes = Classes::new(&self.doc, &self.taxonomy);
+        self.practices = Practices::new(&self.doc, &self.classes);
         if let Some(d) = &mut self.disagreements {
             *d = Disagreements::new(&self.doc, d.theirs().clone());
         }
@@ -223,6 +236,54 @@ impl Classes {
     /// Every line's classes from line `start` on.
     pub fn lines_from(&self, start: usize) -> impl Iterator<Item = &[Class]> {
         self.classes.iter_from(start).map(|c| &**c)
+    }
+}
+
+/// The practices of every line of a document (`crate::practices`): one
+/// per sentence with an annotation, in line order.
+#[derive(Clone, Debug, Default)]
+pub struct Practices {
+    practices: LineTable<Box<[Practice]>>,
+}
+
+impl Practices {
+    /// The practices of every line of `doc`, whose annotations have these
+    /// classes. O(n).
+    pub fn new(doc: &Document, classes: &Classes) -> Practices {
+        Practices {
+            practices: (0..doc.line_count())
+                .map(|l| practices_of(doc, l, classes))
+                .collect(),
+        }
+    }
+
+    /// Follows one edit of `doc` (whose classes are already up to date):
+    /// recomputes the lines it replaced. O(touched lines + lines / 256).
+    pub fn update(&mut self, doc: &Document, edit: &EditOutcome, classes: &Classes) {
+        let first = edit.first_line;
+        let new = (first..first + edit.new_lines).map(|l| practices_of(doc, l, classes));
+        self.practices
+            .splice(first..first + edit.old_lines, new.collect::<Vec<_>>());
+    }
+
+    /// The practices of line `line`, in order.
+    pub fn line(&self, line: usize) -> &[Practice] {
+        self.practices.get(line).map_or(&[], |p| p)
+    }
+
+    /// Every line's practices from line `start` on.
+    pub fn lines_from(&self, start: usize) -> impl Iterator<Item = &[Practice]> {
+        self.practices.iter_from(start).map(|p| &**p)
+    }
+}
+
+fn practices_of(doc: &Document, line: usize, classes: &Classes) -> Box<[Practice]> {
+    match doc.line_parse(line) {
+        Some(parse) if !parse.annotations.is_empty() => {
+            let text = doc.line_text(line).unwrap_or_default();
+            line_practices(&text, parse, classes.line(line))
+        }
+        _ => Box::default(),
     }
 }
 

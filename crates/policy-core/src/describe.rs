@@ -1,6 +1,7 @@
 //! What an annotation means, in words for the annotator: the text behind
 //! the hover. No positions and no protocol here.
 
+use crate::practices::Practice;
 use crate::syntax::AnnotationKind;
 use crate::taxonomy::{Category, Classification, ItemClass, Taxonomy};
 use crate::vocabulary::{Party, party, practice};
@@ -8,6 +9,19 @@ use crate::vocabulary::{Party, party, practice};
 /// The hover text of an annotation of `kind` with `value`, as lines of
 /// Markdown (`markdown`) or plain text. The first line is the verdict.
 pub fn describe(kind: AnnotationKind, value: &str, taxonomy: &Taxonomy, markdown: bool) -> String {
+    describe_in(kind, value, taxonomy, markdown, None)
+}
+
+/// [`describe`] for an annotation of the sentence whose practice is
+/// `sentence`: an action's hover shows it in one line ([`practice_line`])
+/// under the verdict.
+pub fn describe_in(
+    kind: AnnotationKind,
+    value: &str,
+    taxonomy: &Taxonomy,
+    markdown: bool,
+    sentence: Option<&Practice>,
+) -> String {
     let code = |s: &str| {
         if markdown {
             format!("`{s}`")
@@ -64,6 +78,10 @@ pub fn describe(kind: AnnotationKind, value: &str, taxonomy: &Taxonomy, markdown
                 None => out.push(bold("处理活动 · 未识别 (unrecognised practice)")),
             }
             out.push(String::new());
+            if let Some(p) = sentence {
+                out.push(practice_line(p));
+                out.push(String::new());
+            }
             out.push("The practice a data item undergoes; pair it with the (actor) who performs it and the <data> it concerns.".to_string());
         }
         AnnotationKind::Actor => {
@@ -155,4 +173,42 @@ fn why(c: &Classification) -> &'static str {
     } else {
         "Not in the taxonomy: if this is personal information, add its general term to policy-lsp.toml."
     }
+}
+
+/// A practice in one line: `我们 → 共享 → 位置信息（敏感） → 广告投放 ·
+/// 否定 ✗ · 同意 ✓` — actors, actions, data (marked 敏感 when sensitive,
+/// 泛指 when an unspecific reference), purposes, each joined with 、 and
+/// `—` when the sentence has none; then whether it is negated and states
+/// consent, and 监护人同意 ✓ when a guardian consents.
+pub fn practice_line(p: &Practice) -> String {
+    fn part<'a>(items: impl Iterator<Item = std::borrow::Cow<'a, str>>) -> String {
+        let joined: Vec<_> = items.collect();
+        if joined.is_empty() {
+            "—".to_string()
+        } else {
+            joined.join("、")
+        }
+    }
+    let mark = |b: bool| if b { "✓" } else { "✗" };
+    let actors = part(p.actors.iter().map(|a| a.text.as_ref().into()));
+    let actions = part(p.actions.iter().map(|a| a.text.as_ref().into()));
+    let data = part(p.data.iter().map(|d| {
+        if d.sensitive() {
+            format!("{}（敏感）", d.text).into()
+        } else if d.vague() {
+            format!("{}（泛指）", d.text).into()
+        } else {
+            d.text.as_ref().into()
+        }
+    }));
+    let purposes = part(p.purposes.iter().map(|t| t.as_ref().into()));
+    let mut line = format!(
+        "{actors} → {actions} → {data} → {purposes} · 否定 {} · 同意 {}",
+        mark(p.negated),
+        mark(p.consent)
+    );
+    if p.guardian {
+        line.push_str(" · 监护人同意 ✓");
+    }
+    line
 }

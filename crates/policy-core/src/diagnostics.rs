@@ -4,10 +4,11 @@
 
 use std::borrow::Cow;
 
-use crate::analysis::Classes;
+use crate::analysis::{AnalysedDocument, Classes, Practices};
 use crate::document::Document;
-use crate::lints::{Finding, LintConfig, line_findings};
+use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::LinePoint;
+use crate::practices::line_practices;
 use crate::syntax::{Severity, SyntaxDiagnostic};
 
 /// Where diagnostics come from (LSP `source`).
@@ -54,9 +55,31 @@ impl Diagnostic {
 /// Every diagnostic of `doc`, in document order: the syntax diagnostics,
 /// and on each line after them the lints `lints` switches on (with the
 /// document's classes). O(lines + diagnostics).
+///
+/// The practice lints need each line's practices: computed here, for the
+/// lines with annotations, when one of them is on (see
+/// [`analysed_diagnostics`] for a document that holds them).
 pub fn document_diagnostics(
     doc: &Document,
     lints: Option<(&Classes, &LintConfig)>,
+) -> Vec<Diagnostic> {
+    diagnostics_with(doc, lints, None)
+}
+
+/// [`document_diagnostics`] of an analysed document, with the practices it
+/// holds. O(lines + diagnostics).
+pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<Diagnostic> {
+    diagnostics_with(
+        doc.doc(),
+        Some((doc.classes(), config)),
+        Some(doc.practices()),
+    )
+}
+
+fn diagnostics_with(
+    doc: &Document,
+    lints: Option<(&Classes, &LintConfig)>,
+    practices: Option<&Practices>,
 ) -> Vec<Diagnostic> {
     let Some((classes, config)) = lints.filter(|(_, c)| c.any_on()) else {
         return doc
@@ -75,6 +98,20 @@ pub fn document_diagnostics(
         out.extend(
             line_findings(parse, line_classes, config).map(|f| Diagnostic::from_finding(line, f)),
         );
+        if config.any_practice_lint_on() && !parse.annotations.is_empty() {
+            let computed;
+            let of_line = match practices {
+                Some(p) => p.line(line),
+                None => {
+                    let text = doc.line_text(line).unwrap_or_default();
+                    computed = line_practices(&text, parse, line_classes);
+                    &computed
+                }
+            };
+            out.extend(
+                practice_findings(of_line, config).map(|f| Diagnostic::from_finding(line, f)),
+            );
+        }
     }
     out
 }

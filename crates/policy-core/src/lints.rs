@@ -3,11 +3,15 @@
 //! configuration switches them on (the annotated JD sample must show no
 //! diagnostics at all under the default configuration), default to
 //! `information` or `hint` when switched on without a level, and never
-//! change what the syntax checks report.
+//! change what the syntax checks report. Most read one annotation's class;
+//! `purpose-missing` and `recipient-missing` read a sentence's practice
+//! ([`practice_findings`]).
 
 use crate::analysis::{Class, class_of};
 use crate::position::LinePoint;
+use crate::practices::Practice;
 use crate::syntax::{LineParse, Severity, SyntaxCode};
+use crate::vocabulary::{ActionClass, Party};
 
 /// The lints, in the order their diagnostics are listed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,15 +24,25 @@ pub enum Lint {
     UnclassifiedData,
     /// An action that names no known practice.
     UnknownPractice,
+    /// Personal data collected or used, and no purpose in the sentence.
+    PurposeMissing,
+    /// Data shared, transferred, entrusted or disclosed to nobody named.
+    RecipientMissing,
 }
 
 impl Lint {
-    pub const ALL: [Lint; 4] = [
+    pub const ALL: [Lint; 6] = [
         Lint::SensitiveData,
         Lint::UnspecificData,
         Lint::UnclassifiedData,
         Lint::UnknownPractice,
+        Lint::PurposeMissing,
+        Lint::RecipientMissing,
     ];
+
+    /// The lints read from a sentence's practice rather than from one
+    /// annotation's class.
+    pub const OF_PRACTICES: [Lint; 2] = [Lint::PurposeMissing, Lint::RecipientMissing];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -36,13 +50,17 @@ impl Lint {
             Lint::UnspecificData => "unspecific-data",
             Lint::UnclassifiedData => "unclassified-data",
             Lint::UnknownPractice => "unknown-practice",
+            Lint::PurposeMissing => "purpose-missing",
+            Lint::RecipientMissing => "recipient-missing",
         }
     }
 
     /// The level a lint has when switched on without one.
     pub fn default_severity(self) -> Severity {
         match self {
-            Lint::SensitiveData => Severity::Information,
+            Lint::SensitiveData | Lint::PurposeMissing | Lint::RecipientMissing => {
+                Severity::Information
+            }
             _ => Severity::Hint,
         }
     }
@@ -65,6 +83,12 @@ impl Lint {
             Lint::UnknownPractice => {
                 "this action names no known practice (收集, 使用, 存储, 共享, 转让, 披露, 删除 …)"
             }
+            Lint::PurposeMissing => {
+                "personal information collected or used with no {purpose} in the sentence (PIPL Art. 6, 17)"
+            }
+            Lint::RecipientMissing => {
+                "personal information shared, transferred, entrusted or disclosed to no (actor) named as its recipient (PIPL Art. 23, 25)"
+            }
         }
     }
 
@@ -82,7 +106,7 @@ impl Lint {
 /// Which lints are on, and at what level. All off by default.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintConfig {
-    levels: [Option<Severity>; 4],
+    levels: [Option<Severity>; Lint::ALL.len()],
 }
 
 impl LintConfig {
@@ -129,6 +153,11 @@ impl LintConfig {
     pub fn any_on(&self) -> bool {
         self.levels.iter().any(Option::is_some)
     }
+
+    /// Whether a lint read from practices is on.
+    pub fn any_practice_lint_on(&self) -> bool {
+        Lint::OF_PRACTICES.iter().any(|&l| self.level(l).is_some())
+    }
 }
 
 /// What a lint found on one line: where, which lint, at what level.
@@ -166,6 +195,56 @@ pub fn line_findings<'a>(
         })
 }
 
+/// The findings of the practice lints `config` switches on for one
+/// line's practices, in sentence order; each on the action concerned.
+/// O(annotations of the line).
+///
+/// - `purpose-missing`: a sentence that is not negated, collects or uses
+///   (`collect`, `use`), names a classified data item, and has no
+///   `{purpose}`. A lead-in that ends in ： and continues on the next line
+///   is another line, and is not looked at.
+/// - `recipient-missing`: a sentence that is not negated, shares,
+///   transfers, entrusts or discloses, and names no third-party `(actor)`.
+pub fn practice_findings<'a>(
+    practices: &'a [Practice],
+    config: &'a LintConfig,
+) -> impl Iterator<Item = Finding> + 'a {
+    practices.iter().flat_map(move |p| {
+        let purpose = config.level(Lint::PurposeMissing).and_then(|severity| {
+            let personal = p.data.iter().any(|d| d.category.is_some());
+            let action = p
+                .actions
+                .iter()
+                .find(|a| matches!(a.class, ActionClass::Collect | ActionClass::Use))?;
+            (!p.negated && personal && p.purposes.is_empty()).then_some(Finding {
+                start: action.start,
+                end: action.end,
+                lint: Lint::PurposeMissing,
+                severity,
+            })
+        });
+        let recipient = config.level(Lint::RecipientMissing).and_then(|severity| {
+            let action = p.actions.iter().find(|a| {
+                matches!(
+                    a.class,
+                    ActionClass::Share
+                        | ActionClass::Transfer
+                        | ActionClass::Entrust
+                        | ActionClass::Disclose
+                )
+            })?;
+            let named = p.actors.iter().any(|a| a.role == Party::Third);
+            (!p.negated && !named).then_some(Finding {
+                start: action.start,
+                end: action.end,
+                lint: Lint::RecipientMissing,
+                severity,
+            })
+        });
+        purpose.into_iter().chain(recipient)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +270,66 @@ mod tests {
                 .contains("unknown lint")
         );
         assert!(c.set("unknown-practice", "loud").is_err());
+        assert!(!c.any_practice_lint_on());
+        c.set("recipient-missing", "on").unwrap();
+        assert_eq!(c.level(Lint::RecipientMissing), Some(Severity::Information));
+        assert!(c.any_practice_lint_on());
+    }
+
+    fn codes(line: &str, lint: &str) -> Vec<(u32, u32)> {
+        use crate::analysis::AnalysedDocument;
+        let doc = AnalysedDocument::new(
+            line,
+            std::sync::Arc::new(crate::taxonomy::Taxonomy::builtin()),
+        );
+        let mut config = LintConfig::default();
+        config.set(lint, "on").unwrap();
+        practice_findings(doc.practices().line(0), &config)
+            .map(|f| (f.start.char, f.end.char))
+            .collect()
+    }
+
+    #[test]
+    fn purpose_missing_fires_on_collection_without_a_purpose_only() {
+        // 😀 is one char: the action starts at 5.
+        assert_eq!(
+            codes("😀(我们)[收集]您的<手机号码>。", "purpose-missing"),
+            [(5, 9)]
+        );
+        for line in [
+            "(我们)[收集]您的<手机号码>{用于登录}。",
+            "(我们)不会[收集]您的<手机号码>。",
+            "(我们)[收集]<奇怪的东西>。",
+            "(我们)[共享]您的<手机号码>。",
+        ] {
+            assert!(codes(line, "purpose-missing").is_empty(), "{line}");
+        }
+        // Each sentence on its own: the second has its purpose.
+        assert_eq!(
+            codes(
+                "(我们)[使用]<手机号码>；为{登录}(我们)[使用]<手机号码>",
+                "purpose-missing"
+            ),
+            [(4, 8)]
+        );
+    }
+
+    #[test]
+    fn recipient_missing_fires_on_sharing_with_no_third_party() {
+        assert_eq!(
+            codes("𠮷(我们)会[共享]您的<位置信息>", "recipient-missing"),
+            [(6, 10)]
+        );
+        for line in [
+            "(我们)会与(合作伙伴)[共享]您的<位置信息>",
+            "(我们)不会[转让]您的<位置信息>",
+            "(我们)[收集]您的<位置信息>",
+        ] {
+            assert!(codes(line, "recipient-missing").is_empty(), "{line}");
+        }
+        assert_eq!(
+            codes("(我们)[委托处理]<位置信息>", "recipient-missing"),
+            [(4, 10)]
+        );
     }
 }

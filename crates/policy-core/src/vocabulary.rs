@@ -7,6 +7,47 @@ pub struct Practice {
     pub verbs: &'static [&'static str],
     pub name_zh: &'static str,
     pub name_en: &'static str,
+    /// The class of action it is, for the practice model.
+    pub class: ActionClass,
+}
+
+/// The class of an `[action]`: what is done to the data
+/// (`crate::practices`). `Other` is an action that names no known practice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ActionClass {
+    Collect,
+    Use,
+    Store,
+    Transmit,
+    Share,
+    Transfer,
+    Entrust,
+    Disclose,
+    Delete,
+    Other,
+}
+
+impl ActionClass {
+    /// The class's name in JSON output: `collect`, `share`, … `other`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionClass::Collect => "collect",
+            ActionClass::Use => "use",
+            ActionClass::Store => "store",
+            ActionClass::Transmit => "transmit",
+            ActionClass::Share => "share",
+            ActionClass::Transfer => "transfer",
+            ActionClass::Entrust => "entrust",
+            ActionClass::Disclose => "disclose",
+            ActionClass::Delete => "delete",
+            ActionClass::Other => "other",
+        }
+    }
+}
+
+/// The class of the action an `[action]`'s value names.
+pub fn action_class(value: &str) -> ActionClass {
+    practice(value).map_or(ActionClass::Other, |p| p.class)
 }
 
 /// The practices an `[action]` can name, longest verbs first within each so
@@ -16,36 +57,43 @@ pub const PRACTICES: &[Practice] = &[
         verbs: &["删除", "销毁", "注销", "清除", "匿名化", "去标识化"],
         name_zh: "删除",
         name_en: "delete",
+        class: ActionClass::Delete,
     },
     Practice {
         verbs: &["公开披露", "披露", "公开", "公示", "展示"],
         name_zh: "披露",
         name_en: "disclose",
+        class: ActionClass::Disclose,
     },
     Practice {
         verbs: &["转让", "转移"],
         name_zh: "转让",
         name_en: "transfer",
+        class: ActionClass::Transfer,
     },
     Practice {
         verbs: &["委托处理", "委托"],
         name_zh: "委托处理",
         name_en: "entrust processing",
+        class: ActionClass::Entrust,
     },
     Practice {
         verbs: &["共享", "分享", "提供给", "对外提供"],
         name_zh: "共享",
         name_en: "share",
+        class: ActionClass::Share,
     },
     Practice {
         verbs: &["传输", "传送", "发送", "上传", "出境"],
         name_zh: "传输",
         name_en: "transmit",
+        class: ActionClass::Transmit,
     },
     Practice {
         verbs: &["保存", "存储", "储存", "留存", "保留", "记录"],
         name_zh: "存储",
         name_en: "store",
+        class: ActionClass::Store,
     },
     Practice {
         verbs: &[
@@ -54,6 +102,7 @@ pub const PRACTICES: &[Practice] = &[
         ],
         name_zh: "收集",
         name_en: "collect",
+        class: ActionClass::Collect,
     },
     Practice {
         verbs: &[
@@ -61,6 +110,7 @@ pub const PRACTICES: &[Practice] = &[
         ],
         name_zh: "使用",
         name_en: "use",
+        class: ActionClass::Use,
     },
 ];
 
@@ -97,6 +147,27 @@ pub enum Party {
     Third,
 }
 
+impl Party {
+    /// The role's name in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Party::First => "first-party",
+            Party::Subject => "data-subject",
+            Party::Third => "third-party",
+        }
+    }
+
+    /// The role in a few Chinese words, for the hover.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Party::First => "第一方",
+            Party::Subject => "个人信息主体",
+            Party::Third => "第三方",
+        }
+    }
+}
+
+/// The role of the party an `(actor)`'s value names.
 pub fn party(value: &str) -> Party {
     let v = value.trim();
     if FIRST_PARTY.iter().any(|w| v.starts_with(w)) {

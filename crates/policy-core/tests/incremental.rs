@@ -1,8 +1,8 @@
 //! The core's central invariant, by property test: an analysed document
 //! after any sequence of edits holds exactly the edited text and, in every
-//! layer (parse, classes, disagreements with another version, semantic
-//! tokens), what a fresh analysis of that text holds; and a snapshot taken
-//! before an edit never sees it.
+//! layer (parse, classes, practices, disagreements with another version,
+//! semantic tokens), what a fresh analysis of that text holds; and a
+//! snapshot taken before an edit never sees it.
 
 use std::sync::{Arc, OnceLock};
 
@@ -10,6 +10,7 @@ use policy_core::agreement::{LineDisagreement, TheirLines};
 use policy_core::analysis::{AnalysedDocument, Class};
 use policy_core::document::lines_of;
 use policy_core::position::{CharOffset, LspRange, PositionEncoding};
+use policy_core::practices::Practice;
 use policy_core::syntax::parse_line;
 use policy_core::taxonomy::Taxonomy;
 use policy_core::tokens::{Token, TokenCache, TokenEdit};
@@ -54,6 +55,14 @@ const PIECES: &[&str] = &[
     "收集",
     "手机号码",
     "<手机号码>{为了安全}",
+    // Sentence ends and the cues of the practice model.
+    "。",
+    "；",
+    "不会",
+    "不",
+    "，",
+    "同意",
+    "监护人",
 ];
 
 const ENCODINGS: [PositionEncoding; 3] = [
@@ -119,6 +128,14 @@ fn classes(doc: &AnalysedDocument) -> Vec<Vec<Class>> {
     doc.classes().lines_from(0).map(<[Class]>::to_vec).collect()
 }
 
+/// Every line's practices, for comparing two documents.
+fn practices(doc: &AnalysedDocument) -> Vec<Vec<Practice>> {
+    doc.practices()
+        .lines_from(0)
+        .map(<[Practice]>::to_vec)
+        .collect()
+}
+
 /// Every line's disagreements, for comparing two documents; `None`
 /// without a comparison.
 fn disagreements(doc: &AnalysedDocument) -> Option<Vec<Vec<LineDisagreement>>> {
@@ -147,6 +164,8 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
     }
     assert_eq!(classes(doc), classes(&fresh));
     assert_eq!(disagreements(doc), disagreements(&fresh));
+    assert_eq!(doc.practices().lines_from(0).count(), lines.len());
+    assert_eq!(practices(doc), practices(&fresh));
 }
 
 /// What a client does with a token delta.
@@ -257,4 +276,44 @@ fn a_sensitive_item_is_marked_and_changing_the_taxonomy_remarks_it() {
         .expect("the phone number became sensitive");
     assert!(edit.tokens.iter().any(|t| t.sensitive && t.length == 4));
     assert!(cache.tokens()[2].sensitive);
+}
+
+#[test]
+fn an_edit_updates_the_practices_of_the_lines_it_touched_only() {
+    let enc = PositionEncoding::Utf16;
+    let mut doc = AnalysedDocument::new(
+        "(我们)[共享]<位置信息>。\r\n(我们)[收集]<手机号码>\r\n",
+        taxonomy(),
+    );
+    assert!(!doc.practices().line(0)[0].negated);
+    // Type 不会 before the action of the first line.
+    let at = doc.doc().position_of_char(CharOffset(4), enc);
+    doc.apply_edit(Some(LspRange { start: at, end: at }), "不会", enc)
+        .unwrap();
+    assert!(doc.practices().line(0)[0].negated);
+    assert!(!doc.practices().line(1)[0].negated);
+    // Split the first sentence's line at its 。: the second line moves down.
+    let at = doc.doc().position_of_char(CharOffset(17), enc);
+    doc.apply_edit(
+        Some(LspRange { start: at, end: at }),
+        "\r\n经您同意，[删除]<手机号码>",
+        enc,
+    )
+    .unwrap();
+    assert_fresh(&doc, &doc.doc().text());
+    let second = &doc.practices().line(1)[0];
+    assert!(second.consent && !second.negated);
+    assert_eq!(&*doc.practices().line(2)[0].actions[0].text, "收集");
+}
+
+#[test]
+fn changing_the_taxonomy_changes_the_practices_data_verdicts() {
+    let mut doc = AnalysedDocument::new("(我们)[收集]<手机号码>", taxonomy());
+    assert!(!doc.practices().line(0)[0].data[0].sensitive());
+    let stricter = Taxonomy::with_overrides_str(
+        "[[category]]\nid = \"basic_profile\"\nsensitive = true\n",
+        std::path::Path::new("policy-lsp.toml"),
+    );
+    doc.set_taxonomy(Arc::new(stricter.expect("a valid override")));
+    assert!(doc.practices().line(0)[0].data[0].sensitive());
 }
