@@ -728,7 +728,7 @@ mod sarif {
     use serde_json::{Value, json};
 
     /// Every code `check` can report: (id, short description, help).
-    pub const RULES: [(&str, &str, &str); 11] = [
+    pub const RULES: [(&str, &str, &str); 13] = [
         (
             "unclosed-annotation",
             "An annotation is opened but never closed on its line.",
@@ -783,6 +783,16 @@ mod sarif {
             "recipient-missing",
             "Personal information is shared, transferred, entrusted or disclosed to nobody named.",
             "PIPL Art. 23 and 25 ask for the recipient's name: annotate it as (actor) in the same sentence. See docs/language.md §7.6.",
+        ),
+        (
+            "sensitive-without-consent",
+            "Sensitive personal information is processed with no consent stated in its paragraph.",
+            "PIPL Art. 29 asks for separate consent to process sensitive personal information: state it in the paragraph. See docs/language.md §7.7.",
+        ),
+        (
+            "minor-without-guardian",
+            "A child's personal information is processed with no guardian's consent stated in its paragraph.",
+            "PIPL Art. 31 asks for a parent's or guardian's consent for a child under 14: state it in the paragraph. See docs/language.md §7.8.",
         ),
     ];
 

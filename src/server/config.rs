@@ -7,6 +7,7 @@
 //! { "taxonomy": "/path/to/policy-lsp.toml", "pullDiagnostics": false,
 //!   "inlayHints": true, "referencesByCategory": false,
 //!   "lints": { "sensitive-data": "on", "unclassified-data": "hint" } }
+//! // or "lints": ["pipl"]: every lint on at its default level
 //! ```
 //!
 //! Unknown keys are ignored; a value of the wrong type is reported and the
@@ -72,9 +73,27 @@ impl Settings {
             }
             return problems;
         };
-        match obj.get("lints") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(levels)) => {
+        // A list of codes (`["pipl"]`) switches each on at its default level.
+        let listed: Option<serde_json::Map<String, Value>> = match obj.get("lints") {
+            Some(Value::Array(codes)) if codes.iter().all(Value::is_string) => Some(
+                codes
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(|c| (c.to_string(), Value::String("on".to_string())))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let lints = match &listed {
+            Some(levels) => Some(levels),
+            None => match obj.get("lints") {
+                Some(Value::Object(levels)) => Some(levels),
+                _ => None,
+            },
+        };
+        match (obj.get("lints"), lints) {
+            (None | Some(Value::Null), _) => {}
+            (_, Some(levels)) => {
                 let mut lints = LintConfig::default();
                 let mut refused = Vec::new();
                 let mut unknown = Vec::new();
@@ -113,8 +132,8 @@ impl Settings {
                 }
                 self.lints = lints;
             }
-            Some(other) => problems.push(format!(
-                "`lints` must be an object of code: level, not {}",
+            (Some(other), None) => problems.push(format!(
+                "`lints` must be an object of code: level or a list of codes, not {}",
                 shown(other)
             )),
         }
@@ -237,6 +256,27 @@ mod tests {
         assert_eq!(s.compare_with.as_deref(), Some("../b"));
         assert!(s.apply(&json!({"compareWith": null})).is_empty());
         assert_eq!(s.compare_with, None);
+    }
+
+    #[test]
+    fn a_list_of_codes_switches_them_on_and_pipl_is_every_lint() {
+        let mut s = Settings::default();
+        assert!(s.apply(&json!({ "lints": ["pipl"] })).is_empty());
+        for lint in Lint::ALL {
+            assert_eq!(
+                s.lints.level(lint),
+                Some(lint.default_severity()),
+                "{lint:?}"
+            );
+        }
+        assert!(s.apply(&json!({ "lints": ["purpose-missing"] })).is_empty());
+        assert!(s.lints.level(Lint::PurposeMissing).is_some());
+        assert!(
+            s.lints.level(Lint::SensitiveData).is_none(),
+            "a list replaces the lints whole"
+        );
+        let problems = s.apply(&json!({ "lints": [1, 2] }));
+        assert!(problems[0].contains("list of codes"), "{problems:?}");
     }
 
     #[test]

@@ -336,3 +336,83 @@ fn check_reports_the_practice_lints_only_when_asked() {
         ]
     );
 }
+
+/// `sensitive-without-consent` and `minor-without-guardian`, read per
+/// paragraph (a line): a consent stated anywhere in it counts; with 😀 and
+/// 𠮷 before the action, so columns count characters.
+#[test]
+fn consent_and_guardian_lints_read_the_whole_paragraph() {
+    let text = "😀(我们)[收集]您的<身份证号码>。\n\
+                𠮷(我们)[收集]您的<身份证号码>。经您[同意]后方可。\n\
+                (我们)不会[收集]您的<人脸信息>。\n\
+                (我们)[收集]<儿童的姓名>。\n\
+                (我们)[收集]<儿童的姓名>，须经其监护人同意。\n";
+    let o = policy_lsp(
+        &[
+            "check",
+            "-",
+            "--format",
+            "json",
+            "--lint",
+            "sensitive-without-consent",
+            "--lint",
+            "minor-without-guardian",
+        ],
+        text.as_bytes(),
+    );
+    let found: Vec<(String, u64, u64)> = records(&o)
+        .iter()
+        .filter(|r| r["type"] == "diagnostic")
+        .map(|r| {
+            (
+                r["code"].as_str().unwrap_or_default().to_string(),
+                r["line"].as_u64().unwrap_or(0),
+                r["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    // Line 1: a sensitive item and no consent. Line 2: consent later in the
+    // paragraph. Line 3: negated. Line 4: a child's name (sensitive) with
+    // neither consent nor a guardian. Line 5: the guardian consents.
+    assert_eq!(
+        found,
+        [
+            ("sensitive-without-consent".to_string(), 1, 6),
+            ("sensitive-without-consent".to_string(), 4, 5),
+            ("minor-without-guardian".to_string(), 4, 5),
+        ]
+    );
+}
+
+/// The preset `pipl` switches every lint on, on the command line and in
+/// the editors' settings (as a list).
+#[test]
+fn the_pipl_preset_switches_every_lint_on() {
+    let text = "(我们)[收集]<儿童的姓名>和<天气>并[共享]。\n";
+    let o = policy_lsp(
+        &["check", "-", "--format", "json", "--lint", "pipl"],
+        text.as_bytes(),
+    );
+    let mut codes: Vec<String> = records(&o)
+        .iter()
+        .filter(|r| r["type"] == "diagnostic")
+        .map(|r| r["code"].as_str().unwrap_or_default().to_string())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    assert_eq!(
+        codes,
+        [
+            "minor-without-guardian",
+            "purpose-missing",
+            "recipient-missing",
+            "sensitive-data",
+            "sensitive-without-consent",
+            "unclassified-data",
+        ]
+    );
+    let o = policy_lsp(&["check", "-", "--lint", "pipl=off"], text.as_bytes());
+    assert_eq!(o.status.code(), Some(0));
+    let o = policy_lsp(&["check", "-", "--lint", "pipl=loud"], text.as_bytes());
+    assert_eq!(o.status.code(), Some(2), "a bad level is a usage error");
+}

@@ -4,8 +4,9 @@
 //! diagnostics at all under the default configuration), default to
 //! `information` or `hint` when switched on without a level, and never
 //! change what the syntax checks report. Most read one annotation's class;
-//! `purpose-missing` and `recipient-missing` read a sentence's practice
-//! ([`practice_findings`]).
+//! `purpose-missing`, `recipient-missing`, `sensitive-without-consent` and
+//! `minor-without-guardian` read a sentence's practice
+//! ([`practice_findings`]). The preset `pipl` switches them all on.
 
 use crate::analysis::{Class, class_of};
 use crate::position::LinePoint;
@@ -28,21 +29,36 @@ pub enum Lint {
     PurposeMissing,
     /// Data shared, transferred, entrusted or disclosed to nobody named.
     RecipientMissing,
+    /// A sensitive item processed with no consent cue in its paragraph.
+    SensitiveWithoutConsent,
+    /// A child's (under 14) information with no guardian consent in its
+    /// paragraph.
+    MinorWithoutGuardian,
 }
 
+/// The preset that switches every lint on at its default level.
+pub const PRESET_PIPL: &str = "pipl";
+
 impl Lint {
-    pub const ALL: [Lint; 6] = [
+    pub const ALL: [Lint; 8] = [
         Lint::SensitiveData,
         Lint::UnspecificData,
         Lint::UnclassifiedData,
         Lint::UnknownPractice,
         Lint::PurposeMissing,
         Lint::RecipientMissing,
+        Lint::SensitiveWithoutConsent,
+        Lint::MinorWithoutGuardian,
     ];
 
     /// The lints read from a sentence's practice rather than from one
     /// annotation's class.
-    pub const OF_PRACTICES: [Lint; 2] = [Lint::PurposeMissing, Lint::RecipientMissing];
+    pub const OF_PRACTICES: [Lint; 4] = [
+        Lint::PurposeMissing,
+        Lint::RecipientMissing,
+        Lint::SensitiveWithoutConsent,
+        Lint::MinorWithoutGuardian,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -52,15 +68,19 @@ impl Lint {
             Lint::UnknownPractice => "unknown-practice",
             Lint::PurposeMissing => "purpose-missing",
             Lint::RecipientMissing => "recipient-missing",
+            Lint::SensitiveWithoutConsent => "sensitive-without-consent",
+            Lint::MinorWithoutGuardian => "minor-without-guardian",
         }
     }
 
     /// The level a lint has when switched on without one.
     pub fn default_severity(self) -> Severity {
         match self {
-            Lint::SensitiveData | Lint::PurposeMissing | Lint::RecipientMissing => {
-                Severity::Information
-            }
+            Lint::SensitiveData
+            | Lint::PurposeMissing
+            | Lint::RecipientMissing
+            | Lint::SensitiveWithoutConsent
+            | Lint::MinorWithoutGuardian => Severity::Information,
             _ => Severity::Hint,
         }
     }
@@ -89,6 +109,12 @@ impl Lint {
             Lint::RecipientMissing => {
                 "personal information shared, transferred, entrusted or disclosed to no (actor) named as its recipient (PIPL Art. 23, 25)"
             }
+            Lint::SensitiveWithoutConsent => {
+                "sensitive personal information processed with no consent (同意, 授权, 单独同意 …) stated in its paragraph (PIPL Art. 29)"
+            }
+            Lint::MinorWithoutGuardian => {
+                "a child's personal information (under 14) processed with no guardian's consent (监护人 … 同意) stated in its paragraph (PIPL Art. 31)"
+            }
         }
     }
 
@@ -113,7 +139,17 @@ impl LintConfig {
     /// Sets `code` to `level`: `off`, `on` (its default level), `hint`,
     /// `information`, `warning` or `error`. Syntax codes are refused: the
     /// syntax checks are the contract and cannot be re-levelled.
+    ///
+    /// The preset `pipl` sets every lint at once: `on` (each at its default
+    /// level), `off`, or one level for all.
     pub fn set(&mut self, code: &str, level: &str) -> Result<(), String> {
+        if code == PRESET_PIPL {
+            for lint in Lint::ALL {
+                self.set(lint.code(), level)
+                    .map_err(|e| e.replace(lint.code(), PRESET_PIPL))?;
+            }
+            return Ok(());
+        }
         let Some(lint) = Lint::from_code(code) else {
             let syntax = [
                 SyntaxCode::UnclosedAnnotation,
@@ -126,7 +162,10 @@ impl LintConfig {
                 format!("`{code}` is a syntax check, which cannot be switched off or re-levelled")
             } else {
                 let known: Vec<&str> = Lint::ALL.iter().map(|l| l.code()).collect();
-                format!("unknown lint `{code}`; the lints are {}", known.join(", "))
+                format!(
+                    "unknown lint `{code}`; the lints are {}, and the preset `{PRESET_PIPL}` sets them all",
+                    known.join(", ")
+                )
             });
         };
         let severity = match level {
@@ -205,6 +244,15 @@ pub fn line_findings<'a>(
 ///   is another line, and is not looked at.
 /// - `recipient-missing`: a sentence that is not negated, shares,
 ///   transfers, entrusts or discloses, and names no third-party `(actor)`.
+/// - `sensitive-without-consent`: a sentence that is not negated, processes
+///   (any action class but delete) a sensitive data item, on a line — a
+///   paragraph of the policy — where no sentence states consent.
+/// - `minor-without-guardian`: the same for a child's information (the
+///   taxonomy's `minor_under_14`) where no sentence of the line states a
+///   guardian's consent.
+///
+/// `practices` are the practices of one whole line, so that a consent
+/// stated anywhere in the paragraph counts.
 pub fn practice_findings<'a>(
     practices: &'a [Practice],
     config: &'a LintConfig,
@@ -241,9 +289,47 @@ pub fn practice_findings<'a>(
                 severity,
             })
         });
-        purpose.into_iter().chain(recipient)
+        // Processing: anything but deleting.
+        let processing = || p.actions.iter().find(|a| a.class != ActionClass::Delete);
+        let line_consent = practices.iter().any(|q| q.consent);
+        let line_guardian = practices.iter().any(|q| q.guardian);
+        let sensitive = config
+            .level(Lint::SensitiveWithoutConsent)
+            .and_then(|severity| {
+                let action = processing()?;
+                let sensitive = p.data.iter().any(|d| d.sensitive());
+                (!p.negated && sensitive && !line_consent).then_some(Finding {
+                    start: action.start,
+                    end: action.end,
+                    lint: Lint::SensitiveWithoutConsent,
+                    severity,
+                })
+            });
+        let minor = config
+            .level(Lint::MinorWithoutGuardian)
+            .and_then(|severity| {
+                let action = processing()?;
+                let child = p
+                    .data
+                    .iter()
+                    .any(|d| d.category.as_ref().is_some_and(|c| c.id == MINOR_UNDER_14));
+                (!p.negated && child && !line_guardian).then_some(Finding {
+                    start: action.start,
+                    end: action.end,
+                    lint: Lint::MinorWithoutGuardian,
+                    severity,
+                })
+            });
+        purpose
+            .into_iter()
+            .chain(recipient)
+            .chain(sensitive)
+            .chain(minor)
     })
 }
+
+/// The taxonomy's category of a child's (under 14) information.
+const MINOR_UNDER_14: &str = "minor_under_14";
 
 #[cfg(test)]
 mod tests {
