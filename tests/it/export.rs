@@ -633,3 +633,27 @@ fn offsets_at_the_end_of_the_integers_are_reported_not_a_crash() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(String::from_utf8_lossy(&o.stdout), "ab");
 }
+
+#[test]
+fn practices_export_is_what_practices_json_prints_on_the_jd_sample() {
+    let printed = run(&["practices", JD, "--format", "json"]);
+    assert!(printed.status.success(), "{}", stderr(&printed));
+    let exported = run(&["export", JD, "--to", "practices"]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let lines = String::from_utf8_lossy(&printed.stdout).lines().count();
+    assert!(lines > 10, "the JD sample states practices: {lines}");
+    assert!(printed.stdout == exported.stdout, "the two outputs differ");
+
+    // -o FILE: the same stream; -o FOLDER: NAME.jsonl per document
+    let dir = temp_dir("jd-practices");
+    let file = dir.join("jd.jsonl");
+    let o = run(&["export", JD, "--to", "practices", "-o", s(&file)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read(&file).expect("jsonl") == printed.stdout);
+    let folder = dir.join("out");
+    std::fs::create_dir_all(&folder).expect("out folder");
+    let o = run(&["export", JD, "--to", "practices", "-o", s(&folder)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let per_doc = std::fs::read(folder.join("jd-privacy-policy.jsonl")).expect("per document");
+    assert!(per_doc == printed.stdout);
+}
