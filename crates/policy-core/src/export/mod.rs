@@ -9,7 +9,8 @@
 //!   markup characters written as [`Brackets`] says, and every span the
 //!   markup cannot hold reported as a [`Rejected`] span.
 //! * [`brat_ann`] and [`BratOffsets`]: brat's `.ann` lines (brat counts a
-//!   `\r\n` as one character); [`ca4p_label`]: CA4P's finer span labels.
+//!   `\r\n` as one character); [`ca4p_label`]: CA4P's finer span labels;
+//!   [`practice_graphml`]: the practice graph as GraphML.
 //!
 //! ## What the plain text is, and why round trips are byte-identical
 //!
@@ -39,11 +40,13 @@
 
 mod brat;
 mod ca4p;
+mod graphml;
 mod markup;
 mod plain;
 
 pub use brat::{BratOffsets, brat_ann, brat_type};
 pub use ca4p::{ca4p_label, kind_of_ca4p};
+pub use graphml::practice_graphml;
 pub use markup::{Brackets, Markup, RejectReason, Rejected, to_markup};
 pub use plain::{Plain, to_plain};
 
