@@ -10,12 +10,14 @@ use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{EXIT_TROUBLE, load_taxonomy};
-use policy_core::export::{Plain, brat_ann, ca4p_label, to_plain};
+use policy_core::analysis::AnalysedDocument;
+use policy_core::export::{Plain, brat_ann, ca4p_label, practice_graphml, to_plain};
 use policy_core::taxonomy::Taxonomy;
 
 /// A UTF-8 byte-order mark, skipped at the start of a file.
@@ -42,6 +44,14 @@ pub enum ExportFormat {
     Bio,
     /// CA4P's JSON: a list of span items (classId_name, start, end, text).
     Ca4p,
+    /// Practices JSON Lines: exactly what `practices --format json` prints;
+    /// one stream (stdout or -o FILE), or NAME.jsonl per document when -o
+    /// is an existing folder.
+    Practices,
+    /// GraphML of the practice graph (roles, action classes, data
+    /// categories, purposes; edges weighted by practices), NAME.graphml per
+    /// document.
+    Graphml,
 }
 
 #[derive(clap::Args, Debug)]
@@ -225,7 +235,10 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     let result = match args.to {
         ExportFormat::Brat => brat(args, &sources, &mut trouble),
         ExportFormat::Doccano => doccano(args, &sources, &mut trouble),
-        ExportFormat::Bio | ExportFormat::Ca4p => per_document(args, &sources, &mut trouble),
+        ExportFormat::Practices => practices(args, &sources, &mut trouble),
+        ExportFormat::Bio | ExportFormat::Ca4p | ExportFormat::Graphml => {
+            per_document(args, &sources, &mut trouble)
+        }
     };
     if let Err(e) = result {
         if e.kind() != io::ErrorKind::BrokenPipe {
@@ -370,6 +383,15 @@ fn per_document(args: &ExportArgs, sources: &[Source], trouble: &mut usize) -> i
         }
     };
     for src in sources {
+        if args.to == ExportFormat::Graphml {
+            let Some(doc) = analysed(args, src, trouble) else {
+                continue;
+            };
+            let all = doc.practices().lines_from(0).flatten();
+            let graph = practice_graphml(all);
+            sink.write(&src.rel.with_extension("graphml"), graph.as_bytes())?;
+            continue;
+        }
         let Some(plain) = document(src, trouble) else {
             continue;
         };
@@ -380,6 +402,55 @@ fn per_document(args: &ExportArgs, sources: &[Source], trouble: &mut usize) -> i
         sink.write(&src.rel.with_extension(ext), bytes.as_bytes())?;
     }
     Ok(())
+}
+
+/// A source analysed with its taxonomy; an unreadable file is reported.
+fn analysed(args: &ExportArgs, src: &Source, trouble: &mut usize) -> Option<AnalysedDocument> {
+    let text = match read_text(&src.path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {}: {e}", src.path.display());
+            *trouble += 1;
+            return None;
+        }
+    };
+    let near = src.path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let (taxonomy, broken) = load_taxonomy(args.taxonomy.as_deref(), &near);
+    *trouble += broken as usize;
+    Some(AnalysedDocument::new(&text, Arc::new(taxonomy)))
+}
+
+/// Practices JSON Lines (`practices --format json`'s objects): one stream
+/// to stdout or to `-o FILE`, or one NAME.jsonl per document when `-o`
+/// names an existing folder.
+fn practices(args: &ExportArgs, sources: &[Source], trouble: &mut usize) -> io::Result<()> {
+    let dir = args.output.as_deref().filter(|o| o.is_dir());
+    let mut stream = Vec::new();
+    for src in sources {
+        let Some(doc) = analysed(args, src, trouble) else {
+            continue;
+        };
+        // named as `practices` names it, so that the two outputs are equal
+        let name = if src.path.as_os_str() == "-" {
+            "<stdin>".to_string()
+        } else {
+            src.path.display().to_string()
+        };
+        let bytes = super::practices::json_lines(&name, &doc)?;
+        match dir {
+            Some(d) => write_file(&d.join(src.rel.with_extension("jsonl")), &bytes)?,
+            None => stream.extend_from_slice(&bytes),
+        }
+    }
+    match (dir, &args.output) {
+        (Some(_), _) => Ok(()),
+        (None, Some(p)) => write_file(p, &stream),
+        (None, None) => {
+            let mut o = io::stdout().lock();
+            o.write_all(&stream)?;
+            o.flush()
+        }
+    }
 }
 
 /// Whether a sentence ends after `c` (besides at a line break).

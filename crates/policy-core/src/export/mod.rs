@@ -9,7 +9,8 @@
 //!   markup characters written as [`Brackets`] says, and every span the
 //!   markup cannot hold reported as a [`Rejected`] span.
 //! * [`brat_ann`] and [`BratOffsets`]: brat's `.ann` lines (brat counts a
-//!   `\r\n` as one character); [`ca4p_label`]: CA4P's finer span labels.
+//!   `\r\n` as one character); [`ca4p_label`]: CA4P's finer span labels;
+//!   [`practice_graphml`]: the practice graph as GraphML.
 //!
 //! ## What the plain text is, and why round trips are byte-identical
 //!
@@ -22,28 +23,34 @@
 //! text as the characters they are.
 //!
 //! Going back, [`Brackets::Needed`] writes each such character unescaped
-//! unless that would change how the line reads: a backslash is escaped only
+//! unless that would change how the line reads: a backslash is escaped
 //! before a markup character (or an annotation), and a bracket pair in the
 //! text is escaped (both of its brackets) only when it would otherwise form
-//! a well-formed annotation that is not one of the spans. Everything the
-//! parser read as text in the source is therefore read as text again, in
-//! the same places, and a document that escapes only where it must
-//! (the JD sample, and every ca4p-dev file but one `\\_` in 0556) comes back
-//! byte for byte. An escape the source did not need (`年龄\<14周岁`) comes back
-//! as the plain character (`年龄<14周岁`): the plain text cannot tell the two
+//! a well-formed annotation that is not one of the spans. A backslash before
+//! anything else reads as a backslash either way; by convention it is
+//! doubled before an ASCII word character (`A-Z a-z 0-9 _`) and bare before
+//! anything else, as the CA4P files write it (`opt\\_out`, `1\.`,
+//! `产品\服务`). Everything the parser read as text in the source is
+//! therefore read as text again, in the same places, and a document that
+//! escapes only where it must and follows that convention (the JD sample,
+//! and every ca4p-dev file) comes back byte for byte. An escape the source
+//! did not need (`年龄\<14周岁` where no `>` follows) comes back as the plain
+//! character (`年龄<14周岁`): the plain text cannot tell the two
 //! apart. [`Brackets::Escape`] escapes every bracket of the text instead,
-//! and a backslash where it must (a file with no syntax error from its
+//! and a backslash as `Needed` does (a file with no syntax error from its
 //! text); [`Brackets::Keep`] writes every character as it
 //! is, even where it then forms an annotation (how CA4P's JSON became
 //! `ca4p-dev/`).
 
 mod brat;
 mod ca4p;
+mod graphml;
 mod markup;
 mod plain;
 
 pub use brat::{BratOffsets, brat_ann, brat_type};
 pub use ca4p::{ca4p_label, kind_of_ca4p};
+pub use graphml::practice_graphml;
 pub use markup::{Brackets, Markup, RejectReason, Rejected, to_markup};
 pub use plain::{Plain, to_plain};
 

@@ -109,13 +109,29 @@ fn spans_the_markup_cannot_hold_are_rejected_with_a_reason() {
 }
 
 #[test]
+fn a_literal_backslash_is_doubled_before_an_ascii_word_character_only() {
+    // both forms read as one backslash; the importer picks one by the
+    // next character, as the CA4P files do (opt\\_out, 1\., 产品\服务)
+    for (bare, written) in [
+        ("opt\\_out", "opt\\\\_out"),
+        ("a\\Z0", "a\\\\Z0"),
+        ("1\\.", "1\\."),
+        ("产品\\服务", "产品\\服务"),
+        ("x\\ y\\", "x\\ y\\"),
+    ] {
+        assert_eq!(round_trip(bare, Brackets::Needed), written, "{bare:?}");
+        assert_eq!(to_plain(written).text, to_plain(bare).text);
+    }
+}
+
+#[test]
 fn round_trip_keeps_syntax_errors_and_line_breaks() {
     for src in [
         "",
         "\n",
-        "a) (b [ ] (c] <d\r\n\r(x)\\\\<y>\\z",
+        "a) (b [ ] (c] <d\r\n\r(x)\\\\<y>\\\\z",
         "（IDFA)、<设备Mac地址>",
-        "opt\\_out \\手 <a\\\\>",
+        "opt\\\\_out \\手 1\\. <a\\\\> C:\\\\Users\\\\9 \\😀",
         "end\\",
     ] {
         assert_eq!(round_trip(src, Brackets::Needed), src, "{src:?}");
