@@ -168,3 +168,28 @@ async fn completion_documents_a_data_term_with_its_categorys_definition() {
         "{fingerprint}"
     );
 }
+
+#[test]
+fn a_web_address_is_a_reference_not_personal_information() {
+    // A policy's link annotated as data says where information is described;
+    // it relates to no person (GB/T 35273-2020 3.1). Its `/` and `.` are not
+    // list separators, and the word `URL` (an address the user visited) is
+    // still browsing history, not a link.
+    for term in [
+        "https://example.com/privacy/sdk.html",
+        "www.example.cn/隐私政策",
+    ] {
+        let c = builtin().classify(term);
+        assert!(c.is_classified(), "{term}");
+        assert_eq!(c.items.len(), 1, "{term}");
+        assert_eq!(c.personal(), Some(false), "{term}");
+        assert!(!c.sensitive(), "{term}");
+        assert_eq!(json_of(term)["category"], json!("non_personal"));
+    }
+    let url = builtin().classify("URL");
+    assert_ne!(url.personal(), Some(false));
+    assert_eq!(
+        url.category().map(|c| c.id.as_str()),
+        Some("browsing_history")
+    );
+}

@@ -199,11 +199,14 @@ impl Matcher {
     pub fn classify(&self, value: &str) -> Vec<RawItem> {
         let normalized = normalize(value);
         if is_url(&normalized) {
-            // A link annotated as data names no kind of information, and its
-            // `/` and `.` must not be read as list separators.
+            // A link annotated as data is a reference to where information
+            // is described (a policy, an SDK's notice), not information
+            // relating to an identified or identifiable person (GB/T
+            // 35273-2020 3.1): the taxonomy's non-personal category, when it
+            // has one. Its `/` and `.` must not be read as list separators.
             return vec![RawItem {
                 text: normalized,
-                category: None,
+                category: self.flags.iter().position(|f| !f.personal),
                 matches: Vec::new(),
                 owner: None,
             }];
