@@ -193,3 +193,22 @@ fn a_web_address_is_a_reference_not_personal_information() {
         Some("browsing_history")
     );
 }
+
+#[test]
+fn how_often_a_service_is_used_is_a_usage_record_not_the_service_s_kind() {
+    // Sample E's family: a measure of use ending the item decides its kind;
+    // the thing used (a bank's app, a card) does not make it financial.
+    for term in ["使用网上银行的频率", "银行卡使用频率", "使用支付功能的时长"]
+    {
+        let c = builtin().classify(term);
+        assert_eq!(
+            c.category().map(|c| c.id.as_str()),
+            Some("online_activity"),
+            "{term}"
+        );
+        assert!(!c.sensitive(), "{term}");
+    }
+    // Without the measure, the bank card is still financial and sensitive.
+    let card = builtin().classify("银行卡");
+    assert!(card.sensitive());
+}
