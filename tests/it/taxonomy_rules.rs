@@ -212,3 +212,24 @@ fn how_often_a_service_is_used_is_a_usage_record_not_the_service_s_kind() {
     let card = builtin().classify("银行卡");
     assert!(card.sensitive());
 }
+
+#[test]
+fn a_payment_instrument_s_account_is_financial_and_an_app_s_name_is_not_a_record() {
+    // Appendix B 个人财产信息 (银行账户, 支付收款记录) and PIPL Art. 28
+    // (金融账户): an account of a payment instrument is financial, not an
+    // online account.
+    let c = builtin().classify("某支付工具的账户");
+    assert_eq!(c.category().map(|c| c.id.as_str()), Some("property"));
+    assert!(c.sensitive());
+    // An app's name is an entry of the software list (Appendix A), even
+    // when a transaction word qualifies it.
+    for term in ["支付所用的应用名称", "下单应用程序名称"] {
+        let c = builtin().classify(term);
+        assert_eq!(
+            c.category().map(|c| c.id.as_str()),
+            Some("device"),
+            "{term}"
+        );
+        assert!(!c.sensitive(), "{term}");
+    }
+}
