@@ -73,7 +73,7 @@ fn class_of(c: &Classification) -> String {
     s
 }
 
-/// A value that is a web address (the classifier leaves it unclassified).
+/// A value that is a web address (the classifier calls it non-personal).
 fn is_link(value: &str) -> bool {
     let v = value.trim().to_ascii_lowercase();
     (v.starts_with("http://") || v.starts_with("https://") || v.starts_with("www."))
@@ -222,9 +222,6 @@ fn main() {
         distinct.entry(v.trim()).or_insert(c);
     }
     let kind = |c: &Classification| -> &'static str {
-        if c.items.len() == 1 && is_link(&c.term) {
-            return "link";
-        }
         match c.category() {
             None => "unclassified",
             Some(cat) if cat.id == "non_personal" => "non-personal",
@@ -243,13 +240,15 @@ fn main() {
             count("vague"),
             count("non-personal"),
             count("unclassified"),
-            count("link"),
+            list.iter()
+                .filter(|c| c.items.len() == 1 && is_link(&c.term))
+                .count(),
         );
-        // Links (a policy's URL annotated as data) name no kind of
-        // information: they are shown apart and left out of the share.
-        let n = n - l;
+        // Links (a policy's URL annotated as data) are non-personal (a
+        // reference to where information is described, GB/T 35273-2020
+        // 3.1): counted as classified, with their number shown.
         println!(
-            "{what}: {n} (and {l} links), classified {} ({:.1}%) = specific {s} ({:.1}%) + vague {v} ({:.1}%) + non-personal {p} ({:.1}%); unclassified {u} ({:.1}%)",
+            "{what}: {n} (of which {l} links, non-personal), classified {} ({:.1}%) = specific {s} ({:.1}%) + vague {v} ({:.1}%) + non-personal {p} ({:.1}%); unclassified {u} ({:.1}%)",
             s + v + p,
             pct(s + v + p, n),
             pct(s, n),

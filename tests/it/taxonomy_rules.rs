@@ -168,3 +168,68 @@ async fn completion_documents_a_data_term_with_its_categorys_definition() {
         "{fingerprint}"
     );
 }
+
+#[test]
+fn a_web_address_is_a_reference_not_personal_information() {
+    // A policy's link annotated as data says where information is described;
+    // it relates to no person (GB/T 35273-2020 3.1). Its `/` and `.` are not
+    // list separators, and the word `URL` (an address the user visited) is
+    // still browsing history, not a link.
+    for term in [
+        "https://example.com/privacy/sdk.html",
+        "www.example.cn/隐私政策",
+    ] {
+        let c = builtin().classify(term);
+        assert!(c.is_classified(), "{term}");
+        assert_eq!(c.items.len(), 1, "{term}");
+        assert_eq!(c.personal(), Some(false), "{term}");
+        assert!(!c.sensitive(), "{term}");
+        assert_eq!(json_of(term)["category"], json!("non_personal"));
+    }
+    let url = builtin().classify("URL");
+    assert_ne!(url.personal(), Some(false));
+    assert_eq!(
+        url.category().map(|c| c.id.as_str()),
+        Some("browsing_history")
+    );
+}
+
+#[test]
+fn how_often_a_service_is_used_is_a_usage_record_not_the_service_s_kind() {
+    // Sample E's family: a measure of use ending the item decides its kind;
+    // the thing used (a bank's app, a card) does not make it financial.
+    for term in ["使用网上银行的频率", "银行卡使用频率", "使用支付功能的时长"]
+    {
+        let c = builtin().classify(term);
+        assert_eq!(
+            c.category().map(|c| c.id.as_str()),
+            Some("online_activity"),
+            "{term}"
+        );
+        assert!(!c.sensitive(), "{term}");
+    }
+    // Without the measure, the bank card is still financial and sensitive.
+    let card = builtin().classify("银行卡");
+    assert!(card.sensitive());
+}
+
+#[test]
+fn a_payment_instrument_s_account_is_financial_and_an_app_s_name_is_not_a_record() {
+    // Appendix B 个人财产信息 (银行账户, 支付收款记录) and PIPL Art. 28
+    // (金融账户): an account of a payment instrument is financial, not an
+    // online account.
+    let c = builtin().classify("某支付工具的账户");
+    assert_eq!(c.category().map(|c| c.id.as_str()), Some("property"));
+    assert!(c.sensitive());
+    // An app's name is an entry of the software list (Appendix A), even
+    // when a transaction word qualifies it.
+    for term in ["支付所用的应用名称", "下单应用程序名称"] {
+        let c = builtin().classify(term);
+        assert_eq!(
+            c.category().map(|c| c.id.as_str()),
+            Some("device"),
+            "{term}"
+        );
+        assert!(!c.sensitive(), "{term}");
+    }
+}

@@ -199,11 +199,14 @@ impl Matcher {
     pub fn classify(&self, value: &str) -> Vec<RawItem> {
         let normalized = normalize(value);
         if is_url(&normalized) {
-            // A link annotated as data names no kind of information, and its
-            // `/` and `.` must not be read as list separators.
+            // A link annotated as data is a reference to where information
+            // is described (a policy, an SDK's notice), not information
+            // relating to an identified or identifiable person (GB/T
+            // 35273-2020 3.1): the taxonomy's non-personal category, when it
+            // has one. Its `/` and `.` must not be read as list separators.
             return vec![RawItem {
                 text: normalized,
-                category: None,
+                category: self.flags.iter().position(|f| !f.personal),
                 matches: Vec::new(),
                 owner: None,
             }];
@@ -462,21 +465,36 @@ impl Matcher {
                 !non_personal || !personal
             }
         };
-        let category = hits
-            .iter()
-            .filter(|hit| !refined.contains(&hit.0) && keep(hit.0))
-            .max_by_key(|(category, _, chars, position)| {
-                let flags = self.flags[*category];
-                // A vague sensitive keyword is not outranked by a specific
-                // one: 手机号码之个人敏感信息 is the policy calling it sensitive.
-                (
-                    !flags.vague || flags.sensitive,
-                    *chars,
-                    flags.sensitive,
-                    *position,
-                )
-            })
-            .map(|hit| hit.0);
+        // A measure of use ending the item (使用电子银行的频率) makes it a
+        // record of use, whatever is used: how often one opens a bank's app
+        // is not the bank's kind of information.
+        let item_chars = item.chars().count();
+        let measure = hits.iter().find(|(category, keyword, chars, position)| {
+            MEASURES.contains(keyword)
+                && keep(*category)
+                && item[*position..].chars().count() == *chars
+                && item_chars > *chars
+        });
+        let category = measure
+            .map(|hit| hit.0)
+            .into_iter()
+            .chain(
+                hits.iter()
+                    .filter(|hit| !refined.contains(&hit.0) && keep(hit.0))
+                    .max_by_key(|(category, _, chars, position)| {
+                        let flags = self.flags[*category];
+                        // A vague sensitive keyword is not outranked by a specific
+                        // one: 手机号码之个人敏感信息 is the policy calling it sensitive.
+                        (
+                            !flags.vague || flags.sensitive,
+                            *chars,
+                            flags.sensitive,
+                            *position,
+                        )
+                    })
+                    .map(|hit| hit.0),
+            )
+            .next();
         RawItem {
             text: item.to_string(),
             category,
@@ -537,6 +555,10 @@ impl Suffixes {
 
 /// Characters trimmed from both ends of an item: markdown debris and punctuation
 /// left over from the source text.
+/// Keywords that measure use (how often, how long): ending an item, they
+/// decide its kind over the thing used.
+const MEASURES: &[&str] = &["频率", "时长", "次数", "使用频率", "使用时长", "使用次数"];
+
 const TRIMMED: &[char] = &[
     '*', '_', '#', '`', '"', '\'', '“', '”', '‘', '’', ':', '.', '。', '…', '-', '~', '!', '?', '|',
 ];
