@@ -246,6 +246,22 @@ fn run_classify(args: &ClassifyArgs) -> ExitCode {
 
 /// Serves LSP on stdio. Exit status 0 when `shutdown` came before `exit`,
 /// 1 otherwise (as the protocol asks), 2 when the server cannot start.
+/// The exit status of a command that wrote its output: 0, or 2 when some
+/// input was trouble (`Ok(true)`) or the output could not be written (said
+/// once; a closed pipe, as under `| head`, is not worth saying).
+pub(crate) fn exit_status(written: std::io::Result<bool>) -> ExitCode {
+    match written {
+        Ok(false) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::from(EXIT_TROUBLE),
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the output: {e}");
+            }
+            ExitCode::from(EXIT_TROUBLE)
+        }
+    }
+}
+
 fn serve() -> ExitCode {
     if std::io::stdin().is_terminal() {
         eprintln!(

@@ -14,7 +14,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::check::read_policies;
-use super::{EXIT_TROUBLE, load_taxonomy};
+use super::load_taxonomy;
 use policy_core::analysis::AnalysedDocument;
 use policy_core::describe::practice_line;
 use policy_core::practices::Practice;
@@ -150,16 +150,7 @@ pub(super) fn json_lines(path: &str, doc: &AnalysedDocument) -> io::Result<Vec<u
 
 pub fn run(args: &PracticesArgs) -> ExitCode {
     let mut out = anstream::stdout().lock();
-    match write_all(args, &mut out) {
-        Ok(false) => ExitCode::SUCCESS,
-        Ok(true) => ExitCode::from(EXIT_TROUBLE),
-        Err(e) => {
-            if e.kind() != io::ErrorKind::BrokenPipe {
-                eprintln!("error: cannot write the output: {e}");
-            }
-            ExitCode::from(EXIT_TROUBLE)
-        }
-    }
+    super::exit_status(write_all(args, &mut out))
 }
 
 /// Writes every file's practices; `Ok(true)` when some path was trouble.

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::EXIT_TROUBLE;
 use super::check::read_policies;
 use policy_core::document::Document;
 use policy_core::topics::topics;
@@ -56,16 +55,7 @@ struct Span {
 
 pub fn run(args: &TopicsArgs) -> ExitCode {
     let mut out = anstream::stdout().lock();
-    match write_all(args, &mut out) {
-        Ok(false) => ExitCode::SUCCESS,
-        Ok(true) => ExitCode::from(EXIT_TROUBLE),
-        Err(e) => {
-            if e.kind() != io::ErrorKind::BrokenPipe {
-                eprintln!("error: cannot write the output: {e}");
-            }
-            ExitCode::from(EXIT_TROUBLE)
-        }
-    }
+    super::exit_status(write_all(args, &mut out))
 }
 
 /// Writes every file's topics; `Ok(true)` when some path was trouble.
