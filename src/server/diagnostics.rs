@@ -17,6 +17,7 @@ use policy_core::lints::LintConfig;
 use policy_core::position::PositionEncoding;
 use policy_core::syntax::Severity;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde_json::value::RawValue;
 
 /// The code of the diagnostic shown while the server's copy of a document
 /// is known to differ from the editor's (see `input.rs`).
@@ -63,20 +64,15 @@ pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
 /// field for field what `ls_types::PublishDiagnosticsParams` gives, without
 /// building protocol values first (see `output.rs` for why).
 struct Wire<'a>(&'a Publish);
-struct WireDiagnostic<'a>(&'a core::Diagnostic, PositionEncoding);
+struct WireDiagnostic<'a>(&'a core::Diagnostic, PositionEncoding, &'a Escaped);
 
 impl Serialize for Wire<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let p = self.0;
         let mut m = s.serialize_struct("PublishDiagnosticsParams", 3)?;
         m.serialize_field("uri", p.uri.as_str())?;
-        m.serialize_field(
-            "diagnostics",
-            &p.diagnostics
-                .iter()
-                .map(|d| WireDiagnostic(d, p.encoding))
-                .collect::<Vec<_>>(),
-        )?;
+        let escaped = Escaped::default();
+        m.serialize_field("diagnostics", &WireList(p, &escaped))?;
         match p.version {
             Some(v) => m.serialize_field("version", &v)?,
             None => m.skip_field("version")?,
@@ -87,14 +83,69 @@ impl Serialize for Wire<'_> {
 
 impl Serialize for WireDiagnostic<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let (d, enc) = (self.0, self.1);
+        let (d, enc, escaped) = (self.0, self.1, self.2);
         let mut m = s.serialize_struct("Diagnostic", 5)?;
         m.serialize_field("range", &convert::line_range(d.line, d.start, d.end, enc))?;
         m.serialize_field("severity", &convert::severity(d.severity))?;
-        m.serialize_field("code", &d.code)?;
-        m.serialize_field("source", SOURCE)?;
-        m.serialize_field("message", &d.message)?;
+        escaped.field(&mut m, "code", &d.code)?;
+        escaped.field(&mut m, "source", &Cow::Borrowed(SOURCE))?;
+        escaped.field(&mut m, "message", &d.message)?;
         m.end()
+    }
+}
+
+/// The JSON of the static strings of one batch (codes, messages), escaped
+/// once rather than once per diagnostic: a batch of the 10 MB document
+/// repeats the same dozen strings thousands of times.
+#[derive(Default)]
+struct Escaped(std::cell::RefCell<Vec<(usize, usize, Box<RawValue>)>>);
+
+impl Escaped {
+    #[allow(
+        clippy::ptr_arg,
+        reason = "only a borrowed, 'static text is cached: the Cow says which"
+    )]
+    fn field<M: SerializeStruct>(
+        &self,
+        m: &mut M,
+        key: &'static str,
+        text: &Cow<'static, str>,
+    ) -> std::result::Result<(), M::Error> {
+        let Cow::Borrowed(text) = text else {
+            return m.serialize_field(key, text);
+        };
+        // A dozen distinct strings: a scan beats hashing.
+        let key_of = (text.as_ptr() as usize, text.len());
+        let mut cache = self.0.borrow_mut();
+        let at = match cache.iter().position(|(p, l, _)| (*p, *l) == key_of) {
+            Some(at) => at,
+            None => {
+                let Some(raw) = serde_json::to_string(text)
+                    .ok()
+                    .and_then(|json| RawValue::from_string(json).ok())
+                else {
+                    return m.serialize_field(key, text);
+                };
+                cache.push((key_of.0, key_of.1, raw));
+                cache.len() - 1
+            }
+        };
+        m.serialize_field(key, &*cache[at].2)
+    }
+}
+
+/// The diagnostics of a batch, serialised one by one: no `Vec` of wire
+/// values is built first.
+struct WireList<'a>(&'a Publish, &'a Escaped);
+
+impl Serialize for WireList<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let (p, escaped) = (self.0, self.1);
+        s.collect_seq(
+            p.diagnostics
+                .iter()
+                .map(|d| WireDiagnostic(d, p.encoding, escaped)),
+        )
     }
 }
 

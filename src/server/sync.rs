@@ -27,6 +27,7 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
             .loaded_taxonomy(&file)
             .unwrap_or_else(|| state.builtin_taxonomy());
         let mut doc = AnalysedDocument::new(&item.text, taxonomy);
+        doc.set_lints(&state.settings.lints);
         super::disagreement::compare(&mut doc, theirs.as_ref());
         let open = OpenDocument {
             doc,
@@ -162,6 +163,12 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
         let before = state.settings.clone();
         let problems = std::sync::Arc::make_mut(&mut state.settings).apply(&params.settings);
         compare_with_changed = state.settings.compare_with != before.compare_with;
+        if state.settings.lints != before.lints {
+            let lints = state.settings.lints.clone();
+            for open in state.documents.values_mut() {
+                open.doc.set_lints(&lints);
+            }
+        }
         let files = if state.settings.taxonomy != before.taxonomy {
             state.forget_taxonomies()
         } else {

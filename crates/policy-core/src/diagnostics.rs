@@ -67,13 +67,28 @@ pub fn document_diagnostics(
 }
 
 /// [`document_diagnostics`] of an analysed document, with the practices it
-/// holds. O(lines + diagnostics).
+/// holds, and with the findings it keeps when
+/// [`AnalysedDocument::set_lints`] named `config` (then the lints cost a
+/// copy per line). O(lines + diagnostics).
 pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<Diagnostic> {
-    diagnostics_with(
-        doc.doc(),
-        Some((doc.classes(), config)),
-        Some(doc.practices()),
-    )
+    let Some(findings) = doc.findings(config) else {
+        return diagnostics_with(
+            doc.doc(),
+            Some((doc.classes(), config)),
+            Some(doc.practices()),
+        );
+    };
+    let mut out = Vec::new();
+    for ((line, parse), found) in doc.doc().line_parses().zip(findings.lines_from(0)) {
+        out.extend(
+            parse
+                .diagnostics
+                .iter()
+                .map(|d| Diagnostic::from_syntax(line, d)),
+        );
+        out.extend(found.iter().map(|f| Diagnostic::from_finding(line, *f)));
+    }
+    out
 }
 
 fn diagnostics_with(

@@ -8,7 +8,7 @@
 //! `minor-without-guardian` read a sentence's practice
 //! ([`practice_findings`]). The preset `pipl` switches them all on.
 
-use crate::analysis::{Class, class_of};
+use crate::analysis::Class;
 use crate::position::LinePoint;
 use crate::practices::Practice;
 use crate::syntax::{LineParse, Severity, SyntaxCode};
@@ -216,21 +216,33 @@ pub fn line_findings<'a>(
     classes: &'a [Class],
     config: &'a LintConfig,
 ) -> impl Iterator<Item = Finding> + 'a {
+    // A line whose annotations need no class has none (`Classes`): nothing
+    // to look at. Otherwise each class is matched against the few lints
+    // that read one, not every lint against every annotation.
+    let on = [
+        Lint::SensitiveData,
+        Lint::UnspecificData,
+        Lint::UnclassifiedData,
+        Lint::UnknownPractice,
+    ]
+    .map(|lint| config.level(lint).map(|s| (lint, s)));
+    let any = on.iter().any(Option::is_some);
     parse
         .annotations
         .iter()
-        .enumerate()
-        .flat_map(move |(i, a)| {
-            let class = class_of(classes, i);
-            Lint::ALL.into_iter().filter_map(move |lint| {
-                let severity = config.level(lint)?;
-                lint.applies_to(class).then_some(Finding {
-                    start: a.open,
-                    end: a.end(),
-                    lint,
-                    severity,
+        .zip(classes)
+        .filter(move |_| any)
+        .flat_map(move |(a, class)| {
+            on.into_iter()
+                .flatten()
+                .filter_map(move |(lint, severity)| {
+                    lint.applies_to(class).then_some(Finding {
+                        start: a.open,
+                        end: a.end(),
+                        lint,
+                        severity,
+                    })
                 })
-            })
         })
 }
 

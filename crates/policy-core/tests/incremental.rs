@@ -1,14 +1,16 @@
 //! The core's central invariant, by property test: an analysed document
 //! after any sequence of edits holds exactly the edited text and, in every
-//! layer (parse, classes, practices, disagreements with another version,
-//! semantic tokens), what a fresh analysis of that text holds; and a
+//! layer (parse, classes, practices, lint findings, disagreements with
+//! another version, semantic tokens), what a fresh analysis of that text holds; and a
 //! snapshot taken before an edit never sees it.
 
 use std::sync::{Arc, OnceLock};
 
 use policy_core::agreement::{LineDisagreement, TheirLines};
 use policy_core::analysis::{AnalysedDocument, Class};
+use policy_core::diagnostics::{analysed_diagnostics, document_diagnostics};
 use policy_core::document::lines_of;
+use policy_core::lints::LintConfig;
 use policy_core::position::{CharOffset, LspRange, PositionEncoding};
 use policy_core::practices::Practice;
 use policy_core::syntax::parse_line;
@@ -166,6 +168,19 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
     assert_eq!(disagreements(doc), disagreements(&fresh));
     assert_eq!(doc.practices().lines_from(0).count(), lines.len());
     assert_eq!(practices(doc), practices(&fresh));
+    // The findings the document keeps (`set_lints`, when it was called)
+    // are those of a fresh pass of every lint over the fresh analysis.
+    let lints = pipl();
+    assert_eq!(
+        analysed_diagnostics(doc, &lints),
+        document_diagnostics(fresh.doc(), Some((fresh.classes(), &lints)))
+    );
+}
+
+fn pipl() -> LintConfig {
+    let mut lints = LintConfig::default();
+    lints.set("pipl", "on").unwrap();
+    lints
 }
 
 /// What a client does with a token delta.
@@ -194,6 +209,7 @@ proptest! {
         let mut doc = AnalysedDocument::new(&model.iter().collect::<String>(), taxonomy());
         let theirs = theirs.map(|t| Arc::new(TheirLines::new(&t)));
         doc.set_theirs(theirs);
+        doc.set_lints(&pipl());
         // The tokens a client holds, kept by deltas only.
         let mut cache = TokenCache::new(&doc, enc);
         let mut client = cache.tokens().to_vec();
@@ -218,6 +234,7 @@ proptest! {
             doc.apply_edit(Some(range), &insert, enc).unwrap();
             model.splice(start..end, insert.chars());
             let text: String = model.iter().collect();
+            prop_assert!(doc.findings(&pipl()).is_some());
             assert_fresh(&doc, &text);
             // The snapshot is untouched by the edit.
             assert_fresh(&snapshot, &before);

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""What the `pipl` lints cost, as ratios measured in one run (issue 11):
+
+- `policy-lsp check --lint pipl` on the corpus against plain `check`, runs
+  alternated so that the machine's load falls on both alike;
+- keystroke → publishDiagnostics on the corpus four times over (10 MB),
+  with the preset on against off, in alternating blocks of edits in one
+  server (switched with workspace/didChangeConfiguration).
+
+    scripts/bench_lints.py [--server target/release/policy-lsp] [--corpus DIR]
+
+Python standard library only; the server client is bench_server.py's.
+"""
+import argparse, os, random, statistics, subprocess, sys, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_server import Client, pct  # noqa: E402
+
+
+def time_check(server, corpus, runs):
+    plain, linted = [], []
+    for _ in range(runs):
+        for args, out in (([], plain), (['--lint', 'pipl'], linted)):
+            t0 = time.perf_counter()
+            subprocess.run([server, 'check', '--format', 'json', *args, corpus],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            out.append(time.perf_counter() - t0)
+    return statistics.median(plain), statistics.median(linted)
+
+
+def count_findings(server, corpus, lints):
+    out = subprocess.run([server, 'check', '--format', 'json', *lints, corpus],
+                         capture_output=True, text=True).stdout
+    return sum(1 for line in out.splitlines() if '"type":"diagnostic"' in line.replace(' ', ''))
+
+
+def keystrokes(c, uri, lines, rng, version, n):
+    """n one-character inserts at random places, each undone; returns the
+    latencies (ms) and the version reached."""
+    lat = []
+    for i in range(n):
+        l = rng.randrange(len(lines))
+        col = len(lines[l][:rng.randrange(len(lines[l]) + 1)].encode('utf-16-le')) // 2
+        pos = {'line': l, 'character': col}
+        version += 1
+        v = version
+        t0 = c.notify('textDocument/didChange', {'textDocument': {'uri': uri, 'version': v},
+                                                 'contentChanges': [{'range': {'start': pos, 'end': pos},
+                                                                     'text': ['<', '数', '>', 'a'][i % 4]}]})
+        t1, _ = c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics'
+                       and m['params'].get('version') == v)
+        lat.append((t1 - t0) * 1e3)
+        version += 1
+        v = version
+        end = {'line': l, 'character': col + 1}
+        c.notify('textDocument/didChange', {'textDocument': {'uri': uri, 'version': v},
+                                            'contentChanges': [{'range': {'start': pos, 'end': end}, 'text': ''}]})
+        c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params'].get('version') == v)
+    return lat, version
+
+
+def set_lints(c, uri, lints):
+    c.notify('workspace/didChangeConfiguration', {'settings': {'policyLsp': {'lints': lints}}})
+    # The server republishes every open document under the new settings.
+    _, m = c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params']['uri'] == uri)
+    return len(m['params']['diagnostics'])
+
+
+def time_keystrokes(server, text, blocks, per_block):
+    c = Client(server)
+    c.request('initialize', {'processId': os.getpid(), 'rootUri': None, 'capabilities': {
+        'general': {'positionEncodings': ['utf-16']}}})
+    c.notify('initialized', {})
+    uri = 'file:///bench/corpus-x4.policy'
+    c.notify('textDocument/didOpen', {'textDocument': {'uri': uri, 'languageId': 'policy', 'version': 1, 'text': text}})
+    c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params'].get('version') == 1)
+    lines = text.splitlines()
+    rng = random.Random(11)
+    version = 1
+    off, on = [], []
+    counts = {}
+    for _ in range(blocks):
+        for lints, out, name in (({}, off, 'off'), (['pipl'], on, 'pipl')):
+            counts[name] = set_lints(c, uri, lints)
+            keystrokes(c, uri, lines, rng, version, 3)  # warm up after the switch
+            version += 6
+            lat, version = keystrokes(c, uri, lines, rng, version, per_block)
+            out.extend(lat)
+    c.request('shutdown', None)
+    c.notify('exit', None)
+    c.p.wait(timeout=10)
+    return off, on, counts
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--server', default='target/release/policy-lsp')
+    ap.add_argument('--corpus', default='../shared/corpus/ca4p-dev')
+    ap.add_argument('--runs', type=int, default=5)
+    ap.add_argument('--blocks', type=int, default=6)
+    ap.add_argument('--per-block', type=int, default=40)
+    a = ap.parse_args()
+    if not os.path.isdir(a.corpus):
+        sys.exit('no corpus at %s' % a.corpus)
+    plain, linted = time_check(a.server, a.corpus, a.runs)
+    n_plain = count_findings(a.server, a.corpus, [])
+    n_linted = count_findings(a.server, a.corpus, ['--lint', 'pipl'])
+    print('check on %s, median of %d runs each, alternated:' % (a.corpus, a.runs))
+    print('  without lints      %7.1f ms   (%d diagnostics)' % (plain * 1e3, n_plain))
+    print('  --lint pipl        %7.1f ms   (%d diagnostics)   = %.2fx   (target <= 1.5x)'
+          % (linted * 1e3, n_linted, linted / plain))
+    names = sorted(n for n in os.listdir(a.corpus) if n.endswith('.policy'))
+    corpus = ''.join(open(os.path.join(a.corpus, n), encoding='utf-8').read() for n in names)
+    text = corpus * 4
+    off, on, counts = time_keystrokes(a.server, text, a.blocks, a.per_block)
+    print('keystroke -> publishDiagnostics, %.1f MB document, %d blocks of %d edits alternated:'
+          % (len(text.encode()) / 1e6, a.blocks, a.per_block))
+    print('  lints off          median %6.2f ms   p99 %6.2f ms   (%d diagnostics)'
+          % (statistics.median(off), pct(off, 0.99), counts['off']))
+    print('  preset pipl        median %6.2f ms   p99 %6.2f ms   (%d diagnostics)   = %.2fx   (target <= 1.2x)'
+          % (statistics.median(on), pct(on, 0.99), counts['pipl'], statistics.median(on) / statistics.median(off)))
+
+
+if __name__ == '__main__':
+    main()
