@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Draws a reproducible random sample of lint findings for judging by hand.
+
+Runs `policy-lsp check --lint pipl --format json` on the given paths, keeps
+the `diagnostic` records of the requested codes, and for each code draws
+`--per-code` findings (all of them when there are fewer) with Python's
+`random.Random(f"{seed}:{code}").sample`, from the code's findings sorted by
+(file name, line, column). The seed is fixed (default 20261204), so the same
+binary on the same corpus gives the same sample; each code has a stream of
+its own, so adding or removing a code does not change another code's draw.
+
+For each sampled finding it prints its number, the file's base name, line,
+column and code, the previous non-blank line (a lead-in such as
+`……，我们会收集：` that the line may continue) and the whole flagged line
+(a paragraph of the policy) with the flagged annotation between ⟦ and ⟧.
+With `--format tsv` it prints one finding per line instead (number, file,
+line, column, code, marked line), for pasting into a verdict table.
+
+Nothing of the corpus is written anywhere: the output goes to stdout.
+
+Usage:
+  scripts/lint_sample.py CORPUS [--binary target/release/policy-lsp]
+      [--codes purpose-missing,recipient-missing,...] [--per-code 50]
+      [--seed 20261204] [--format text|tsv]
+
+Python standard library only.
+"""
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+PRACTICE_CODES = [
+    "sensitive-without-consent",
+    "purpose-missing",
+    "recipient-missing",
+    "minor-without-guardian",
+]
+
+
+def findings(binary, paths):
+    """The diagnostic records of `check --lint pipl --format json`."""
+    run = subprocess.run(
+        [binary, "check", "--lint", "pipl", "--format", "json", *paths],
+        capture_output=True,
+        text=True,
+    )
+    # Exit status 1 means "some file has a markup error", which the corpus
+    # has; anything else is a failure of the run.
+    if run.returncode not in (0, 1):
+        sys.exit(f"{binary} failed ({run.returncode}): {run.stderr.strip()}")
+    out = []
+    for line in run.stdout.splitlines():
+        record = json.loads(line)
+        if record.get("type") == "diagnostic":
+            out.append(record)
+    return out
+
+
+_lines = {}
+
+
+def lines_of(path):
+    if path not in _lines:
+        text = Path(path).read_text(encoding="utf-8")
+        _lines[path] = [l.rstrip("\r") for l in text.split("\n")]
+    return _lines[path]
+
+
+def marked(record):
+    """The flagged line with ⟦ ⟧ around the finding (columns are 1-based
+    characters, the end exclusive, as `check --format json` gives them)."""
+    text = lines_of(record["path"])[record["line"] - 1]
+    start = record["column"] - 1
+    end = record["end_column"] - 1 if record["end_line"] == record["line"] else len(text)
+    return text[:start] + "⟦" + text[start:end] + "⟧" + text[end:]
+
+
+def lead_in(record):
+    """The nearest non-blank line before the flagged one, or ''."""
+    lines = lines_of(record["path"])
+    for i in range(record["line"] - 2, -1, -1):
+        if lines[i].strip():
+            return lines[i].strip()
+    return ""
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("paths", nargs="+", help="corpus folder(s) or files")
+    ap.add_argument("--binary", default="target/release/policy-lsp")
+    ap.add_argument("--codes", default=",".join(PRACTICE_CODES))
+    ap.add_argument("--per-code", type=int, default=50)
+    ap.add_argument("--seed", type=int, default=20261204)
+    ap.add_argument("--format", choices=["text", "tsv"], default="text")
+    args = ap.parse_args()
+
+    records = findings(args.binary, args.paths)
+    codes = [c for c in args.codes.split(",") if c]
+    for code in codes:
+        pool = sorted(
+            (r for r in records if r["code"] == code),
+            key=lambda r: (os.path.basename(r["path"]), r["line"], r["column"]),
+        )
+        k = min(args.per_code, len(pool))
+        rng = random.Random(f"{args.seed}:{code}")
+        # Sampled by index, then listed in corpus order for reading.
+        picked = sorted(rng.sample(range(len(pool)), k))
+        if args.format == "text":
+            print(f"## {code}: {len(pool)} findings, {k} sampled (seed {args.seed})\n")
+        for n, i in enumerate(picked, 1):
+            r = pool[i]
+            name = os.path.basename(r["path"])
+            if args.format == "tsv":
+                print("\t".join([str(n), name, str(r["line"]), str(r["column"]), code, marked(r)]))
+                continue
+            print(f"[{code} #{n}] {name}:{r['line']}:{r['column']}")
+            before = lead_in(r)
+            if before:
+                print(f"  before: {before}")
+            print(f"  line:   {marked(r)}")
+            print()
+
+
+if __name__ == "__main__":
+    main()
