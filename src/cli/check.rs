@@ -234,9 +234,19 @@ impl Report<'_> {
 }
 
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let mut stdout = anstream::stdout().lock();
+    // Only human output may carry colours to strip for a pipe; JSON and
+    // SARIF go out as they are, without a second pass over every byte.
+    let mut human;
+    let mut plain;
+    let out: &mut dyn Write = if args.format == Format::Human {
+        human = anstream::stdout().lock();
+        &mut human
+    } else {
+        plain = io::stdout().lock();
+        &mut plain
+    };
     let mut report = Report {
-        out: &mut stdout,
+        out,
         format: args.format,
         totals: Totals::default(),
         sarif: sarif::Log::default(),
