@@ -443,8 +443,9 @@ pub fn shown_kind(kind: AnnotationKind) -> String {
 /// - `text`: annotations whose text contains `text` (any kind);
 /// - `data:`, `action:`, `actor:`, `purpose:` followed by an optional
 ///   filter: annotations of that kind; for data, the filter matches a
-///   category's id (`data:location`) or Chinese name (`data:位置`) as well
-///   as the text;
+///   category's id (`data:location` finds `location_general` and
+///   `location_precise`), English or Chinese name (`data:位置`) as well as
+///   the text;
 /// - `sensitive:` and an optional text: sensitive data items.
 ///
 /// Matching ignores ASCII case.
@@ -503,9 +504,9 @@ impl Query {
         self.kind == Some(AnnotationKind::Data)
             && !self.sensitive
             && item.category.as_ref().is_some_and(|c| {
-                c.id.eq_ignore_ascii_case(&self.filter)
+                c.id.to_ascii_lowercase().contains(self.filter.as_str())
                     || c.name_zh.contains(self.filter.as_str())
-                    || c.name_en.eq_ignore_ascii_case(&self.filter)
+                    || c.name_en.to_lowercase().contains(self.filter.as_str())
             })
     }
 }
