@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::*;
 use super::output::{Output, Permit};
 use super::state::{OpenDocument, Snapshot};
 use super::{Backend, convert};
+use policy_core::analysis::AnalysedDocument;
 use policy_core::authoring::point_at;
 use policy_core::diagnostics::{self as core, SOURCE, analysed_diagnostics};
 use policy_core::document::Document;
@@ -112,7 +113,7 @@ impl Backend {
         self.workspace
             .document_changed(uri, &open.doc, lints, Some(self.republisher()));
         let stale = self.is_out_of_sync(uri);
-        let diagnostics = open_diagnostics(uri, open, stale, lints, &self.workspace);
+        let diagnostics = open_diagnostics(uri, &open.doc, stale, lints, &self.workspace);
         self.queue(Publish {
             uri: uri.clone(),
             version: Some(open.version),
@@ -152,12 +153,11 @@ impl Backend {
 /// diagnostics).
 pub(super) fn open_diagnostics(
     uri: &Uri,
-    open: &OpenDocument,
+    doc: &AnalysedDocument,
     stale: bool,
     lints: &LintConfig,
     workspace: &super::workspace::Workspace,
 ) -> Vec<core::Diagnostic> {
-    let doc = &open.doc;
     let mut diagnostics = analysed_diagnostics(doc, lints);
     if stale {
         diagnostics.insert(0, out_of_sync(Some(doc.doc())));

@@ -417,15 +417,31 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let before = self.state().settings.clone();
         guard_notification(
             "did_change_configuration",
             sync::did_change_configuration(self, params),
         )
         .await;
+        let after = self.state().settings.clone();
+        if after.lints != before.lints || after.taxonomy != before.taxonomy {
+            // The index holds diagnostics and categories made with the old ones.
+            self.workspace
+                .reread_all(after, self.client.clone(), self.republisher());
+        }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let settings = self.state().settings.clone();
+        let taxonomy = params.changes.iter().any(|c| {
+            c.uri
+                .as_str()
+                .ends_with(policy_core::taxonomy::WORKSPACE_FILE)
+        });
+        if taxonomy {
+            self.workspace
+                .reread_all(settings.clone(), self.client.clone(), self.republisher());
+        }
         self.workspace.files_changed(
             &params.changes,
             settings,
@@ -477,18 +493,15 @@ impl LanguageServer for Backend {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .clone();
+            // Snapshots under the lock; their diagnostics off it.
             let open: Vec<_> = state
                 .documents
                 .iter()
-                .map(|(uri, open)| {
-                    let found = diagnostics::open_diagnostics(
-                        uri,
-                        open,
-                        stale.contains(uri),
-                        &state.settings.lints,
-                        &self.workspace,
-                    );
-                    (uri.clone(), open.version, found)
+                .map(|(uri, open)| workspace::OpenReport {
+                    uri: uri.clone(),
+                    version: open.version,
+                    doc: open.doc.clone(),
+                    stale: stale.contains(uri),
                 })
                 .collect();
             (open, state.settings.lints.clone(), state.encoding)

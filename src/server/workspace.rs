@@ -124,7 +124,7 @@ impl Republisher {
         for (uri, open) in &state.documents {
             let diagnostics = super::diagnostics::open_diagnostics(
                 uri,
-                open,
+                &open.doc,
                 stale.contains(uri),
                 &state.settings.lints,
                 &self.workspace,
@@ -505,6 +505,29 @@ impl Workspace {
         });
     }
 
+    /// Reads every closed document again: the settings' lints or the
+    /// taxonomy changed, and with them the diagnostics and categories the
+    /// entries hold.
+    pub fn reread_all(
+        self: &Arc<Self>,
+        settings: Arc<Settings>,
+        client: Client,
+        republish: Republisher,
+    ) {
+        let paths: Vec<PathBuf> = {
+            let inner = lock(&self.inner);
+            inner
+                .index
+                .entries()
+                .map(|(key, _)| key)
+                .filter(|key| !inner.open.contains(*key))
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .collect()
+        };
+        self.reread(paths, settings, Some((client, republish)));
+    }
+
     /// `workspace/didChangeWatchedFiles`: `*.policy` files under the
     /// folders created, changed or deleted on disk.
     pub fn files_changed(
@@ -692,6 +715,14 @@ fn read_policy(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8, not indexed", path.display()))
 }
 
+/// An open document for [`workspace_report`]: a snapshot of its text.
+pub struct OpenReport {
+    pub uri: Uri,
+    pub version: i32,
+    pub doc: AnalysedDocument,
+    pub stale: bool,
+}
+
 /// `workspace/diagnostic`: a report for every indexed document — open
 /// ones from their live text (`open`: URI, version and diagnostics), the
 /// others from the index (and, with the corpus checks on, from their file
@@ -699,7 +730,7 @@ fn read_policy(path: &Path) -> Result<String, String> {
 /// (`previous`) is `unchanged`. Blocking: run on the background pool.
 pub fn workspace_report(
     ws: &Workspace,
-    open: Vec<(Uri, i32, Vec<core::Diagnostic>)>,
+    open: Vec<OpenReport>,
     previous: &HashMap<Uri, String>,
     lints: &LintConfig,
     enc: PositionEncoding,
@@ -733,8 +764,9 @@ pub fn workspace_report(
             ));
         }
     };
-    for (uri, version, diagnostics) in open {
-        report(uri, Some(version as i64), &diagnostics);
+    for o in open {
+        let diagnostics = super::diagnostics::open_diagnostics(&o.uri, &o.doc, o.stale, lints, ws);
+        report(o.uri, Some(o.version as i64), &diagnostics);
     }
     for (uri, key, mut diagnostics) in ws.closed() {
         if lints.corpus.any_on()
