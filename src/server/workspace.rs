@@ -11,8 +11,9 @@
 //!   are read.
 //! - An open document's entry follows its live text: every time its
 //!   diagnostics are queued, its latest version is handed over here and
-//!   summed up in the background (one summary at a time per document, of
-//!   its newest version). Closed again, it is read from disk.
+//!   summed up in the background once edits pause (one summary at a time
+//!   per document, of its newest version). Closed again, it is read from
+//!   disk.
 //! - `workspace/didChangeWatchedFiles` for `*.policy` (a watcher the
 //!   server registers when the client allows dynamic registration) reads,
 //!   re-reads or forgets a file.
@@ -51,6 +52,8 @@ pub const MAX_SYMBOLS: usize = 500;
 const INDEX_THREADS: usize = 2;
 /// Least time between two progress reports.
 const REPORT_EVERY: Duration = Duration::from_millis(50);
+/// How long an open document's edits pause before its entry is made.
+const SUMMARY_DELAY: Duration = Duration::from_millis(150);
 /// A UTF-8 byte-order mark, skipped at the start of a file.
 const BOM: &str = "\u{feff}";
 
@@ -406,41 +409,50 @@ impl Workspace {
         }
         let ws = self.clone();
         tokio::spawn(async move {
-            let summed = ws.clone();
-            let key2 = key.clone();
-            let changed = super::offload("workspace::document_changed", move || {
-                let mut changed = false;
-                loop {
-                    let next = {
-                        let mut pending = lock(&summed.pending);
-                        let next = pending.docs.remove(&key2);
-                        if next.is_none() {
-                            pending.running.remove(&key2);
-                        }
-                        next
-                    };
-                    let Some((uri, doc, lints)) = next else {
-                        break;
-                    };
-                    let entry =
-                        Entry::new(doc.doc(), doc.classes(), analysed_diagnostics(&doc, &lints));
-                    let mut inner = lock(&summed.inner);
-                    // Closed meanwhile: the disk's version is read instead.
-                    if inner.open.contains(&key2) {
-                        let before = inner.index.get(&key2).map(annotated_pairs);
-                        changed |= before != Some(annotated_pairs(&entry));
-                        inner.uris.insert(key2.clone(), uri);
-                        inner.index.insert(key2.clone(), entry);
+            loop {
+                // Typing goes on for a while: the newest version is summed
+                // up once it pauses, not after every keystroke.
+                tokio::time::sleep(SUMMARY_DELAY).await;
+                let next = {
+                    let mut pending = lock(&ws.pending);
+                    let next = pending.docs.remove(&key);
+                    if next.is_none() {
+                        pending.running.remove(&key);
                     }
+                    next
+                };
+                let Some((uri, doc, lints)) = next else {
+                    break;
+                };
+                let summed = ws.clone();
+                let key = key.clone();
+                let changed = super::offload("workspace::document_changed", move || {
+                    summed.summarise(key, uri, &doc, &lints)
+                })
+                .await
+                .unwrap_or(false);
+                if changed && let Some(r) = &republish {
+                    r.all();
                 }
-                changed
-            })
-            .await
-            .unwrap_or(false);
-            if changed && let Some(r) = republish {
-                r.all();
             }
         });
+    }
+
+    /// Keeps the entry of an open document made from `doc`; true if the
+    /// corpus checks are on and what it annotates changed (the others'
+    /// findings may have). O(document).
+    fn summarise(&self, key: String, uri: Uri, doc: &AnalysedDocument, lints: &LintConfig) -> bool {
+        let entry = Entry::new(doc.doc(), doc.classes(), analysed_diagnostics(doc, lints));
+        let mut inner = lock(&self.inner);
+        // Closed meanwhile: the disk's version is read instead.
+        if !inner.open.contains(&key) {
+            return false;
+        }
+        let changed = lints.corpus.any_on()
+            && inner.index.get(&key).map(annotated_pairs) != Some(annotated_pairs(&entry));
+        inner.uris.insert(key.clone(), uri);
+        inner.index.insert(key, entry);
+        changed
     }
 
     /// An open document was closed: its entry is read from disk again (or

@@ -491,9 +491,10 @@ impl Query {
         if self.filter.is_empty() {
             return true;
         }
+        // The filter is lower case; most texts (CJK) have no case at all.
         let contains = |s: &str| {
-            if s.is_ascii() || self.filter.is_ascii() {
-                s.to_lowercase().contains(&self.filter)
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                s.to_ascii_lowercase().contains(self.filter.as_str())
             } else {
                 s.contains(self.filter.as_str())
             }
