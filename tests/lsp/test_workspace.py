@@ -6,7 +6,8 @@ import pathlib
 
 import pytest
 import pytest_lsp
-from lsprotocol.types import (ClientCapabilities, DiagnosticClientCapabilities, DidChangeTextDocumentParams,
+from lsprotocol.types import (ClientCapabilities, CodeActionContext, CodeActionParams, DiagnosticClientCapabilities,
+                              DidChangeTextDocumentParams, DidCloseTextDocumentParams, TextDocumentIdentifier,
                               DidChangeWatchedFilesClientCapabilities, DidChangeWatchedFilesParams,
                               DidOpenTextDocumentParams, FileChangeType, FileEvent, GeneralClientCapabilities,
                               InitializeParams, PositionEncodingKind, PreviousResultId,
@@ -51,15 +52,16 @@ def caps(encoding, pull=False):
     )
 
 
-async def start(client: LanguageClient, root: pathlib.Path, encoding='utf-16', pull=False, lints=None):
+async def start(client: LanguageClient, root: pathlib.Path, encoding='utf-16', pull=False, lints=None,
+                root_uri_only=False):
     make_corpus(root)
     options = {'pullDiagnostics': pull}
     if lints:
         options['lints'] = lints
+    folders = dict(root_uri=root.as_uri()) if root_uri_only else dict(
+        workspace_folders=[WorkspaceFolder(uri=root.as_uri(), name='corpus')])
     result = await client.initialize_session(InitializeParams(
-        capabilities=caps(encoding, pull),
-        workspace_folders=[WorkspaceFolder(uri=root.as_uri(), name='corpus')],
-        initialization_options=options))
+        capabilities=caps(encoding, pull), initialization_options=options, **folders))
     client.encoding = str(result.capabilities.position_encoding)
     await indexed(client)
     return result
@@ -114,6 +116,7 @@ async def test_progress_begins_reports_monotone_percentages_and_ends(client: Lan
     percentages = [r.percentage for r in middle if r.percentage is not None]
     assert percentages == sorted(percentages) and percentages[-1] == 100
     assert middle[-1].message == f'{len(INDEXED)} of {len(INDEXED)} files'
+    assert all(r.message.endswith(f'of {len(INDEXED)} files') for r in middle)
     assert middle[0].message == f'0 of {len(INDEXED)} files'
     assert reports[-1].message == f'{len(INDEXED)} policies indexed'
 
@@ -137,6 +140,16 @@ async def test_workspace_diagnostics_answer_every_indexed_document_and_then_unch
         PreviousResultId(uri=item.uri, value=item.result_id) for item in report.items]))
     assert sorted(rel(tmp_path, i.uri) for i in again.items) == INDEXED
     assert {i.kind for i in again.items} == {'unchanged'}
+
+    # The quick fix of corpus-unannotated wraps the term in < >.
+    [unannotated] = [d for d in e.items if d.code == 'corpus-unannotated']
+    actions = await client.text_document_code_action_async(CodeActionParams(
+        text_document=TextDocumentIdentifier(uri=e.uri), range=unannotated.range,
+        context=CodeActionContext(diagnostics=[unannotated])))
+    [fix] = [a for a in actions if a.title.startswith('Annotate `位置信息` as <data>')]
+    edits = fix.edit.changes[e.uri]
+    assert [(x.range.start, x.range.end, x.new_text) for x in edits] == [
+        (unannotated.range.start, unannotated.range.start, '<'), (unannotated.range.end, unannotated.range.end, '>')]
 
 
 async def test_without_the_corpus_preset_no_corpus_findings(client: LanguageClient, tmp_path):
@@ -212,6 +225,15 @@ async def test_watched_files_and_open_documents_update_the_index(client: Languag
         content_changes=[TextDocumentContentChangeWholeDocument(text='(编辑后)\n')]))
     await eventually(lambda: symbols(client, '编辑后'), 'an edit reaches the index')
     assert await symbols(client, '开放词条') == []
+    # Closed unsaved: the disk's text again.
+    client.text_document_did_close(DidCloseTextDocumentParams(text_document=TextDocumentIdentifier(uri=uri)))
+    await eventually(lambda: symbols(client, 'actor:我们'), 'a closed document is read from disk again')
+    assert await symbols(client, '编辑后') == []
+
+
+async def test_a_root_uri_alone_is_indexed(client: LanguageClient, tmp_path):
+    await start(client, tmp_path, root_uri_only=True)
+    assert len(await symbols(client, '位置信息')) == 4
 
 
 async def test_closed_files_get_no_pushed_diagnostics(client: LanguageClient, tmp_path):
