@@ -262,10 +262,12 @@ impl Workspace {
             tokio::select! {
                 done = &mut work => break done,
                 Some(step) = rx.recv() => {
+                    if let Step::Found(n) = step {
+                        total = n;
+                    }
                     let Some(p) = &progress else { continue };
                     match step {
                         Step::Found(n) => {
-                            total = n;
                             p.report_with_message(format!("0 of {n} files"), 0).await;
                             last_report = Some((Instant::now(), 0));
                         }
@@ -285,9 +287,13 @@ impl Workspace {
         };
         let (indexed, problems) = outcome.unwrap_or((0, Vec::new()));
         if let Some(p) = progress {
-            p.report_with_message(format!("{indexed} of {indexed} files"), 100)
+            p.report_with_message(format!("{total} of {total} files"), 100)
                 .await;
-            p.finish_with_message(format!("{indexed} policies indexed"))
+            let unread = match total.saturating_sub(indexed) {
+                0 => String::new(),
+                n => format!(" ({n} could not be read: see the log)"),
+            };
+            p.finish_with_message(format!("{indexed} policies indexed{unread}"))
                 .await;
         }
         for problem in problems.iter().take(20) {

@@ -107,6 +107,9 @@ def rel(root, uri):
 
 
 async def test_progress_begins_reports_monotone_percentages_and_ends(client: LanguageClient, tmp_path):
+    # One more file, which is not UTF-8: found, counted, not indexed.
+    (tmp_path / 'latin1.policy').write_bytes('<caf\xe9>'.encode('latin-1'))
+    found = len(INDEXED) + 1
     await start(client, tmp_path)
     reports = await indexed(client)
     assert isinstance(reports[0], WorkDoneProgressBegin)
@@ -115,10 +118,11 @@ async def test_progress_begins_reports_monotone_percentages_and_ends(client: Lan
     assert middle, reports
     percentages = [r.percentage for r in middle if r.percentage is not None]
     assert percentages == sorted(percentages) and percentages[-1] == 100
-    assert middle[-1].message == f'{len(INDEXED)} of {len(INDEXED)} files'
-    assert all(r.message.endswith(f'of {len(INDEXED)} files') for r in middle)
-    assert middle[0].message == f'0 of {len(INDEXED)} files'
-    assert reports[-1].message == f'{len(INDEXED)} policies indexed'
+    assert middle[0].message == f'0 of {found} files'
+    assert middle[-1].message == f'{found} of {found} files'
+    assert all(r.message.endswith(f'of {found} files') for r in middle)
+    assert reports[-1].message == f'{len(INDEXED)} policies indexed (1 could not be read: see the log)'
+    assert any('latin1.policy: not UTF-8' in m.message for m in client.log_messages)
 
 
 async def test_workspace_diagnostics_answer_every_indexed_document_and_then_unchanged(
