@@ -2,6 +2,7 @@
 workspace diagnostics with result ids, workspace symbols in every position
 encoding, watched files, and no diagnostics pushed for closed files."""
 import asyncio
+import os
 import pathlib
 
 import pytest
@@ -235,8 +236,12 @@ async def test_watched_files_and_open_documents_update_the_index(client: Languag
     assert await symbols(client, '编辑后') == []
 
 
-async def test_a_root_uri_alone_is_indexed(client: LanguageClient, tmp_path):
+async def test_a_root_uri_alone_is_indexed_and_a_fifo_never_blocks_it(client: LanguageClient, tmp_path):
+    # Reading a FIFO would wait for a writer forever: it is not a file to index.
+    os.mkfifo(tmp_path / 'pipe.policy')
+    (tmp_path / 'link.policy').symlink_to(tmp_path / 'pipe.policy')
     await start(client, tmp_path, root_uri_only=True)
+    assert (await indexed(client))[-1].message == f'{len(INDEXED)} policies indexed'
     assert len(await symbols(client, '位置信息')) == 4
 
 
