@@ -18,6 +18,7 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 
 use super::{CheckArgs, EXIT_TROUBLE, Format};
 use policy_core::analysis::Classes;
+use policy_core::corpus::{CorpusIndex, Entry};
 use policy_core::diagnostics::{Diagnostic, document_diagnostics};
 use policy_core::document::Document;
 use policy_core::lints::LintConfig;
@@ -26,10 +27,6 @@ use policy_core::taxonomy::Taxonomy;
 
 /// A UTF-8 byte-order mark, skipped at the start of a file (docs/language.md §2).
 const BOM: &str = "\u{feff}";
-
-/// Folders a walk does not enter unless `--no-ignore`: build output and
-/// installed packages, which hold copies or test fixtures, not policies.
-const SKIPPED_DIRS: [&str; 2] = ["target", "node_modules"];
 
 /// `ELOOP`: too many levels of symbolic links.
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -292,10 +289,36 @@ fn check_all(args: &CheckArgs, report: &mut Report) -> Result<(), WriteFailed> {
         // Already checked by the argument parser.
         let _ = lints.set(code, level);
     }
+    // The corpus checks compare each document with all the others: a
+    // first pass indexes every input (stdin is read once and kept).
+    let mut stdin: Option<Vec<u8>> = None;
+    let corpus = if lints.corpus.any_on() {
+        let mut index = CorpusIndex::new();
+        for input in &inputs {
+            let taxonomy = taxonomies.load_for(input, args.taxonomy.as_deref(), report)?;
+            let bytes = match input {
+                Input::Stdin => stdin.get_or_insert_with(|| input.read().unwrap_or_default()),
+                Input::File(_) => &input.read().unwrap_or_default(),
+            };
+            // Unreadable and non-UTF-8 inputs are reported by the second pass.
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                let doc = Document::new(text.strip_prefix(BOM).unwrap_or(text));
+                let classes = Classes::new(&doc, &taxonomy);
+                index.insert(input.name(), Entry::new(&doc, &classes, Vec::new()));
+            }
+        }
+        Some(index)
+    } else {
+        None
+    };
     for input in inputs {
         let taxonomy = taxonomies.load_for(&input, args.taxonomy.as_deref(), report)?;
         let name = input.name();
-        let bytes = match input.read() {
+        let read = match (&input, stdin.take()) {
+            (Input::Stdin, Some(bytes)) => Ok(bytes),
+            _ => input.read(),
+        };
+        let bytes = match read {
             Ok(bytes) => bytes,
             Err(e) => {
                 let e = match &input {
@@ -308,18 +331,21 @@ fn check_all(args: &CheckArgs, report: &mut Report) -> Result<(), WriteFailed> {
                 continue;
             }
         };
-        check_one(&name, &bytes, (&taxonomy, &lints), report)?;
+        check_one(&name, &bytes, (&taxonomy, &lints, corpus.as_ref()), report)?;
     }
     report.finish()
 }
 
-/// How folders are walked.
-struct Walk {
-    hidden: bool,
-    no_ignore: bool,
+use crate::walk::Walk;
+
+/// `check`'s use of the shared walk: what a path names, with errors as
+/// `check` reports them.
+trait Expand {
+    fn expand(&self, path: &Path, inputs: &mut Vec<Input>) -> Result<(), Vec<FileError>>;
+    fn walk(&self, dir: &Path) -> (Vec<PathBuf>, Vec<FileError>);
 }
 
-impl Walk {
+impl Expand for Walk {
     /// Adds the inputs `path` names: `-`, a file, or a folder's `.policy`
     /// files in path order. A path that names nothing checkable is an
     /// error; so is a folder without a `.policy` file. A FIFO or device is
@@ -375,70 +401,26 @@ impl Walk {
         }
     }
 
-    /// The `.policy` files under `dir`, sorted, and what could not be
-    /// read. Symbolic links to folders are not followed (as in ripgrep), so
-    /// a link loop cannot hang the walk; a link to a file is.
+    /// The `.policy` files under `dir` (see [`Walk::policies`]), with
+    /// `check`'s errors.
     fn walk(&self, dir: &Path) -> (Vec<PathBuf>, Vec<FileError>) {
-        let respect = !self.no_ignore;
-        let mut builder = ignore::WalkBuilder::new(dir);
-        builder
-            .hidden(!self.hidden)
-            .ignore(respect)
-            .git_ignore(respect)
-            .git_global(respect)
-            .git_exclude(respect)
-            .parents(respect)
-            .follow_links(false);
-        if respect {
-            builder.filter_entry(|entry| {
-                entry.depth() == 0
-                    || !entry.file_type().is_some_and(|t| t.is_dir())
-                    || !SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d)
-            });
-        }
-        let mut found = Vec::new();
-        let mut errors = Vec::new();
-        for entry in builder.build() {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    let path = walk_error_path(&e).unwrap_or(dir).display().to_string();
-                    let message = match e.io_error() {
-                        Some(io) => format!("cannot read: {io}"),
-                        None => format!("cannot read: {e}"),
+        let (found, errors) = self.policies(dir);
+        let errors = errors
+            .into_iter()
+            .map(|e| match e.io {
+                Some(kind) => {
+                    let io = match e.raw_os_error {
+                        Some(code) => io::Error::from_raw_os_error(code),
+                        None => io::Error::from(kind),
                     };
-                    errors.push(FileError::new(path, Trouble::Unreadable, message));
-                    continue;
+                    FileError::from_io(&e.path, &io)
                 }
-            };
-            let path = entry.path();
-            if path.extension().is_none_or(|e| e != "policy") {
-                continue;
-            }
-            match entry.file_type() {
-                Some(t) if t.is_file() => found.push(path.to_path_buf()),
-                Some(t) if t.is_symlink() => match std::fs::metadata(path) {
-                    Ok(m) if m.is_file() => found.push(path.to_path_buf()),
-                    Ok(_) => {}
-                    Err(e) => errors.push(FileError::from_io(path, &e)),
-                },
-                _ => {}
-            }
-        }
-        found.sort();
-        errors.sort_by(|a, b| a.path.cmp(&b.path));
+                None => {
+                    FileError::new(e.path.display().to_string(), Trouble::Unreadable, e.message)
+                }
+            })
+            .collect();
         (found, errors)
-    }
-}
-
-/// The path an error of the walk is about, when it says.
-fn walk_error_path(e: &ignore::Error) -> Option<&Path> {
-    match e {
-        ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            walk_error_path(err)
-        }
-        _ => None,
     }
 }
 
@@ -523,7 +505,7 @@ impl TaxonomyFiles {
 fn check_one(
     name: &str,
     bytes: &[u8],
-    (taxonomy, lints): (&Taxonomy, &LintConfig),
+    (taxonomy, lints, corpus): (&Taxonomy, &LintConfig, Option<&CorpusIndex>),
     report: &mut Report,
 ) -> Result<(), WriteFailed> {
     let text = match std::str::from_utf8(bytes) {
@@ -546,7 +528,12 @@ fn check_one(
     let doc = Document::new(text);
     // Classifying costs a taxonomy lookup per data item: only for lints.
     let classes = lints.any_on().then(|| Classes::new(&doc, taxonomy));
-    let diagnostics = document_diagnostics(&doc, classes.as_ref().map(|c| (c, lints)));
+    let mut diagnostics = document_diagnostics(&doc, classes.as_ref().map(|c| (c, lints)));
+    if let Some(index) = corpus {
+        diagnostics.extend(index.findings(name, &doc, &lints.corpus));
+        // Document order, the corpus findings after the others of a line.
+        diagnostics.sort_by_key(|d| d.line);
+    }
     let totals = &mut report.totals;
     totals.files += 1;
     let mut has_error = false;

@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::*;
 use super::output::{Output, Permit};
 use super::state::{OpenDocument, Snapshot};
 use super::{Backend, convert};
+use policy_core::analysis::AnalysedDocument;
 use policy_core::authoring::point_at;
 use policy_core::diagnostics::{self as core, SOURCE, analysed_diagnostics};
 use policy_core::document::Document;
@@ -159,12 +160,11 @@ impl Backend {
         enc: PositionEncoding,
         lints: &LintConfig,
     ) {
-        let doc = &open.doc;
-        let mut diagnostics = analysed_diagnostics(doc, lints);
-        if self.is_out_of_sync(uri) {
-            diagnostics.insert(0, out_of_sync(Some(doc.doc())));
-        }
-        diagnostics.extend(super::disagreement::hints(doc));
+        // The workspace index follows the live text (`workspace.rs`).
+        self.workspace
+            .document_changed(uri, &open.doc, lints, Some(self.republisher()));
+        let stale = self.is_out_of_sync(uri);
+        let diagnostics = open_diagnostics(uri, &open.doc, stale, lints, &self.workspace);
         self.queue(Publish {
             uri: uri.clone(),
             version: Some(open.version),
@@ -196,6 +196,31 @@ impl Backend {
         // shutting down: nothing left to tell.
         let _ = self.publish.send(publish);
     }
+}
+
+/// The diagnostics of an open document: out-of-sync first when `stale`,
+/// syntax and lints, corpus findings (from the workspace index), then
+/// disagreements. O(document) with the corpus checks on, else O(lines +
+/// diagnostics).
+pub(super) fn open_diagnostics(
+    uri: &Uri,
+    doc: &AnalysedDocument,
+    stale: bool,
+    lints: &LintConfig,
+    workspace: &super::workspace::Workspace,
+) -> Vec<core::Diagnostic> {
+    let mut diagnostics = analysed_diagnostics(doc, lints);
+    if stale {
+        diagnostics.insert(0, out_of_sync(Some(doc.doc())));
+    }
+    let corpus = workspace.findings(uri, doc.doc(), lints);
+    if !corpus.is_empty() {
+        diagnostics.extend(corpus);
+        // Document order; a line's corpus findings after its others.
+        diagnostics.sort_by_key(|d| d.line);
+    }
+    diagnostics.extend(super::disagreement::hints(doc));
+    diagnostics
 }
 
 /// Diagnostics not yet sent: the newest batch of each document, documents
@@ -288,13 +313,20 @@ fn send(out: &Output, permit: Permit, p: &Publish) {
 
 /// `textDocument/diagnostic`: the same diagnostics, pulled.
 /// `out_of_sync`: the server's copy is known to be stale (see `input.rs`).
-pub fn pull(snap: &Snapshot, out_of_sync: bool) -> Option<DocumentDiagnosticReportResult> {
+/// `corpus`: the document's corpus findings (see `workspace.rs`).
+pub fn pull(
+    snap: &Snapshot,
+    out_of_sync: bool,
+    corpus: Vec<core::Diagnostic>,
+) -> Option<DocumentDiagnosticReportResult> {
+    let mut items = of(snap, out_of_sync);
+    items.extend(corpus.iter().map(|d| convert::diagnostic(d, snap.encoding)));
     Some(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
                 result_id: None,
-                items: of(snap, out_of_sync),
+                items,
             },
         }),
     ))

@@ -26,6 +26,8 @@ mod output;
 mod semantic_tokens;
 mod state;
 mod sync;
+// The workspace index (issue 13).
+mod workspace;
 // Authoring assistance (issue 6).
 mod code_action;
 mod completion;
@@ -67,7 +69,7 @@ const CLIENT_REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// The service behind the protocol.
 pub struct Backend {
     client: Client,
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
     publish: mpsc::UnboundedSender<diagnostics::Publish>,
     shutdown: Arc<AtomicBool>,
     /// The client can watch files for us (dynamic registration).
@@ -75,12 +77,14 @@ pub struct Backend {
     /// Documents whose server copy is known to differ from the editor's: a
     /// change could not be read (`input.rs`). Until reopened or replaced
     /// whole, they carry an `out-of-sync` diagnostic.
-    out_of_sync: Mutex<HashSet<Uri>>,
+    out_of_sync: Arc<Mutex<HashSet<Uri>>>,
     /// Where to write responses serialised directly (see `output.rs`);
     /// `None` in process, where everything goes through tower.
     output: Option<output::Output>,
     /// Taxonomy files being loaded, by path.
     loads: Mutex<HashMap<PathBuf, TaxonomyLoad>>,
+    /// Every policy of the workspace folders (see `workspace.rs`).
+    workspace: Arc<workspace::Workspace>,
 }
 
 /// How much of a document a request reads.
@@ -109,13 +113,14 @@ impl Backend {
         ));
         Backend {
             client,
-            state: Mutex::new(State::default()),
+            state: Arc::new(Mutex::new(State::default())),
             publish,
             shutdown,
             watch_files: AtomicBool::new(false),
-            out_of_sync: Mutex::new(HashSet::new()),
+            out_of_sync: Arc::new(Mutex::new(HashSet::new())),
             output,
             loads: Mutex::default(),
+            workspace: Arc::default(),
         }
     }
 
@@ -236,6 +241,16 @@ impl Backend {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// What tasks that republish open documents need.
+    fn republisher(&self) -> workspace::Republisher {
+        workspace::Republisher {
+            state: self.state.clone(),
+            out_of_sync: self.out_of_sync.clone(),
+            publish: self.publish.clone(),
+            workspace: self.workspace.clone(),
+        }
+    }
+
     /// Logs to stderr and to the client's log.
     async fn log(&self, typ: MessageType, message: String) {
         match typ {
@@ -275,6 +290,7 @@ fn client_accepts_markdown(params: &InitializeParams) -> bool {
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let encoding = negotiate_encoding(&params);
+        let workspace_pull = self.workspace.configure(&params);
         let problems;
         let pull;
         let inlay_hints;
@@ -316,7 +332,7 @@ impl LanguageServer for Backend {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some(policy_core::diagnostics::SOURCE.to_string()),
                         inter_file_dependencies: false,
-                        workspace_diagnostics: false,
+                        workspace_diagnostics: workspace_pull,
                         work_done_progress_options: Default::default(),
                     })
                 }),
@@ -329,6 +345,7 @@ impl LanguageServer for Backend {
                 references_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(rename::capability()),
                 inlay_hint_provider: inlay_hints.then_some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -367,6 +384,8 @@ impl LanguageServer for Backend {
                 }
             });
         }
+        self.workspace
+            .start(self.client.clone(), self.republisher());
         tracing::info!("policy-lsp {} initialized", env!("CARGO_PKG_VERSION"));
     }
 
@@ -391,18 +410,44 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri.clone();
+        let settings = self.state().settings.clone();
+        self.workspace.document_closed(&uri, settings);
         guard_notification("did_close", sync::did_close(self, params)).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let before = self.state().settings.clone();
         guard_notification(
             "did_change_configuration",
             sync::did_change_configuration(self, params),
         )
         .await;
+        let after = self.state().settings.clone();
+        if after.lints != before.lints || after.taxonomy != before.taxonomy {
+            // The index holds diagnostics and categories made with the old ones.
+            self.workspace
+                .reread_all(after, self.client.clone(), self.republisher());
+        }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let settings = self.state().settings.clone();
+        let taxonomy = params.changes.iter().any(|c| {
+            c.uri
+                .as_str()
+                .ends_with(policy_core::taxonomy::WORKSPACE_FILE)
+        });
+        if taxonomy {
+            self.workspace
+                .reread_all(settings.clone(), self.client.clone(), self.republisher());
+        }
+        self.workspace.files_changed(
+            &params.changes,
+            settings,
+            self.client.clone(),
+            self.republisher(),
+        );
         guard_notification(
             "did_change_watched_files",
             sync::did_change_watched_files(self, params),
@@ -416,9 +461,12 @@ impl LanguageServer for Backend {
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let stale = self.is_out_of_sync(&uri);
+        let ws = self.workspace.clone();
+        let of = uri.clone();
         let report = self
             .on_document("diagnostics::pull", &uri, Reads::Document, move |snap| {
-                diagnostics::pull(snap, stale)
+                let corpus = ws.findings(&of, snap.doc.doc(), &snap.settings.lints);
+                diagnostics::pull(snap, stale, corpus)
             })
             .await?;
         report.ok_or_else(|| {
@@ -427,6 +475,65 @@ impl LanguageServer for Backend {
                 uri.as_str()
             ))
         })
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        params: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let previous: HashMap<Uri, String> = params
+            .previous_result_ids
+            .into_iter()
+            .map(|p| (p.uri, p.value))
+            .collect();
+        let (open, lints, enc) = {
+            let state = self.state();
+            let stale = self
+                .out_of_sync
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone();
+            // Snapshots under the lock; their diagnostics off it.
+            let open: Vec<_> = state
+                .documents
+                .iter()
+                .map(|(uri, open)| workspace::OpenReport {
+                    uri: uri.clone(),
+                    version: open.version,
+                    doc: open.doc.clone(),
+                    stale: stale.contains(uri),
+                })
+                .collect();
+            (open, state.settings.lints.clone(), state.encoding)
+        };
+        let ws = self.workspace.clone();
+        let report = offload("workspace::workspace_report", move || {
+            workspace::workspace_report(&ws, open, &previous, &lints, enc)
+        })
+        .await?;
+        Ok(WorkspaceDiagnosticReportResult::Report(report))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let enc = self.state().encoding;
+        let ws = self.workspace.clone();
+        let (symbols, matched) =
+            offload("workspace::symbols", move || ws.symbols(&params.query, enc)).await?;
+        if matched > symbols.len() {
+            self.client
+                .log_message(
+                    MessageType::INFO,
+                    format!(
+                        "workspace/symbol: {matched} annotations match; the first {} are listed: narrow the query",
+                        symbols.len()
+                    ),
+                )
+                .await;
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(symbols)))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -501,13 +608,21 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = params.text_document.uri.clone();
-        self.on_document(
-            "code_action::code_action",
-            &uri,
-            Reads::Document,
-            move |snap| code_action::code_action(snap, params),
-        )
-        .await
+        let corpus = workspace::quick_fixes(&uri, &params.context.diagnostics);
+        let actions = self
+            .on_document(
+                "code_action::code_action",
+                &uri,
+                Reads::Document,
+                move |snap| code_action::code_action(snap, params),
+            )
+            .await?;
+        if corpus.is_empty() {
+            return Ok(actions);
+        }
+        let mut actions = actions.unwrap_or_default();
+        actions.extend(corpus);
+        Ok(Some(actions))
     }
 
     async fn code_action_resolve(&self, params: CodeAction) -> Result<CodeAction> {

@@ -19,6 +19,7 @@ mod cli_readme;
 mod cli_usability;
 mod core_authoring;
 mod core_describe;
+mod corpus;
 mod document;
 mod export;
 mod hover;

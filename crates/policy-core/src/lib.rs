@@ -10,6 +10,7 @@
 pub mod agreement;
 pub mod analysis;
 pub mod authoring;
+pub mod corpus;
 pub mod describe;
 pub mod diagnostics;
 pub mod document;

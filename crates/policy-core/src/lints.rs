@@ -133,6 +133,8 @@ impl Lint {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintConfig {
     levels: [Option<Severity>; Lint::ALL.len()],
+    /// The cross-document checks (preset `corpus`; see `corpus.rs`).
+    pub corpus: crate::corpus::CorpusLevels,
 }
 
 impl LintConfig {
@@ -143,6 +145,9 @@ impl LintConfig {
     /// The preset `pipl` sets every lint at once: `on` (each at its default
     /// level), `off`, or one level for all.
     pub fn set(&mut self, code: &str, level: &str) -> Result<(), String> {
+        if let Some(set) = self.corpus.set(code, level) {
+            return set;
+        }
         if code == PRESET_PIPL {
             for lint in Lint::ALL {
                 self.set(lint.code(), level)
