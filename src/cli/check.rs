@@ -20,9 +20,9 @@ use super::{CheckArgs, EXIT_TROUBLE, Format};
 use policy_core::analysis::Classes;
 use policy_core::diagnostics::{Diagnostic, document_diagnostics};
 use policy_core::document::Document;
-use policy_core::lints::LintConfig;
 use policy_core::syntax::Severity;
 use policy_core::taxonomy::Taxonomy;
+use policy_core::workspace_lints::{LintLevels, effective};
 
 /// A UTF-8 byte-order mark, skipped at the start of a file (docs/language.md §2).
 const BOM: &str = "\u{feff}";
@@ -277,7 +277,8 @@ fn check_all(args: &CheckArgs, report: &mut Report) -> Result<(), WriteFailed> {
         }
     }
     let mut taxonomies = TaxonomyFiles::default();
-    let mut lints = LintConfig::default();
+    // Laid over each file's `[lints]` (policy-lsp.toml), code by code.
+    let mut lints = LintLevels::default();
     for (code, level) in &args.lints {
         // Already checked by the argument parser.
         let _ = lints.set(code, level);
@@ -513,7 +514,7 @@ impl TaxonomyFiles {
 fn check_one(
     name: &str,
     bytes: &[u8],
-    (taxonomy, lints): (&Taxonomy, &LintConfig),
+    (taxonomy, lints): (&Taxonomy, &LintLevels),
     report: &mut Report,
 ) -> Result<(), WriteFailed> {
     let text = match std::str::from_utf8(bytes) {
@@ -534,9 +535,13 @@ fn check_one(
     };
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let doc = Document::new(text);
+    let lints = &effective(taxonomy.workspace_lints(), lints);
     // Classifying costs a taxonomy lookup per data item: only for lints.
     let classes = lints.any_on().then(|| Classes::new(&doc, taxonomy));
-    let diagnostics = document_diagnostics(&doc, classes.as_ref().map(|c| (c, lints)));
+    let mut diagnostics = document_diagnostics(&doc, classes.as_ref().map(|c| (c, lints)));
+    if let Some(file) = taxonomy.workspace_lints() {
+        policy_core::allow::filter(&doc, &file.allow, &mut diagnostics);
+    }
     let totals = &mut report.totals;
     totals.files += 1;
     let mut has_error = false;

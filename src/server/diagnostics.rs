@@ -10,12 +10,13 @@ use tower_lsp_server::ls_types::*;
 use super::output::{Output, Permit};
 use super::state::{OpenDocument, Snapshot};
 use super::{Backend, convert};
+use policy_core::allow::diagnostics_in_force;
 use policy_core::authoring::point_at;
-use policy_core::diagnostics::{self as core, SOURCE, analysed_diagnostics};
+use policy_core::diagnostics::{self as core, SOURCE};
 use policy_core::document::Document;
-use policy_core::lints::LintConfig;
 use policy_core::position::PositionEncoding;
 use policy_core::syntax::Severity;
+use policy_core::workspace_lints::LintLevels;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// The code of the diagnostic shown while the server's copy of a document
@@ -50,7 +51,7 @@ pub struct Publish {
 pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
     let doc = &snap.doc;
     let stale = out_of_sync.then(|| self::out_of_sync(Some(doc.doc())));
-    let mut found = analysed_diagnostics(doc, &snap.settings.lints);
+    let mut found = diagnostics_in_force(doc, &snap.settings.lints);
     found.extend(super::disagreement::hints(doc));
     stale
         .iter()
@@ -106,10 +107,10 @@ impl Backend {
         uri: &Uri,
         open: &OpenDocument,
         enc: PositionEncoding,
-        lints: &LintConfig,
+        lints: &LintLevels,
     ) {
         let doc = &open.doc;
-        let mut diagnostics = analysed_diagnostics(doc, lints);
+        let mut diagnostics = diagnostics_in_force(doc, lints);
         if self.is_out_of_sync(uri) {
             diagnostics.insert(0, out_of_sync(Some(doc.doc())));
         }

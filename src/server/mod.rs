@@ -27,6 +27,7 @@ mod semantic_tokens;
 mod state;
 mod sync;
 // Authoring assistance (issue 6).
+mod allow_action;
 mod code_action;
 mod completion;
 mod folding;
