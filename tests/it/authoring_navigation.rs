@@ -61,8 +61,7 @@ async fn the_outline_is_the_section_tree_with_its_practices() {
                 ["一、我们如何收集信息", "二、我们如何共享信息"],
                 "{enc} {eol:?}"
             );
-            let topics: Vec<Option<&str>> =
-                symbols.iter().map(|s| s.detail.as_deref()).collect();
+            let topics: Vec<Option<&str>> = symbols.iter().map(|s| s.detail.as_deref()).collect();
             assert_eq!(
                 topics,
                 [Some("collection-and-use"), Some("third-party-sharing")],
