@@ -185,7 +185,7 @@ async fn allow_in_policy_lsp_toml_writes_an_entry_and_the_finding_goes() {
 
         // A second entry appends to the file, after a blank line.
         let actions = client
-            .code_actions_at(&uri, left.range, &[left.clone()], None)
+            .code_actions_at(&uri, left.range, std::slice::from_ref(left), None)
             .await;
         let allow = actions
             .iter()
