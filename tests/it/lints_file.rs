@@ -202,3 +202,24 @@ async fn allow_in_policy_lsp_toml_writes_an_entry_and_the_finding_goes() {
         let _ = std::fs::remove_dir_all(dir);
     }
 }
+
+#[tokio::test]
+async fn a_bad_level_in_the_file_is_reported_with_its_line_and_lints_stay_off() {
+    let dir = scratch("bad");
+    std::fs::write(
+        dir.join("policy-lsp.toml"),
+        "[lints]\npreset = \"pipl\"\npurpose-missing = \"loud\"\n",
+    )
+    .expect("write");
+    let uri = format!("file://{}/doc.policy", dir.display());
+    let mut client = TestClient::start(Some("utf-16"), json!({})).await;
+    client
+        .open(&uri, "(我们)会[共享]您的<身份证号码>。\n")
+        .await;
+    let message = client.wait_for_log(|m| m.contains("policy-lsp.toml")).await;
+    assert!(message.contains("policy-lsp.toml:3: "), "{message}");
+    assert!(message.contains("`loud` is not a level"), "{message}");
+    let d = client.diagnostics(&uri, Some(1)).await;
+    assert!(d.is_empty(), "the built-in defaults: no lints: {d:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
