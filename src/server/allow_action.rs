@@ -13,8 +13,8 @@ use tower_lsp_server::ls_types::*;
 
 use super::code_action::{append_entry, read_small, taxonomy_file, toml_escape};
 use super::state::Snapshot;
-use policy_core::allow::entry_text;
-use policy_core::diagnostics::{self as core, SOURCE};
+use policy_core::allow::entry_text_at;
+use policy_core::diagnostics::SOURCE;
 use policy_core::lints::Lint;
 use policy_core::position::{byte_of_column, point_at};
 use policy_core::taxonomy::WORKSPACE_FILE;
@@ -47,15 +47,7 @@ pub fn actions(snap: &Snapshot, uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<Co
         };
         let start = point_at(&text, byte_of_column(&text, d.range.start.character, enc));
         let end = point_at(&text, byte_of_column(&text, d.range.end.character, enc));
-        let finding = core::Diagnostic {
-            line,
-            start,
-            end,
-            severity: lint.default_severity(),
-            code: std::borrow::Cow::Borrowed(lint.code()),
-            message: std::borrow::Cow::Borrowed(""),
-        };
-        let Some(allowed) = entry_text(doc, &finding) else {
+        let Some(allowed) = entry_text_at(doc, lint.code(), line, start, end) else {
             continue;
         };
         if target.is_none() {

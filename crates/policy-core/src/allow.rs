@@ -25,6 +25,7 @@ use crate::analysis::AnalysedDocument;
 use crate::diagnostics::{Diagnostic, analysed_diagnostics};
 use crate::document::Document;
 use crate::lints::Lint;
+use crate::position::LinePoint;
 use crate::syntax::{Annotation, LineParse, unescape};
 use crate::workspace_lints::{AllowEntry, LintLevels, effective};
 
@@ -63,7 +64,7 @@ pub fn is_allowed(doc: &Document, allow: &[AllowEntry], d: &Diagnostic) -> bool 
     let (Some(parse), Some(line)) = (doc.line_parse(d.line), doc.line_text(d.line)) else {
         return false;
     };
-    let value = annotation_at(parse, d).map(|a| a.value(&line));
+    let value = annotation_at(parse, d.start, d.end).map(|a| a.value(&line));
     let sentence = sentence_text(&line, parse, d.start.byte as usize);
     entries.any(|e| match value.as_deref() {
         Some(v) => v == e.text || (sentence.contains(&e.text) && e.text.contains(v)),
@@ -77,35 +78,47 @@ pub fn is_allowed(doc: &Document, allow: &[AllowEntry], d: &Diagnostic) -> bool 
 /// without markup, so the entry allows this sentence, not every sentence
 /// with the same verb. `None` for a diagnostic that is not a lint's.
 pub fn entry_text(doc: &Document, d: &Diagnostic) -> Option<String> {
-    let lint = Lint::from_code(&d.code)?;
-    let parse = doc.line_parse(d.line)?;
-    let line = doc.line_text(d.line)?;
+    entry_text_at(doc, &d.code, d.line, d.start, d.end)
+}
+
+/// [`entry_text`] of a finding of lint `code` on `line`, from `start` to
+/// `end` (as a client sends it back in a code action's context).
+pub fn entry_text_at(
+    doc: &Document,
+    code: &str,
+    line: usize,
+    start: LinePoint,
+    end: LinePoint,
+) -> Option<String> {
+    let lint = Lint::from_code(code)?;
+    let parse = doc.line_parse(line)?;
+    let text = doc.line_text(line)?;
     let per_item = matches!(
         lint,
         Lint::SensitiveData | Lint::UnspecificData | Lint::UnclassifiedData | Lint::UnknownPractice
     );
-    if per_item && let Some(a) = annotation_at(parse, d) {
-        let value = a.value(&line).trim().to_string();
+    if per_item && let Some(a) = annotation_at(parse, start, end) {
+        let value = a.value(&text).trim().to_string();
         if !value.is_empty() {
             return Some(value);
         }
     }
-    let sentence = sentence_text(&line, parse, d.start.byte as usize);
+    let sentence = sentence_text(&text, parse, start.byte as usize);
     let sentence = sentence.trim();
     if !sentence.is_empty() {
         return Some(sentence.to_string());
     }
-    let (s, e) = (d.start.byte as usize, d.end.byte as usize);
-    let raw = line.get(s..e.min(line.len()))?.trim();
+    let (s, e) = (start.byte as usize, end.byte as usize);
+    let raw = text.get(s..e.min(text.len()))?.trim();
     (!raw.is_empty()).then(|| raw.to_string())
 }
 
-/// The annotation the diagnostic covers exactly.
-fn annotation_at<'a>(parse: &'a LineParse, d: &Diagnostic) -> Option<&'a Annotation> {
+/// The annotation from `start` to `end` exactly.
+fn annotation_at(parse: &LineParse, start: LinePoint, end: LinePoint) -> Option<&Annotation> {
     parse
         .annotations
         .iter()
-        .find(|a| a.open == d.start && a.end() == d.end)
+        .find(|a| a.open == start && a.end() == end)
 }
 
 /// Sentence terminators, as in the practice model.
