@@ -5,7 +5,8 @@
 -- and, with `compareWith` naming another annotator's version, a disagreement hint and its
 -- "take theirs" quick fix; with the lint preset `pipl`, `recipient-missing` on a sharing and
 -- its end once the recipient is annotated; and the quick fix "Add to the workspace taxonomy
--- as …" applied by vim.lsp.buf.code_action, the file saved, the `unclassified-data` gone.
+-- as …" applied by vim.lsp.buf.code_action, the file saved, the `unclassified-data` gone; and
+-- "Allow in policy-lsp.toml" the same way, the finding gone.
 -- Environment: POLICY_REPO (checkout), POLICY_LSP (server), POLICY_SAMPLE (a copy to edit).
 local repo = assert(os.getenv("POLICY_REPO"), "POLICY_REPO")
 local server = assert(os.getenv("POLICY_LSP"), "POLICY_LSP")
@@ -372,6 +373,55 @@ local function run()
       assert(written:find('id = "basic_profile"', 1, true) and written:find('keywords = ["星座"]', 1, true), written)
       wait_for(10000, "unclassified-data to go once the file is saved", function()
         return unclassified() == nil
+      end)
+    end)
+  end
+
+  if has_semantic_tokens then
+    check("'Allow in policy-lsp.toml' through vim.lsp.buf.code_action allows the finding for good", function()
+      local dir = vim.fn.fnamemodify(sample, ":h") .. "/allow"
+      vim.fn.mkdir(dir, "p")
+      local toml = dir .. "/policy-lsp.toml"
+      local text = "😀(我们)会[共享]您的<位置信息>。"
+      vim.fn.writefile({ text }, dir .. "/share.policy")
+      vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/share.policy"))
+      local buf = vim.api.nvim_get_current_buf()
+      local function recipient()
+        for _, d in ipairs(policy_diagnostics(buf)) do
+          if code_of(d) == "recipient-missing" then
+            return d
+          end
+        end
+      end
+      wait_for(10000, "recipient-missing (the preset is on)", function()
+        return recipient() ~= nil
+      end)
+      vim.api.nvim_win_set_cursor(0, { 1, assert(text:find("共享", 1, true)) - 1 })
+      local title
+      vim.lsp.buf.code_action({
+        apply = true,
+        filter = function(a)
+          if a.title:find("^Allow in policy%-lsp%.toml: recipient%-missing") then
+            title = a.title
+            return true
+          end
+          return false
+        end,
+      })
+      local toml_buf
+      wait_for(10000, "the edit of policy-lsp.toml", function()
+        toml_buf = vim.fn.bufnr(toml)
+        return toml_buf ~= -1 and table.concat(vim.api.nvim_buf_get_lines(toml_buf, 0, -1, false), "\n"):find("lints.allow", 1, true)
+      end)
+      out("# " .. label .. " applied: " .. tostring(title))
+      vim.api.nvim_buf_call(toml_buf, function()
+        vim.cmd("silent write")
+      end)
+      -- (Neovim keeps the empty line of the new buffer after the inserted text.)
+      local written = vim.trim(table.concat(vim.fn.readfile(toml), "\n"))
+      assert(written == '[[lints.allow]]\ncode = "recipient-missing"\ntext = "😀我们会共享您的位置信息"', (written:gsub("\n", " | ")))
+      wait_for(10000, "recipient-missing to go once the file is saved", function()
+        return recipient() == nil
       end)
     end)
   end
