@@ -21,9 +21,9 @@ use policy_core::analysis::Classes;
 use policy_core::corpus::{CorpusIndex, Entry};
 use policy_core::diagnostics::{Diagnostic, document_diagnostics};
 use policy_core::document::Document;
-use policy_core::lints::LintConfig;
 use policy_core::syntax::Severity;
 use policy_core::taxonomy::Taxonomy;
+use policy_core::workspace_lints::{LintLevels, effective};
 
 /// A UTF-8 byte-order mark, skipped at the start of a file (docs/language.md §2).
 const BOM: &str = "\u{feff}";
@@ -284,7 +284,8 @@ fn check_all(args: &CheckArgs, report: &mut Report) -> Result<(), WriteFailed> {
         }
     }
     let mut taxonomies = TaxonomyFiles::default();
-    let mut lints = LintConfig::default();
+    // Laid over each file's `[lints]` (policy-lsp.toml), code by code.
+    let mut lints = LintLevels::default();
     for (code, level) in &args.lints {
         // Already checked by the argument parser.
         let _ = lints.set(code, level);
@@ -292,7 +293,15 @@ fn check_all(args: &CheckArgs, report: &mut Report) -> Result<(), WriteFailed> {
     // The corpus checks compare each document with all the others: a
     // first pass indexes every input (stdin is read once and kept).
     let mut stdin: Option<Vec<u8>> = None;
-    let corpus = if lints.corpus.any_on() {
+    // On when `--lint` or some input's `policy-lsp.toml` switches one on.
+    let mut corpus_on = false;
+    for input in &inputs {
+        let taxonomy = taxonomies.load_for(input, args.taxonomy.as_deref(), report)?;
+        corpus_on |= effective(taxonomy.workspace_lints(), &lints)
+            .corpus
+            .any_on();
+    }
+    let corpus = if corpus_on {
         let mut index = CorpusIndex::new();
         for input in &inputs {
             let taxonomy = taxonomies.load_for(input, args.taxonomy.as_deref(), report)?;
@@ -505,7 +514,7 @@ impl TaxonomyFiles {
 fn check_one(
     name: &str,
     bytes: &[u8],
-    (taxonomy, lints, corpus): (&Taxonomy, &LintConfig, Option<&CorpusIndex>),
+    (taxonomy, lints, corpus): (&Taxonomy, &LintLevels, Option<&CorpusIndex>),
     report: &mut Report,
 ) -> Result<(), WriteFailed> {
     let text = match std::str::from_utf8(bytes) {
@@ -526,9 +535,13 @@ fn check_one(
     };
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let doc = Document::new(text);
+    let lints = &effective(taxonomy.workspace_lints(), lints);
     // Classifying costs a taxonomy lookup per data item: only for lints.
     let classes = lints.any_on().then(|| Classes::new(&doc, taxonomy));
     let mut diagnostics = document_diagnostics(&doc, classes.as_ref().map(|c| (c, lints)));
+    if let Some(file) = taxonomy.workspace_lints() {
+        policy_core::allow::filter(&doc, &file.allow, &mut diagnostics);
+    }
     if let Some(index) = corpus {
         diagnostics.extend(index.findings(name, &doc, &lints.corpus));
         // Document order, the corpus findings after the others of a line.

@@ -8,6 +8,7 @@ mod check;
 pub mod classify;
 mod export;
 mod import;
+mod init;
 mod practices;
 mod topics;
 
@@ -69,6 +70,10 @@ enum Command {
     /// use, sharing, retention, security, users' rights …), from its headings.
     #[command(after_help = topics::EXIT)]
     Topics(topics::TopicsArgs),
+    /// Write a commented policy-lsp.toml (the preset pipl on, every option
+    /// shown at its default) in DIR or the current folder.
+    #[command(after_help = init::EXIT)]
+    Init(init::InitArgs),
 }
 
 const CHECK_EXIT: &str = "\
@@ -302,6 +307,7 @@ pub fn main() -> ExitCode {
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Practices(args)) => practices::run(&args),
         Some(Command::Topics(args)) => topics::run(&args),
+        Some(Command::Init(args)) => init::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }

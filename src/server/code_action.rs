@@ -98,6 +98,13 @@ pub fn code_action(snap: &Snapshot, params: CodeActionParams) -> Option<CodeActi
             .filter(|a| wanted(a))
             .map(CodeActionOrCommand::CodeAction),
     );
+    // "Allow in policy-lsp.toml" on the lint findings the client sent.
+    list.extend(
+        super::allow_action::actions(snap, &uri, &params.context.diagnostics)
+            .into_iter()
+            .filter(|a| wanted(a))
+            .map(CodeActionOrCommand::CodeAction),
+    );
     Some(list)
 }
 
@@ -156,19 +163,7 @@ fn taxonomy_actions(snap: &Snapshot, uri: &Uri, range: Range) -> Vec<CodeAction>
                 category.id,
                 toml_escape(term)
             );
-            let edit = match &existing {
-                Some(text) => {
-                    let end = end_position(text, enc);
-                    let sep = if text.is_empty() || text.ends_with('\n') {
-                        ""
-                    } else {
-                        "\n"
-                    };
-                    let blank = if text.trim().is_empty() { "" } else { "\n" };
-                    file_edit(&file_uri, end, format!("{sep}{blank}{entry}"), false)
-                }
-                None => file_edit(&file_uri, Position::new(0, 0), entry, true),
-            };
+            let edit = append_entry(&file_uri, existing.as_deref(), entry, enc);
             out.push(CodeAction {
                 title: format!(
                     "Add `{term}` to the workspace taxonomy as {} ({})",
@@ -183,9 +178,33 @@ fn taxonomy_actions(snap: &Snapshot, uri: &Uri, range: Range) -> Vec<CodeAction>
     out
 }
 
+/// Appending a TOML `entry` to the workspace file `file` whose text is
+/// `existing` (`None`: it does not exist, and the edit creates it), after
+/// a blank line. Shared with `allow_action.rs`.
+pub(super) fn append_entry(
+    file: &Uri,
+    existing: Option<&str>,
+    entry: String,
+    enc: PositionEncoding,
+) -> WorkspaceEdit {
+    match existing {
+        Some(text) => {
+            let end = end_position(text, enc);
+            let sep = if text.is_empty() || text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            let blank = if text.trim().is_empty() { "" } else { "\n" };
+            file_edit(file, end, format!("{sep}{blank}{entry}"), false)
+        }
+        None => file_edit(file, Position::new(0, 0), entry, true),
+    }
+}
+
 /// The workspace taxonomy file of the document: the one in force, else a
 /// new `policy-lsp.toml` beside the document.
-fn taxonomy_file(snap: &Snapshot, uri: &Uri) -> Option<std::path::PathBuf> {
+pub(super) fn taxonomy_file(snap: &Snapshot, uri: &Uri) -> Option<std::path::PathBuf> {
     if let Some(file) = snap.doc.taxonomy().overrides_file() {
         return Some(file.to_path_buf());
     }
@@ -196,7 +215,7 @@ fn taxonomy_file(snap: &Snapshot, uri: &Uri) -> Option<std::path::PathBuf> {
 /// The file's text if it is a regular file small enough to be a taxonomy;
 /// `None` when it does not exist (or cannot be read: the edit then creates
 /// it, and the editor reports what is wrong).
-fn read_small(file: &std::path::Path) -> Option<String> {
+pub(super) fn read_small(file: &std::path::Path) -> Option<String> {
     let meta = std::fs::metadata(file).ok()?;
     if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
         return None;
@@ -249,7 +268,7 @@ fn common_run(a: &[char], b: &[char]) -> usize {
 }
 
 /// A TOML basic string's content.
-fn toml_escape(s: &str) -> String {
+pub(super) fn toml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -12,12 +12,20 @@
 //!
 //! Unknown keys are ignored; a value of the wrong type is reported and the
 //! previous value kept.
+//!
+//! `lints` is laid over the `[lints]` table of the document's
+//! `policy-lsp.toml` code by code: the file's preset and levels hold
+//! unless the editor names the same code (so `["pipl"]` here switches
+//! every lint on, even one the file turns off). The file's
+//! `[[lints.allow]]` entries apply whatever the editor says.
 
 use std::path::PathBuf;
 
 use serde_json::Value;
 
 use policy_core::lints::{Lint, LintConfig};
+use policy_core::taxonomy::Taxonomy;
+use policy_core::workspace_lints::{LintLevels, effective};
 
 /// The server's settings.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,10 +42,13 @@ pub struct Settings {
     /// Highlight and references of a data item include every item of its
     /// taxonomy category, not just the same value. Off by default.
     pub references_by_category: bool,
-    /// Which lints are on (all off by default; see `lints.rs`). A `lints`
-    /// object replaces the previous one whole, so a client that sends its
-    /// full settings switches off what it no longer lists.
-    pub lints: LintConfig,
+    /// Lint levels laid over the workspace file's `[lints]`, code by code
+    /// (all off by default; see `lints.rs` and `workspace_lints.rs`): a
+    /// code the editor names wins over the file, one it does not name
+    /// keeps the file's level. A `lints` object replaces the previous one
+    /// whole, so a client that sends its full settings drops what it no
+    /// longer lists.
+    pub lints: LintLevels,
     /// The other annotator's version of each document, for `disagreement`
     /// hints: a folder (the document's path relative to the workspace root
     /// is looked up in it), or a path with `${relativeFile}` in it. A
@@ -52,13 +63,19 @@ impl Default for Settings {
             pull_diagnostics: false,
             inlay_hints: true,
             references_by_category: false,
-            lints: LintConfig::default(),
+            lints: LintLevels::default(),
             compare_with: None,
         }
     }
 }
 
 impl Settings {
+    /// The lints in force for a document classified with `taxonomy`: its
+    /// `policy-lsp.toml`'s `[lints]`, with the editor's `lints` laid over.
+    pub fn lints_for(&self, taxonomy: &Taxonomy) -> LintConfig {
+        effective(taxonomy.workspace_lints(), &self.lints)
+    }
+
     /// Applies the keys present in `value`; returns a message for each
     /// value that could not be used.
     pub fn apply(&mut self, value: &Value) -> Vec<String> {
@@ -94,7 +111,7 @@ impl Settings {
         match (obj.get("lints"), lints) {
             (None | Some(Value::Null), _) => {}
             (_, Some(levels)) => {
-                let mut lints = LintConfig::default();
+                let mut lints = LintLevels::default();
                 let mut refused = Vec::new();
                 let mut unknown = Vec::new();
                 for (code, level) in levels {
@@ -264,15 +281,15 @@ mod tests {
         assert!(s.apply(&json!({ "lints": ["pipl"] })).is_empty());
         for lint in Lint::ALL {
             assert_eq!(
-                s.lints.level(lint),
+                s.lints.config().level(lint),
                 Some(lint.default_severity()),
                 "{lint:?}"
             );
         }
         assert!(s.apply(&json!({ "lints": ["purpose-missing"] })).is_empty());
-        assert!(s.lints.level(Lint::PurposeMissing).is_some());
+        assert!(s.lints.config().level(Lint::PurposeMissing).is_some());
         assert!(
-            s.lints.level(Lint::SensitiveData).is_none(),
+            s.lints.config().level(Lint::SensitiveData).is_none(),
             "a list replaces the lints whole"
         );
         let problems = s.apply(&json!({ "lints": [1, 2] }));
@@ -303,7 +320,7 @@ mod tests {
             "the known lints are named"
         );
         // The valid entry still applies.
-        assert!(s.lints.any_on(), "sensitive-data is on");
+        assert!(s.lints.config().any_on(), "sensitive-data is on");
     }
 
     #[test]

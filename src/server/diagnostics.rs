@@ -10,6 +10,7 @@ use tower_lsp_server::ls_types::*;
 use super::output::{Output, Permit};
 use super::state::{OpenDocument, Snapshot};
 use super::{Backend, convert};
+use policy_core::allow;
 use policy_core::analysis::AnalysedDocument;
 use policy_core::authoring::point_at;
 use policy_core::diagnostics::{self as core, SOURCE, analysed_diagnostics};
@@ -17,6 +18,7 @@ use policy_core::document::Document;
 use policy_core::lints::LintConfig;
 use policy_core::position::PositionEncoding;
 use policy_core::syntax::Severity;
+use policy_core::workspace_lints::{LintLevels, effective};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde_json::value::RawValue;
 
@@ -52,7 +54,7 @@ pub struct Publish {
 pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
     let doc = &snap.doc;
     let stale = out_of_sync.then(|| self::out_of_sync(Some(doc.doc())));
-    let mut found = analysed_diagnostics(doc, &snap.settings.lints);
+    let mut found = in_force(doc, &snap.settings.lints_for(doc.taxonomy()));
     found.extend(super::disagreement::hints(doc));
     stale
         .iter()
@@ -158,13 +160,14 @@ impl Backend {
         uri: &Uri,
         open: &OpenDocument,
         enc: PositionEncoding,
-        lints: &LintConfig,
+        lints: &LintLevels,
     ) {
+        let lints = effective(open.doc.taxonomy().workspace_lints(), lints);
         // The workspace index follows the live text (`workspace.rs`).
         self.workspace
-            .document_changed(uri, &open.doc, lints, Some(self.republisher()));
+            .document_changed(uri, &open.doc, &lints, Some(self.republisher()));
         let stale = self.is_out_of_sync(uri);
-        let diagnostics = open_diagnostics(uri, &open.doc, stale, lints, &self.workspace);
+        let diagnostics = open_diagnostics(uri, &open.doc, stale, &lints, &self.workspace);
         self.queue(Publish {
             uri: uri.clone(),
             version: Some(open.version),
@@ -209,7 +212,7 @@ pub(super) fn open_diagnostics(
     lints: &LintConfig,
     workspace: &super::workspace::Workspace,
 ) -> Vec<core::Diagnostic> {
-    let mut diagnostics = analysed_diagnostics(doc, lints);
+    let mut diagnostics = in_force(doc, lints);
     if stale {
         diagnostics.insert(0, out_of_sync(Some(doc.doc())));
     }
@@ -221,6 +224,17 @@ pub(super) fn open_diagnostics(
     }
     diagnostics.extend(super::disagreement::hints(doc));
     diagnostics
+}
+
+/// The syntax diagnostics and the findings of `lints` (the lints in force,
+/// [`super::config::Settings::lints_for`]) but those the document's
+/// `policy-lsp.toml` allows.
+fn in_force(doc: &AnalysedDocument, lints: &LintConfig) -> Vec<core::Diagnostic> {
+    let mut found = analysed_diagnostics(doc, lints);
+    if let Some(file) = doc.taxonomy().workspace_lints() {
+        allow::filter(doc.doc(), &file.allow, &mut found);
+    }
+    found
 }
 
 /// Diagnostics not yet sent: the newest batch of each document, documents

@@ -29,6 +29,7 @@ mod sync;
 // The workspace index (issue 13).
 mod workspace;
 // Authoring assistance (issue 6).
+mod allow_action;
 mod code_action;
 mod completion;
 mod folding;
@@ -465,7 +466,8 @@ impl LanguageServer for Backend {
         let of = uri.clone();
         let report = self
             .on_document("diagnostics::pull", &uri, Reads::Document, move |snap| {
-                let corpus = ws.findings(&of, snap.doc.doc(), &snap.settings.lints);
+                let lints = snap.settings.lints_for(snap.doc.taxonomy());
+                let corpus = ws.findings(&of, snap.doc.doc(), &lints);
                 diagnostics::pull(snap, stale, corpus)
             })
             .await?;

@@ -117,6 +117,8 @@ impl State {
         for (uri, open) in &mut self.documents {
             if open.taxonomy_file == file && !Arc::ptr_eq(open.doc.taxonomy(), &taxonomy) {
                 open.doc.set_taxonomy(taxonomy.clone());
+                // The file's `[lints]` may have changed with it.
+                open.doc.set_lints(&self.settings.lints_for(&taxonomy));
                 changed.push(uri.clone());
             }
         }
@@ -138,6 +140,7 @@ impl State {
                 open.taxonomy_file = file.clone();
                 if file.is_none() {
                     open.doc.set_taxonomy(builtin.clone());
+                    open.doc.set_lints(&self.settings.lints_for(&builtin));
                 }
             }
             if file.is_some() && !files.contains(&file) {

@@ -9,6 +9,9 @@
 //! bytes, ~200 MB at the peak.
 //! And beyond [`MAX_DATA_SYMBOLS`] data items the outline lists sections
 //! and practices only (a practice's name already names its data).
+//!
+//! A section's `detail` is its disclosure topic (`policy_core::topics`:
+//! `third-party-sharing`, `retention` …), none for `other`.
 
 use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
@@ -19,17 +22,32 @@ use super::state::Snapshot;
 use super::{convert, output};
 use policy_core::authoring::outline::{Outline, Practice, Section, outline};
 use policy_core::position::PositionEncoding;
+use policy_core::topics::{Topic, line_topics};
 
 /// Most data items listed as symbols of their own; beyond, none are.
 /// The JD sample has ~80, the 10 MB corpus file ~13,000 (listed whole);
 /// a 100 MB policy, ten times that.
 pub const MAX_DATA_SYMBOLS: usize = 20_000;
 
-/// The outline of a document, and whether to list its data items.
-fn outline_of(snap: &Snapshot) -> (Outline, bool) {
-    let o = outline(snap.doc.doc());
+/// The outline of a document, whether to list its data items, and the
+/// topic of each line.
+fn outline_of(snap: &Snapshot) -> (Outline, bool, Vec<Topic>) {
+    let doc = snap.doc.doc();
+    let o = outline(doc);
     let with_data = data_count(&o) <= MAX_DATA_SYMBOLS;
-    (o, with_data)
+    let lines: Vec<_> = (0..doc.line_count())
+        .map(|l| doc.line_text(l).unwrap_or_default())
+        .collect();
+    let topics = line_topics(lines.iter().map(|l| l.as_ref()));
+    (o, with_data, topics)
+}
+
+/// The detail of the section headed on `line`: its topic, none for `other`.
+fn topic_detail(topics: &[Topic], line: usize) -> Option<&'static str> {
+    topics
+        .get(line)
+        .filter(|&&t| t != Topic::Other)
+        .map(|t| t.name())
 }
 
 fn data_count(o: &Outline) -> usize {
@@ -44,13 +62,17 @@ fn data_count(o: &Outline) -> usize {
 /// `textDocument/documentSymbol` through tower (in-process clients).
 pub fn document_symbol(snap: &Snapshot, _: DocumentSymbolParams) -> Option<DocumentSymbolResponse> {
     let enc = snap.encoding;
-    let (o, with_data) = outline_of(snap);
+    let (o, with_data, topics) = outline_of(snap);
     let mut symbols: Vec<DocumentSymbol> = o
         .practices
         .iter()
         .map(|p| practice(p, enc, with_data))
         .collect();
-    symbols.extend(o.sections.iter().map(|s| section(s, enc, with_data)));
+    symbols.extend(
+        o.sections
+            .iter()
+            .map(|s| section(s, enc, with_data, &topics)),
+    );
     Some(DocumentSymbolResponse::Nested(symbols))
 }
 
@@ -58,13 +80,14 @@ pub fn document_symbol(snap: &Snapshot, _: DocumentSymbolParams) -> Option<Docum
 /// `input.rs` rerouted: the same answer, serialised from the outline
 /// straight to bytes.
 pub fn direct_response(snap: &Snapshot, id: &Value) -> Option<Vec<u8>> {
-    let (o, with_data) = outline_of(snap);
+    let (o, with_data, topics) = outline_of(snap);
     output::response(
         id,
         &WireOutline {
             outline: &o,
             enc: snap.encoding,
             with_data,
+            topics: &topics,
         },
     )
 }
@@ -74,6 +97,7 @@ struct WireOutline<'a> {
     outline: &'a Outline,
     enc: PositionEncoding,
     with_data: bool,
+    topics: &'a [Topic],
 }
 
 struct WireSymbol<'a> {
@@ -87,7 +111,7 @@ struct WireSymbol<'a> {
 
 enum Children<'a> {
     None,
-    Section(&'a Section, PositionEncoding, bool),
+    Section(&'a Section, PositionEncoding, bool, &'a [Topic]),
     Data(&'a Practice, PositionEncoding),
 }
 
@@ -99,24 +123,29 @@ impl Serialize for WireOutline<'_> {
             seq.serialize_element(&wire_practice(p, self.enc, self.with_data))?;
         }
         for sec in &o.sections {
-            seq.serialize_element(&wire_section(sec, self.enc, self.with_data))?;
+            seq.serialize_element(&wire_section(sec, self.enc, self.with_data, self.topics))?;
         }
         seq.end()
     }
 }
 
-fn wire_section(s: &Section, enc: PositionEncoding, with_data: bool) -> WireSymbol<'_> {
+fn wire_section<'a>(
+    s: &'a Section,
+    enc: PositionEncoding,
+    with_data: bool,
+    topics: &'a [Topic],
+) -> WireSymbol<'a> {
     let (range, selection_range) = section_ranges(s, enc);
     WireSymbol {
         name: &s.title,
-        detail: None,
+        detail: topic_detail(topics, s.line),
         kind: SymbolKind::NAMESPACE,
         range,
         selection_range,
         children: if s.practices.is_empty() && s.sections.is_empty() {
             Children::None
         } else {
-            Children::Section(s, enc, with_data)
+            Children::Section(s, enc, with_data, topics)
         },
     }
 }
@@ -167,13 +196,13 @@ impl Serialize for Children<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match *self {
             Children::None => s.serialize_seq(Some(0))?.end(),
-            Children::Section(sec, enc, with_data) => {
+            Children::Section(sec, enc, with_data, topics) => {
                 let mut seq = s.serialize_seq(Some(sec.practices.len() + sec.sections.len()))?;
                 for p in &sec.practices {
                     seq.serialize_element(&wire_practice(p, enc, with_data))?;
                 }
                 for c in &sec.sections {
-                    seq.serialize_element(&wire_section(c, enc, with_data))?;
+                    seq.serialize_element(&wire_section(c, enc, with_data, topics))?;
                 }
                 seq.end()
             }
@@ -231,17 +260,26 @@ fn symbol(
     }
 }
 
-fn section(s: &Section, enc: PositionEncoding, with_data: bool) -> DocumentSymbol {
+fn section(
+    s: &Section,
+    enc: PositionEncoding,
+    with_data: bool,
+    topics: &[Topic],
+) -> DocumentSymbol {
     let mut children: Vec<DocumentSymbol> = s
         .practices
         .iter()
         .map(|p| practice(p, enc, with_data))
         .collect();
-    children.extend(s.sections.iter().map(|c| section(c, enc, with_data)));
+    children.extend(
+        s.sections
+            .iter()
+            .map(|c| section(c, enc, with_data, topics)),
+    );
     let (range, selection_range) = section_ranges(s, enc);
     symbol(
         s.title.clone(),
-        None,
+        topic_detail(topics, s.line).map(str::to_string),
         SymbolKind::NAMESPACE,
         range,
         selection_range,
@@ -269,4 +307,91 @@ fn practice(p: &Practice, enc: PositionEncoding, with_data: bool) -> DocumentSym
         convert::line_range(p.line, p.focus.0, p.focus.1, enc),
         data,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use policy_core::analysis::AnalysedDocument;
+    use policy_core::taxonomy::Taxonomy;
+
+    fn snapshot(text: &str, encoding: PositionEncoding) -> Snapshot {
+        Snapshot {
+            doc: AnalysedDocument::new(text, Arc::new(Taxonomy::builtin())),
+            encoding,
+            settings: Arc::default(),
+            markdown_hover: true,
+            code_action_resolve: false,
+            theirs: None,
+        }
+    }
+
+    #[test]
+    fn sections_carry_their_topic_and_both_writers_agree() {
+        let text = "😀隐私政策\r\n一、我们如何收集信息\r\n(我们)[收集]<手机号码>{用于注册}。\r\n（一）𠮷注册\r\n(我们)[收集]<密码>。\r\n二、我们如何共享您的个人信息\r\n(我们)[共享]<位置信息>。\r\n三、其他\r\n一些话。\r\n";
+        for enc in [
+            PositionEncoding::Utf8,
+            PositionEncoding::Utf16,
+            PositionEncoding::Utf32,
+        ] {
+            let snap = snapshot(text, enc);
+            let Some(DocumentSymbolResponse::Nested(tower)) = document_symbol(
+                &snap,
+                DocumentSymbolParams {
+                    text_document: TextDocumentIdentifier {
+                        uri: "file:///t.policy".parse().expect("a uri"),
+                    },
+                    work_done_progress_params: Default::default(),
+                    partial_result_params: Default::default(),
+                },
+            ) else {
+                panic!("a nested outline");
+            };
+            let details: Vec<(String, Option<String>)> = tower
+                .iter()
+                .filter(|s| s.kind == SymbolKind::NAMESPACE)
+                .map(|s| (s.name.clone(), s.detail.clone()))
+                .collect();
+            let sections: Vec<(&str, Option<&str>)> = details
+                .iter()
+                .map(|(n, d)| (n.as_str(), d.as_deref()))
+                .collect();
+            assert_eq!(
+                sections,
+                [
+                    ("一、我们如何收集信息", Some("collection-and-use")),
+                    ("二、我们如何共享您的个人信息", Some("third-party-sharing")),
+                    ("三、其他", None),
+                ],
+                "{enc:?}"
+            );
+            let sub = tower[0]
+                .children
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .find(|s| s.kind == SymbolKind::NAMESPACE)
+                .expect("（一）𠮷注册");
+            assert_eq!(
+                sub.detail.as_deref(),
+                Some("collection-and-use"),
+                "a sub-section keeps its parent's topic"
+            );
+            let (o, with_data, topics) = outline_of(&snap);
+            let direct = serde_json::to_value(WireOutline {
+                outline: &o,
+                enc,
+                with_data,
+                topics: &topics,
+            })
+            .expect("serialises");
+            assert_eq!(
+                direct,
+                serde_json::to_value(&tower).expect("serialises"),
+                "{enc:?}"
+            );
+        }
+    }
 }

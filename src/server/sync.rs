@@ -27,7 +27,7 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
             .loaded_taxonomy(&file)
             .unwrap_or_else(|| state.builtin_taxonomy());
         let mut doc = AnalysedDocument::new(&item.text, taxonomy);
-        doc.set_lints(&state.settings.lints);
+        doc.set_lints(&state.settings.lints_for(doc.taxonomy()));
         super::disagreement::compare(&mut doc, theirs.as_ref());
         let open = OpenDocument {
             doc,
@@ -164,9 +164,9 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
         let problems = std::sync::Arc::make_mut(&mut state.settings).apply(&params.settings);
         compare_with_changed = state.settings.compare_with != before.compare_with;
         if state.settings.lints != before.lints {
-            let lints = state.settings.lints.clone();
+            let settings = state.settings.clone();
             for open in state.documents.values_mut() {
-                open.doc.set_lints(&lints);
+                open.doc.set_lints(&settings.lints_for(open.doc.taxonomy()));
             }
         }
         let files = if state.settings.taxonomy != before.taxonomy {

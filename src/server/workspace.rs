@@ -43,6 +43,7 @@ use policy_core::lints::LintConfig;
 use policy_core::position::PositionEncoding;
 use policy_core::syntax::AnnotationKind;
 use policy_core::taxonomy::Taxonomy;
+use policy_core::workspace_lints::{LintLevels, effective};
 
 /// Largest file indexed, as for `compareWith` (see `disagreement.rs`).
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
@@ -120,16 +121,17 @@ impl Republisher {
     /// index, which changed).
     fn all(&self) {
         let state = lock(&self.state);
-        if !state.settings.lints.corpus.any_on() {
-            return;
-        }
         let stale = lock(&self.out_of_sync).clone();
         for (uri, open) in &state.documents {
+            let lints = state.settings.lints_for(open.doc.taxonomy());
+            if !lints.corpus.any_on() {
+                continue;
+            }
             let diagnostics = super::diagnostics::open_diagnostics(
                 uri,
                 &open.doc,
                 stale.contains(uri),
-                &state.settings.lints,
+                &lints,
                 &self.workspace,
             );
             let _ = self.publish.send(Publish {
@@ -358,7 +360,7 @@ impl Workspace {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(path) = files.get(i) else { break };
                         let taxonomy = taxonomies.for_file(path, settings);
-                        match read_entry(path, &taxonomy, &settings.lints) {
+                        match read_entry(path, &taxonomy, &settings.lints_for(&taxonomy)) {
                             Ok(entry) => {
                                 self.put_disk(path, entry);
                                 indexed.fetch_add(1, Ordering::Relaxed);
@@ -505,7 +507,7 @@ impl Workspace {
                         continue;
                     }
                     let taxonomy = taxonomies.for_file(&path, &settings);
-                    match read_entry(&path, &taxonomy, &settings.lints) {
+                    match read_entry(&path, &taxonomy, &settings.lints_for(&taxonomy)) {
                         Ok(entry) => work.put_disk(&path, entry),
                         Err(e) => {
                             tracing::info!("workspace index: {e}");
@@ -750,7 +752,7 @@ pub fn workspace_report(
     ws: &Workspace,
     open: Vec<OpenReport>,
     previous: &HashMap<Uri, String>,
-    lints: &LintConfig,
+    levels: &LintLevels,
     enc: PositionEncoding,
 ) -> WorkspaceDiagnosticReport {
     let mut items = Vec::new();
@@ -783,9 +785,13 @@ pub fn workspace_report(
         }
     };
     for o in open {
-        let diagnostics = super::diagnostics::open_diagnostics(&o.uri, &o.doc, o.stale, lints, ws);
+        let lints = effective(o.doc.taxonomy().workspace_lints(), levels);
+        let diagnostics = super::diagnostics::open_diagnostics(&o.uri, &o.doc, o.stale, &lints, ws);
         report(o.uri, Some(o.version as i64), &diagnostics);
     }
+    // A closed document's corpus checks: those the editor's `lints` switch
+    // on (its own diagnostics were read with its `policy-lsp.toml`).
+    let lints = effective(None, levels);
     for (uri, key, mut diagnostics) in ws.closed() {
         if lints.corpus.any_on()
             && let Ok(text) = read_policy(Path::new(&key))

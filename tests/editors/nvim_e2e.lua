@@ -3,7 +3,10 @@
 -- gets: filetype and syntax before the server, diagnostics after breaking a bracket and after
 -- the fix, the hover text in its floating window, and (Neovim >= 0.11) the semantic token
 -- and, with `compareWith` naming another annotator's version, a disagreement hint and its
--- "take theirs" quick fix.
+-- "take theirs" quick fix; with the lint preset `pipl`, `recipient-missing` on a sharing and
+-- its end once the recipient is annotated; and the quick fix "Add to the workspace taxonomy
+-- as …" applied by vim.lsp.buf.code_action, the file saved, the `unclassified-data` gone; and
+-- "Allow in policy-lsp.toml" the same way, the finding gone.
 -- Environment: POLICY_REPO (checkout), POLICY_LSP (server), POLICY_SAMPLE (a copy to edit).
 local repo = assert(os.getenv("POLICY_REPO"), "POLICY_REPO")
 local server = assert(os.getenv("POLICY_LSP"), "POLICY_LSP")
@@ -280,6 +283,145 @@ local function run()
       assert(now == theirs_line, "after taking theirs: " .. now)
       wait_for(10000, "the hint to go", function()
         return published > before and #policy_diagnostics(ours) == 0
+      end)
+    end)
+  end
+
+  if has_semantic_tokens then
+    check("with the preset pipl, a sharing with no recipient is reported until one is annotated", function()
+      local dir = vim.fn.fnamemodify(sample, ":h") .. "/lints"
+      vim.fn.mkdir(dir, "p")
+      local text = "(我们)会[共享]您的<位置信息>给第三方。"
+      vim.fn.writefile({ text }, dir .. "/share.policy")
+      -- The setting as a user's config sends it: lints = { "pipl" }.
+      clients(bufnr)[1]:notify("workspace/didChangeConfiguration", { settings = { lints = { "pipl" } } })
+      vim.o.hidden = true
+      vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/share.policy"))
+      local buf = vim.api.nvim_get_current_buf()
+      local found
+      wait_for(10000, "recipient-missing", function()
+        for _, d in ipairs(policy_diagnostics(buf)) do
+          if code_of(d) == "recipient-missing" then
+            found = d
+            return true
+          end
+        end
+      end)
+      local from = assert(text:find("[共享]", 1, true)) - 1
+      assert(found.lnum == 0 and found.col == from and found.end_col == from + #"[共享]",
+        ("recipient-missing at %d:%d-%d"):format(found.lnum, found.col, found.end_col))
+      assert(found.severity == vim.diagnostic.severity.INFO, "severity " .. tostring(found.severity))
+      -- The author annotates the recipient: (第三方).
+      local at = assert(text:find("第三方", 1, true)) - 1
+      vim.api.nvim_buf_set_text(buf, 0, at + #"第三方", 0, at + #"第三方", { ")" })
+      vim.api.nvim_buf_set_text(buf, 0, at, 0, at, { "(" })
+      local now = vim.api.nvim_buf_get_lines(buf, 0, 1, true)[1]
+      assert(now == "(我们)会[共享]您的<位置信息>给(第三方)。", now)
+      wait_for(10000, "recipient-missing to go", function()
+        for _, d in ipairs(policy_diagnostics(buf)) do
+          if code_of(d) == "recipient-missing" then
+            return false
+          end
+        end
+        return true
+      end)
+    end)
+
+    check("'Add to the workspace taxonomy as …' through vim.lsp.buf.code_action writes policy-lsp.toml", function()
+      local dir = vim.fn.fnamemodify(sample, ":h") .. "/taxfix"
+      vim.fn.mkdir(dir, "p")
+      local toml = dir .. "/policy-lsp.toml"
+      local text = "(我们)[收集]您的<星座>{用于推荐}。"
+      vim.fn.writefile({ text }, dir .. "/stars.policy")
+      vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/stars.policy"))
+      local buf = vim.api.nvim_get_current_buf()
+      local function unclassified()
+        for _, d in ipairs(policy_diagnostics(buf)) do
+          if code_of(d) == "unclassified-data" then
+            return d
+          end
+        end
+      end
+      wait_for(10000, "unclassified-data on 星座 (the preset is on)", function()
+        return unclassified() ~= nil
+      end)
+      assert(vim.fn.filereadable(toml) == 0, "no policy-lsp.toml yet")
+      local col = assert(text:find("星座", 1, true)) - 1
+      vim.api.nvim_win_set_cursor(0, { 1, col })
+      local title
+      vim.lsp.buf.code_action({
+        apply = true,
+        filter = function(a)
+          if a.title:find("to the workspace taxonomy as", 1, true) and a.title:find("(basic_profile)", 1, true) then
+            title = a.title
+            return true
+          end
+          return false
+        end,
+      })
+      -- The edit creates the file and fills its buffer; the user saves it.
+      local toml_buf
+      wait_for(10000, "the edit of policy-lsp.toml", function()
+        toml_buf = vim.fn.bufnr(toml)
+        return toml_buf ~= -1 and table.concat(vim.api.nvim_buf_get_lines(toml_buf, 0, -1, false), "\n"):find("星座", 1, true)
+      end)
+      out("# " .. label .. " applied: " .. tostring(title))
+      vim.api.nvim_buf_call(toml_buf, function()
+        vim.cmd("silent write")
+      end)
+      local written = table.concat(vim.fn.readfile(toml), "\n")
+      assert(written:find('id = "basic_profile"', 1, true) and written:find('keywords = ["星座"]', 1, true), written)
+      wait_for(10000, "unclassified-data to go once the file is saved", function()
+        return unclassified() == nil
+      end)
+    end)
+  end
+
+  if has_semantic_tokens then
+    check("'Allow in policy-lsp.toml' through vim.lsp.buf.code_action allows the finding for good", function()
+      local dir = vim.fn.fnamemodify(sample, ":h") .. "/allow"
+      vim.fn.mkdir(dir, "p")
+      local toml = dir .. "/policy-lsp.toml"
+      local text = "😀(我们)会[共享]您的<位置信息>。"
+      vim.fn.writefile({ text }, dir .. "/share.policy")
+      vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/share.policy"))
+      local buf = vim.api.nvim_get_current_buf()
+      local function recipient()
+        for _, d in ipairs(policy_diagnostics(buf)) do
+          if code_of(d) == "recipient-missing" then
+            return d
+          end
+        end
+      end
+      wait_for(10000, "recipient-missing (the preset is on)", function()
+        return recipient() ~= nil
+      end)
+      vim.api.nvim_win_set_cursor(0, { 1, assert(text:find("共享", 1, true)) - 1 })
+      local title
+      vim.lsp.buf.code_action({
+        apply = true,
+        filter = function(a)
+          if a.title:find("^Allow in policy%-lsp%.toml: recipient%-missing") then
+            title = a.title
+            return true
+          end
+          return false
+        end,
+      })
+      local toml_buf
+      wait_for(10000, "the edit of policy-lsp.toml", function()
+        toml_buf = vim.fn.bufnr(toml)
+        return toml_buf ~= -1 and table.concat(vim.api.nvim_buf_get_lines(toml_buf, 0, -1, false), "\n"):find("lints.allow", 1, true)
+      end)
+      out("# " .. label .. " applied: " .. tostring(title))
+      vim.api.nvim_buf_call(toml_buf, function()
+        vim.cmd("silent write")
+      end)
+      -- (Neovim keeps the empty line of the new buffer after the inserted text.)
+      local written = vim.trim(table.concat(vim.fn.readfile(toml), "\n"))
+      assert(written == '[[lints.allow]]\ncode = "recipient-missing"\ntext = "😀我们会共享您的位置信息"', (written:gsub("\n", " | ")))
+      wait_for(10000, "recipient-missing to go once the file is saved", function()
+        return recipient() == nil
       end)
     end)
   end

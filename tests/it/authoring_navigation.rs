@@ -61,6 +61,12 @@ async fn the_outline_is_the_section_tree_with_its_practices() {
                 ["一、我们如何收集信息", "二、我们如何共享信息"],
                 "{enc} {eol:?}"
             );
+            let topics: Vec<Option<&str>> = symbols.iter().map(|s| s.detail.as_deref()).collect();
+            assert_eq!(
+                topics,
+                [Some("collection-and-use"), Some("third-party-sharing")],
+                "each section's topic is its detail"
+            );
             let one = &symbols[0];
             assert_eq!(names(children(one)), ["（一）注册𠮷", "（二）定位"]);
             let reg = &children(one)[0];

@@ -25,6 +25,8 @@ mod export;
 mod hover;
 mod language_doc;
 mod layers;
+mod lints_cli;
+mod lints_file;
 mod practices;
 mod server;
 mod syntax;

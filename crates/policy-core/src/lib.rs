@@ -8,6 +8,7 @@
 //! dependency tree. See `ARCHITECTURE.md`.
 
 pub mod agreement;
+pub mod allow;
 pub mod analysis;
 pub mod authoring;
 pub mod corpus;
@@ -23,3 +24,4 @@ pub mod taxonomy;
 pub mod tokens;
 pub mod topics;
 pub mod vocabulary;
+pub mod workspace_lints;

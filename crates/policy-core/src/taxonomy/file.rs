@@ -25,6 +25,9 @@ struct FileDoc {
     matching: MatchingDoc,
     #[serde(default)]
     category: Vec<CategoryDoc>,
+    /// `[lints]`: read by `crate::workspace_lints`, not by the taxonomy.
+    #[serde(default, rename = "lints")]
+    _lints: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Deserialize, Default)]
@@ -406,6 +409,7 @@ impl Builder {
             rules: self.rules,
             matcher: Arc::new(matcher),
             overrides,
+            lints: None,
         })
     }
 
@@ -416,6 +420,7 @@ impl Builder {
             rules: Rules::default(),
             matcher: Arc::new(Matcher::default()),
             overrides: None,
+            lints: None,
         }
     }
 }

@@ -21,6 +21,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::workspace_lints::WorkspaceLints;
 use matcher::Matcher;
 
 /// The name of the workspace file that extends the built-in taxonomy.
@@ -243,6 +244,8 @@ pub struct Taxonomy {
     rules: matcher::Rules,
     matcher: Arc<Matcher>,
     overrides: Option<PathBuf>,
+    /// The workspace file's `[lints]` table, if it has one.
+    lints: Option<Arc<WorkspaceLints>>,
 }
 
 impl Taxonomy {
@@ -276,8 +279,16 @@ impl Taxonomy {
     /// `origin` names the file in errors.
     pub fn with_overrides_str(toml_text: &str, origin: &Path) -> Result<Taxonomy, TaxonomyError> {
         let base = file::Builder::default().apply(BUILTIN_TOML, Path::new("builtin.toml"), true)?;
-        base.apply(toml_text, origin, false)?
-            .build(Some(origin.to_path_buf()))
+        let mut taxonomy = base
+            .apply(toml_text, origin, false)?
+            .build(Some(origin.to_path_buf()))?;
+        taxonomy.lints = crate::workspace_lints::parse(toml_text, origin)?.map(Arc::new);
+        Ok(taxonomy)
+    }
+
+    /// The `[lints]` table of the workspace file, if it has one.
+    pub fn workspace_lints(&self) -> Option<&WorkspaceLints> {
+        self.lints.as_deref()
     }
 
     /// Walks up from `start` (a file or a directory) to the nearest directory

@@ -92,6 +92,37 @@ local function attach(opts, bufnr)
   end
 end
 
+local function policy_clients()
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients({ name = NAME })
+  end
+  return vim.tbl_filter(function(c)
+    return c.name == NAME
+  end, vim.lsp.get_active_clients())
+end
+
+--- Tells the server that a policy-lsp.toml was written, so it reloads the taxonomy and the
+--- lint settings ([lints], allowed findings) at once. Neovim watches files for a server only
+--- where it can (not on Linux, as of 0.11), so the plugin says it on every write instead.
+local function watch_workspace_file()
+  vim.api.nvim_create_autocmd("BufWritePost", {
+    group = vim.api.nvim_create_augroup("policy_lsp_workspace_file", { clear = true }),
+    pattern = "policy-lsp.toml",
+    callback = function(args)
+      local params = {
+        changes = { { uri = vim.uri_from_fname(vim.fn.fnamemodify(args.file, ":p")), type = 2 } },
+      }
+      for _, client in ipairs(policy_clients()) do
+        if vim.fn.has("nvim-0.11") == 1 then
+          client:notify("workspace/didChangeWatchedFiles", params)
+        else
+          client.notify("workspace/didChangeWatchedFiles", params)
+        end
+      end
+    end,
+  })
+end
+
 --- Configures and enables the server. Call once, from your init.lua.
 function M.setup(opts)
   opts = vim.tbl_extend("force", { cmd = { "policy-lsp" } }, opts or {})
@@ -116,6 +147,8 @@ function M.setup(opts)
     )
     return
   end
+
+  watch_workspace_file()
 
   if vim.lsp.config and vim.lsp.enable then -- 0.11+
     vim.lsp.config(NAME, {
