@@ -9,6 +9,9 @@ pub mod classify;
 mod export;
 mod import;
 mod practices;
+mod progress;
+mod report;
+mod stats;
 mod topics;
 
 use std::io::IsTerminal;
@@ -69,6 +72,16 @@ enum Command {
     /// use, sharing, retention, security, users' rights …), from its headings.
     #[command(after_help = topics::EXIT)]
     Topics(topics::TopicsArgs),
+    /// Count documents, lines, annotations per kind, data items per
+    /// category (sensitive, vague, unclassified, non-personal), practices
+    /// per action class and the most frequent terms.
+    #[command(after_help = stats::EXIT)]
+    Stats(stats::StatsArgs),
+    /// Write one self-contained HTML page about policies: the practice
+    /// graph, the sensitive data, the disclosure topics, the checks'
+    /// findings and a table of the documents.
+    #[command(after_help = report::EXIT)]
+    Report(report::ReportArgs),
 }
 
 const CHECK_EXIT: &str = "\
@@ -300,6 +313,8 @@ pub fn main() -> ExitCode {
         Some(Command::Import(args)) => import::run(&args),
         Some(Command::Practices(args)) => practices::run(&args),
         Some(Command::Topics(args)) => topics::run(&args),
+        Some(Command::Stats(args)) => stats::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }
