@@ -103,6 +103,23 @@ pub fn svg(nodes: &[DrawNode], edges: &[DrawEdge]) -> Option<String> {
     Some(draw(nodes, edges, &recorder))
 }
 
+/// A box that holds `lines`: wide characters (CJK) one font size wide,
+/// others about half.
+fn box_size(lines: &[String]) -> Point {
+    let width = lines
+        .iter()
+        .map(|l| {
+            l.chars()
+                .map(|c| if (c as u32) < 0x1100 { 0.6 } else { 1.0 })
+                .sum::<f64>()
+        })
+        .fold(0.0, f64::max);
+    Point::new(
+        width * FONT as f64 + 20.0,
+        lines.len() as f64 * FONT as f64 * 1.2 + 12.0,
+    )
+}
+
 fn place(nodes: &[DrawNode], edges: &[DrawEdge]) -> Recorder {
     let mut vg = VisualGraph::new(Orientation::LeftToRight);
     let look = StyleAttr::new(layout::core::color::Color::fast("black"), 1, None, 4, FONT);
@@ -114,8 +131,8 @@ fn place(nodes: &[DrawNode], edges: &[DrawEdge]) -> Recorder {
             vg.add_node(Element::create_with_properties(
                 shape,
                 look.clone(),
-                Orientation::LeftToRight,
-                Point::new(10., 10.),
+                Orientation::TopToBottom,
+                box_size(&n.lines),
                 format!("n{i}"),
             ))
         })
@@ -193,8 +210,8 @@ fn draw(nodes: &[DrawNode], edges: &[DrawEdge], r: &Recorder) -> String {
         out,
         "<svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{:.0} {:.0} {w:.0} {h:.0}\" \
          width=\"{w:.0}\" height=\"{h:.0}\" role=\"img\" aria-label=\"practice graph\">\
-         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"6\" \
-         markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\"/></marker></defs>\n",
+         <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"9\" \
+         markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\"/></marker></defs>\n",
         min.x - pad,
         min.y - pad
     );

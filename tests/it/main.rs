@@ -26,6 +26,7 @@ mod language_doc;
 mod layers;
 mod practices;
 mod server;
+mod stats_report;
 mod syntax;
 mod taxonomy;
 mod taxonomy_cli;
