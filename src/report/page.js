@@ -57,3 +57,15 @@
     });
   });
 })();
+// In a VS Code webview, a line link opens the line in the editor instead.
+(function () {
+  "use strict";
+  if (typeof acquireVsCodeApi !== "function") return;
+  var vscode = acquireVsCodeApi();
+  document.addEventListener("click", function (ev) {
+    var a = ev.target && ev.target.closest ? ev.target.closest("a[href^='file:']") : null;
+    if (!a) return;
+    ev.preventDefault();
+    vscode.postMessage({ open: a.getAttribute("href") });
+  });
+})();

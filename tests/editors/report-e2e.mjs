@@ -114,10 +114,21 @@ await check("sensitivity chart, disclosures, findings and documents are there", 
   assert((await page.locator("#documents table.docs tbody tr").count()) === 1, "not one document row");
 });
 
-// The whole graph, nothing selected, for people and the README.
+// What a reader sees after clicking an action class (the README's picture), and the whole
+// graph with nothing selected beside it.
+await page.reload({ waitUntil: "load" });
+await page.locator("#graph .node.action", { hasText: "收集" }).first().click();
+await page.evaluate(() => {
+  const g = document.querySelector("#graph .node.selected").getBoundingClientRect();
+  const box = document.querySelector(".graph");
+  const b = box.getBoundingClientRect();
+  box.scrollTop += g.top - b.top - box.clientHeight / 2;
+  document.activeElement?.blur();
+});
+await page.locator("#practices").screenshot({ path: SCREENSHOT });
 await page.reload({ waitUntil: "load" });
 await page.addStyleTag({ content: ".graph { max-height: none !important; } #details { display: none; }" });
-await page.locator("#practices").screenshot({ path: SCREENSHOT });
+await page.locator("#practices").screenshot({ path: SCREENSHOT.replace(/\.png$/, "-full.png") });
 console.log(`# screenshot: ${SCREENSHOT}`);
 await browser.close();
 console.log(`report: ${passed} passed, ${failed} failed`);
