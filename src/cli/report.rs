@@ -80,7 +80,12 @@ pub fn run(args: &ReportArgs) -> ExitCode {
         .title
         .clone()
         .unwrap_or_else(|| match sources.as_slice() {
-            [one] => format!("{}: practice report", one.name),
+            [one] => format!(
+                "{}: practice report",
+                std::path::Path::new(&one.name)
+                    .file_name()
+                    .map_or(one.name.clone(), |n| n.to_string_lossy().into_owned())
+            ),
             many => format!("{} policies: practice report", many.len()),
         });
     let page = render(&title, &sources);

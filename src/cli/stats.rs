@@ -186,7 +186,11 @@ fn write(args: &StatsArgs, s: &Stats, out: &mut impl Write) -> io::Result<()> {
             actions.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             let actions: Vec<String> = actions.iter().map(|(c, n)| format!("{c} {n}")).collect();
             writeln!(out, "practices    {}", actions.join(", "))?;
-            writeln!(out, "with errors  {} documents", s.documents_with_errors)?;
+            writeln!(
+                out,
+                "errors       {} of {} documents with a syntax error",
+                s.documents_with_errors, s.documents
+            )?;
             for k in kinds {
                 let top: Vec<String> = s
                     .top_terms(k, args.top)

@@ -97,7 +97,10 @@ fn stats_of_a_small_corpus_count_by_hand() {
         human.contains("identity 个人身份信息 (sensitive)"),
         "{human}"
     );
-    assert!(human.contains("with errors  1 documents"), "{human}");
+    assert!(
+        human.contains("errors       1 of 2 documents with a syntax error"),
+        "{human}"
+    );
 }
 
 #[test]
