@@ -50,6 +50,13 @@
       g.classList.toggle("selected", g.dataset.node === String(i));
     });
   }
+  // A tall graph opens on its most named role, where reading starts.
+  var box = svg.parentNode;
+  var first = svg.querySelector(".node.actor");
+  if (first && box.scrollHeight > box.clientHeight) {
+    var r = first.getBoundingClientRect(), b = box.getBoundingClientRect();
+    box.scrollTop += r.top - b.top - box.clientHeight / 2;
+  }
   svg.querySelectorAll(".node").forEach(function (g) {
     g.addEventListener("click", function () { show(Number(g.dataset.node)); });
     g.addEventListener("keydown", function (ev) {
