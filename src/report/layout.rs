@@ -206,12 +206,12 @@ fn draw(nodes: &[DrawNode], edges: &[DrawEdge], r: &Recorder) -> String {
     let pad = 10.0;
     let (w, h) = (max.x - min.x + 2.0 * pad, max.y - min.y + 2.0 * pad);
     let mut out = String::new();
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{:.0} {:.0} {w:.0} {h:.0}\" \
          width=\"{w:.0}\" height=\"{h:.0}\" role=\"img\" aria-label=\"practice graph\">\
          <defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"9\" \
-         markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\"/></marker></defs>\n",
+         markerHeight=\"9\" markerUnits=\"userSpaceOnUse\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\"/></marker></defs>",
         min.x - pad,
         min.y - pad
     );

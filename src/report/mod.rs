@@ -351,13 +351,13 @@ pub fn render(title: &str, sources: &[Source]) -> String {
         include_str!("page.css")
     );
     let data_items = total.annotations[2];
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<header><h1>{}</h1><p class=\"summary\">{} documents · {} lines · {} annotations \
          ({} actor, {} action, {} data, {} purpose) · {} practices · {} with syntax errors</p>\
          <nav><a href=\"#practices\">Practice graph</a> <a href=\"#sensitivity\">Sensitive data</a> \
          <a href=\"#topics\">Disclosures</a> <a href=\"#findings\">Findings</a> \
-         <a href=\"#documents\">Documents</a></nav></header>\n",
+         <a href=\"#documents\">Documents</a></nav></header>",
         escape(title),
         total.documents,
         total.lines,
@@ -371,7 +371,7 @@ pub fn render(title: &str, sources: &[Source]) -> String {
     );
 
     // The practice graph.
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<section id=\"practices\"><h2>Practice graph</h2>\
          <p class=\"legend\">actor role → action class → data category → purpose; an edge's \
@@ -380,15 +380,15 @@ pub fn render(title: &str, sources: &[Source]) -> String {
          practices (我们不会[共享]…), drawn apart. Click a node for its documents and lines.</p>\
          <div class=\"graph-wrap\"><div class=\"graph\">{svg}</div>\
          <aside id=\"details\" aria-live=\"polite\"><p class=\"hint\">Click a node.</p></aside></div>\
-         </section>\n"
+         </section>"
     );
 
     // Sensitivity summary.
-    let _ = write!(
+    let _ = writeln!(
         h,
         "<section id=\"sensitivity\"><h2>Sensitive data</h2><p>{} data items: \
          <strong>{:.1}% sensitive</strong> ({}), {:.1}% vague ({}), {:.1}% unclassified ({}), \
-         {:.1}% non-personal ({}).</p>\n",
+         {:.1}% non-personal ({}).</p>",
         data_items,
         pct(total.sensitive, data_items),
         total.sensitive,
