@@ -732,7 +732,7 @@ fn summary(t: &Totals) -> String {
 }
 
 /// `check --format sarif`: one SARIF 2.1.0 log.
-mod sarif {
+pub(super) mod sarif {
     use policy_core::diagnostics::Diagnostic;
     use policy_core::syntax::Severity;
     use serde_json::{Value, json};

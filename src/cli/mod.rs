@@ -10,6 +10,9 @@ mod export;
 mod import;
 mod init;
 mod practices;
+mod progress;
+mod report;
+mod stats;
 mod topics;
 
 use std::io::IsTerminal;
@@ -74,6 +77,16 @@ enum Command {
     /// shown at its default) in DIR or the current folder.
     #[command(after_help = init::EXIT)]
     Init(init::InitArgs),
+    /// Count documents, lines, annotations per kind, data items per
+    /// category (sensitive, vague, unclassified, non-personal), practices
+    /// per action class and the most frequent terms.
+    #[command(after_help = stats::EXIT)]
+    Stats(stats::StatsArgs),
+    /// Write one self-contained HTML page about policies: the practice
+    /// graph, the sensitive data, the disclosure topics, the checks'
+    /// findings and a table of the documents.
+    #[command(after_help = report::EXIT)]
+    Report(report::ReportArgs),
 }
 
 const CHECK_EXIT: &str = "\
@@ -308,6 +321,8 @@ pub fn main() -> ExitCode {
         Some(Command::Practices(args)) => practices::run(&args),
         Some(Command::Topics(args)) => topics::run(&args),
         Some(Command::Init(args)) => init::run(&args),
+        Some(Command::Stats(args)) => stats::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
         Some(Command::Serve) | None => serve(),
     }
 }

@@ -440,6 +440,7 @@ local function run()
     assert(messages[1]:find("no-such-policy-lsp", 1, true) and messages[1]:find("PATH", 1, true), messages[1])
   end)
 
+  report_checks(check, wait_for)
   out(("%s: %d passed, %d failed"):format(label, passed, failed))
   if failed > 0 then
     vim.cmd("cquit 1")
@@ -454,3 +455,53 @@ vim.api.nvim_create_autocmd("VimEnter", {
     vim.schedule(run)
   end,
 })
+
+-- :PolicyReport and :PolicyReport! (run from run() before the summary): each writes an HTML
+-- page holding the practice graph, and opens it (vim.ui.open, stubbed here) or says its path.
+function report_checks(check, wait_for)
+  local function run_report(command)
+    local messages, opened = {}, nil
+    local notify, ui_open = vim.notify, vim.ui.open
+    vim.notify = function(msg)
+      table.insert(messages, msg)
+    end
+    if ui_open then
+      vim.ui.open = function(path)
+        opened = path
+        return {}, nil
+      end
+    end
+    vim.cmd(command)
+    wait_for(5000, "a report message", function()
+      return #messages > 0
+    end)
+    vim.notify, vim.ui.open = notify, ui_open
+    local path = messages[1]:match("report written to (%S+%.html)")
+    assert(path, "message: " .. messages[1])
+    if ui_open then
+      assert(opened == path, "vim.ui.open got " .. tostring(opened))
+    end
+    local f = assert(io.open(path, "r"), "no file at " .. path)
+    local html = f:read("*a")
+    f:close()
+    return html
+  end
+
+  check(":PolicyReport writes the current file's report with its practice graph", function()
+    vim.cmd("edit! " .. vim.fn.fnameescape(sample))
+    vim.cmd("edit!") -- saved: the report reads the file, and names it
+    local html = run_report("PolicyReport")
+    assert(html:find('<svg id="graph"', 1, true), "no graph in the page")
+    assert(html:find('<g class="node data sensitive"', 1, true), "no sensitive category node")
+    assert(html:find(">个人身份信息<", 1, true), "no 个人身份信息 node")
+    assert(html:find("jd%-privacy%-policy%.policy: practice report"), "title: " .. tostring(html:match("<title>(.-)</title>")))
+  end)
+
+  check(":PolicyReport! writes the report of every policy under the cwd", function()
+    local html = run_report("PolicyReport!")
+    assert(html:find('<svg id="graph"', 1, true), "no graph in the page")
+    -- The cwd holds the sample: its row in the documents' table links to its file.
+    assert(html:find('<table class="docs">', 1, true), "no documents table")
+    assert(html:find("jd-privacy-policy.policy#L", 1, true), "no line link to the sample")
+  end)
+end

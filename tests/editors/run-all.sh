@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every editor test: the TextMate grammar, Neovim (0.7 and 0.11), Emacs (eglot), VS Code (code-server).
+# Every editor test: the TextMate grammar, Neovim (0.7 and 0.11), Emacs (eglot), VS Code (code-server),
+# and the HTML report in Chromium.
 # Each part installs what it needs, once; a warm run takes well under a minute.
 #   POLICY_LSP=path/to/policy-lsp tests/editors/run-all.sh   (default: target/release/policy-lsp)
 #   POLICY_LSP_SKIP_VSCODE=1 skips the VS Code part, and says so.
@@ -27,6 +28,7 @@ grammar() {
 part grammar grammar
 part nvim bash "$EDITORS_TESTS/nvim-e2e.sh"
 part emacs bash "$EDITORS_TESTS/emacs-e2e.sh"
+part report bash "$EDITORS_TESTS/report-e2e.sh"
 if [ "${POLICY_LSP_SKIP_VSCODE:-}" = 1 ]; then
   echo "SKIP: VS Code end-to-end test (POLICY_LSP_SKIP_VSCODE=1)"
   skipped=$((skipped + 1))

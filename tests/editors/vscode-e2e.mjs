@@ -185,6 +185,35 @@ try {
     await page.locator(".view-line", { hasText: "<您首>先需要" }).first().waitFor({ timeout: 5_000 });
     await page.keyboard.press("Control+Z");
   });
+
+  await check("Policy: Show Practice Graph opens the document's report in a webview with the graph", async () => {
+    await goTo(LINE, 1);
+    await command("Policy: Show Practice Graph");
+    const tab = page.locator(".tab", { hasText: "Practice graph: jd-privacy-policy.policy" }).first();
+    await tab.waitFor();
+    // The webview's page lives in nested iframes; find the frame that holds the graph.
+    const deadline = Date.now() + 30_000;
+    let labels = [];
+    while (Date.now() < deadline && !labels.includes("个人身份信息")) {
+      for (const frame of page.frames()) {
+        labels = await frame
+          .evaluate(() => [...document.querySelectorAll("#graph .node text.label")].map((t) => t.textContent))
+          .catch(() => []);
+        if (labels.length) break;
+      }
+      if (!labels.includes("个人身份信息")) await page.waitForTimeout(250);
+    }
+    console.log(`# webview graph: ${labels.length} nodes (${labels.slice(0, 5).join(", ")} …)`);
+    for (const l of ["第一方", "收集", "个人身份信息"]) {
+      if (!labels.includes(l)) throw new Error(`no node ${l} in the webview: ${labels.join(", ")}`);
+    }
+    await page.screenshot({ path: join(SCREENSHOT_DIR, "vscode-practice-graph.png") });
+  });
+
+  await check("Policy: Show Practice Graph for Workspace opens the folder's report", async () => {
+    await command("Policy: Show Practice Graph for Workspace");
+    await page.locator(".tab", { hasText: "Practice graph: workspace" }).first().waitFor();
+  });
 } finally {
   console.log(`vscode: ${passed} passed, ${failed} failed`);
   await browser.close();

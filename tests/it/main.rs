@@ -29,6 +29,7 @@ mod lints_cli;
 mod lints_file;
 mod practices;
 mod server;
+mod stats_report;
 mod syntax;
 mod taxonomy;
 mod taxonomy_cli;

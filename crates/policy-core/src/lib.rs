@@ -19,6 +19,7 @@ pub mod export;
 pub mod lints;
 pub mod position;
 pub mod practices;
+pub mod stats;
 pub mod syntax;
 pub mod taxonomy;
 pub mod tokens;

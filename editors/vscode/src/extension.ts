@@ -1,7 +1,9 @@
 // Starts the policy-lsp server for `policy` documents and restarts it when its
 // settings change (lints and taxonomy reach the server only at initialization;
 // compareWith is also sent on its own when it changes, without a restart).
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { LanguageClient, type LanguageClientOptions, type ServerOptions } from "vscode-languageclient/node";
@@ -18,6 +20,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand("policyLsp.restartServer", restart),
+    vscode.commands.registerCommand("policyLsp.showPracticeGraph", () => showReport(false)),
+    vscode.commands.registerCommand("policyLsp.showWorkspacePracticeGraph", () => showReport(true)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (RESTART_SETTINGS.some((s) => e.affectsConfiguration(s))) void restart();
       else if (e.affectsConfiguration("policyLsp.compareWith")) void sendCompareWith();
@@ -126,4 +130,70 @@ function isExecutable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+// "Policy: Show Practice Graph": the server binary's `report` on the current document (or, for
+// the workspace command, the first workspace folder), written to a temporary file and shown in a
+// webview. The page is self-contained; its own Content-Security-Policy allows its inline style
+// and script and nothing else. A click on a line link opens that line in the editor.
+async function showReport(workspace: boolean): Promise<void> {
+  const configured = vscode.workspace.getConfiguration("policyLsp").get<string>("server.path")?.trim() || "policy-lsp";
+  const command = findServer(configured);
+  if (!command) {
+    void vscode.window.showErrorMessage(`policy-lsp: the server \`${configured}\` was not found; set policyLsp.server.path.`);
+    return;
+  }
+  let args: string[];
+  let input: string | undefined;
+  let title: string;
+  if (workspace) {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) {
+      void vscode.window.showErrorMessage("policy-lsp: open a folder to see its practice graph.");
+      return;
+    }
+    args = [folder.uri.fsPath];
+    title = `Practice graph: ${folder.name}`;
+  } else {
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || doc.languageId !== "policy") {
+      void vscode.window.showErrorMessage("policy-lsp: open a .policy document to see its practice graph.");
+      return;
+    }
+    // Unsaved text goes through stdin, so the graph is the one of what the editor shows.
+    if (doc.isUntitled || doc.isDirty) {
+      args = ["-"];
+      input = doc.getText();
+    } else {
+      args = [doc.uri.fsPath];
+    }
+    title = `Practice graph: ${path.basename(doc.uri.fsPath)}`;
+  }
+  const out = path.join(os.tmpdir(), `policy-lsp-report-${process.pid}-${workspace ? "workspace" : "document"}.html`);
+  const ok = await new Promise<boolean>((resolve) => {
+    const child = execFile(command, ["report", ...args, "-o", out], { maxBuffer: 1 << 20 }, (err, _stdout, stderr) => {
+      if (stderr) output?.appendLine(stderr.trimEnd());
+      // Exit 2 with a page written (an unreadable file among others) still shows the page.
+      resolve(fs.existsSync(out) && (!err || (err as { code?: number }).code === 2));
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+  if (!ok) {
+    void vscode.window.showErrorMessage("policy-lsp: the report could not be written; see the Policy LSP output.");
+    return;
+  }
+  output?.appendLine(`Report written to ${out}`);
+  const panel = vscode.window.createWebviewPanel("policyLsp.report", title, vscode.ViewColumn.Beside, {
+    enableScripts: true,
+    localResourceRoots: [],
+  });
+  panel.webview.html = fs.readFileSync(out, "utf8");
+  panel.webview.onDidReceiveMessage(async (message: { open?: string }) => {
+    const match = /^(file:.*?)(?:#L(\d+))?$/.exec(message?.open ?? "");
+    if (!match) return;
+    const line = Math.max(0, Number(match[2] ?? 1) - 1);
+    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(match[1]), { viewColumn: vscode.ViewColumn.One });
+    editor.selection = new vscode.Selection(line, 0, line, 0);
+    editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenter);
+  });
 }

@@ -10,7 +10,8 @@
 //!   markup cannot hold reported as a [`Rejected`] span.
 //! * [`brat_ann`] and [`BratOffsets`]: brat's `.ann` lines (brat counts a
 //!   `\r\n` as one character); [`ca4p_label`]: CA4P's finer span labels;
-//!   [`practice_graphml`]: the practice graph as GraphML.
+//!   [`PracticeGraph`]: practices merged into a weighted graph, and
+//!   [`practice_graphml`]: that graph as GraphML.
 //!
 //! ## What the plain text is, and why round trips are byte-identical
 //!
@@ -44,13 +45,15 @@
 
 mod brat;
 mod ca4p;
+mod graph;
 mod graphml;
 mod markup;
 mod plain;
 
 pub use brat::{BratOffsets, brat_ann, brat_type};
 pub use ca4p::{ca4p_label, kind_of_ca4p};
-pub use graphml::practice_graphml;
+pub use graph::{GRAPH_KINDS, GraphEdge, GraphNode, PracticeGraph};
+pub use graphml::{graph_graphml, practice_graphml};
 pub use markup::{Brackets, Markup, RejectReason, Rejected, to_markup};
 pub use plain::{Plain, to_plain};
 

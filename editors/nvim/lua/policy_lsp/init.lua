@@ -7,6 +7,10 @@
 --     lints = { ["sensitive-data"] = "on" },
 --   })
 --
+-- :PolicyReport writes the current file's HTML report (practice graph, sensitive data,
+-- disclosures, findings) to a temporary file and opens it with vim.ui.open (Neovim 0.10+),
+-- or prints its path; :PolicyReport! does the same for every policy under the cwd.
+--
 -- Neovim >= 0.11 registers it with vim.lsp.config/vim.lsp.enable; older versions
 -- start it from a FileType autocmd (vim.lsp.start, or start_client on 0.7).
 local M = {}
@@ -123,6 +127,46 @@ local function watch_workspace_file()
   })
 end
 
+--- Writes the report of the current buffer (or, with `all`, of the cwd) with `policy-lsp
+--- report` and opens it, or says where it is. Returns the file written, or nil.
+function M.report(cmd, all)
+  local args = { cmd[1], "report" }
+  local input
+  if all then
+    table.insert(args, vim.fn.getcwd())
+  else
+    local name = vim.api.nvim_buf_get_name(0)
+    if name == "" or vim.bo.modified then
+      -- What the buffer shows, saved or not.
+      table.insert(args, "-")
+      input = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), "\n") .. "\n"
+    else
+      table.insert(args, name)
+    end
+  end
+  local out = vim.fn.tempname() .. ".html"
+  vim.list_extend(args, { "-o", out })
+  local output = input and vim.fn.system(args, input) or vim.fn.system(args)
+  local status = vim.v.shell_error
+  -- Exit 2 with a page written: some file could not be read, the others are in the page.
+  if (status ~= 0 and status ~= 2) or vim.fn.filereadable(out) ~= 1 then
+    notify(("`policy-lsp report` failed (exit %d): %s"):format(status, output))
+    return nil
+  end
+  if output ~= "" then
+    notify(output, vim.log.levels.WARN)
+  end
+  if vim.ui and vim.ui.open then -- 0.10+
+    local _, err = vim.ui.open(out)
+    if err then
+      notify(("report written to %s (%s)"):format(out, err), vim.log.levels.INFO)
+      return out
+    end
+  end
+  notify("report written to " .. out, vim.log.levels.INFO)
+  return out
+end
+
 --- Configures and enables the server. Call once, from your init.lua.
 function M.setup(opts)
   opts = vim.tbl_extend("force", { cmd = { "policy-lsp" } }, opts or {})
@@ -149,6 +193,9 @@ function M.setup(opts)
   end
 
   watch_workspace_file()
+  vim.api.nvim_create_user_command("PolicyReport", function(c)
+    M.report(opts.cmd, c.bang)
+  end, { bang = true, desc = "policy-lsp: the HTML report of this file (! for the cwd)" })
 
   if vim.lsp.config and vim.lsp.enable then -- 0.11+
     vim.lsp.config(NAME, {
