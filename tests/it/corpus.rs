@@ -132,6 +132,23 @@ fn a_term_three_other_documents_annotate_as_data_is_found_unannotated() {
 }
 
 #[test]
+fn a_vague_reference_is_never_looked_for_unannotated() {
+    // 个人信息 is annotated in three documents, as is 手机号码; in a fourth
+    // that names both unannotated, only the specific term is reported: a
+    // vague reference stands in nearly every sentence of a policy.
+    let idx = index(&[
+        ("a", "<个人信息><手机号码>"),
+        ("b", "<个人信息><手机号码>"),
+        ("c", "<个人信息><手机号码>"),
+    ]);
+    let found = findings(&idx, "new", "我们收集您的个人信息和手机号码\n");
+    assert_eq!(
+        found.iter().map(|f| f.3.as_str()).collect::<Vec<_>>(),
+        ["`手机号码` is not annotated here, but is annotated as <data> in 3 other documents"]
+    );
+}
+
+#[test]
 fn a_document_is_never_counted_against_itself() {
     // Only two documents besides `c` annotate the term: too few for `c`.
     let idx = index(&THREE);

@@ -10,7 +10,8 @@
 //! annotate it with each kind.
 //!
 //! Two checks read the counts, always leaving out the document checked:
-//! - `corpus-unannotated`: a term that at least [`MIN_OTHER_DOCUMENTS`]
+//! - `corpus-unannotated`: a term (not a vague reference such as 个人信息)
+//!   that at least [`MIN_OTHER_DOCUMENTS`]
 //!   other documents annotate as `<data>` stands in this one outside any
 //!   annotation (found with one Aho–Corasick pass over the document);
 //! - `corpus-kind-mismatch`: a text annotated here with one kind that most
@@ -307,12 +308,22 @@ impl CorpusIndex {
     fn scanner(&self) -> Arc<Scanner> {
         self.scanner
             .get_or_init(|| {
+                // A vague reference (个人信息, 相关信息) stands unannotated in
+                // nearly every sentence of a policy: not a term to look for.
+                let vague: HashSet<&str> = self
+                    .docs
+                    .values()
+                    .flat_map(|e| &e.items)
+                    .filter(|i| i.category.as_ref().is_some_and(|c| c.vague))
+                    .map(|i| i.text.as_ref())
+                    .collect();
                 let mut terms: Vec<Arc<str>> = self
                     .counts
                     .iter()
                     .filter(|(text, c)| {
                         c[kind_index(AnnotationKind::Data)] >= MIN_OTHER_DOCUMENTS
                             && text.chars().count() >= MIN_TERM_CHARS
+                            && !vague.contains(text.as_ref())
                             && !text.bytes().any(|b| b == b'\\' || is_markup_byte(b))
                     })
                     .map(|(t, _)| t.clone())
