@@ -347,6 +347,13 @@ impl LanguageServer for Backend {
                 rename_provider: Some(rename::capability()),
                 inlay_hint_provider: inlay_hints.then_some(OneOf::Left(true)),
                 workspace_symbol_provider: Some(OneOf::Left(true)),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -430,6 +437,16 @@ impl LanguageServer for Backend {
             self.workspace
                 .reread_all(after, self.client.clone(), self.republisher());
         }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let settings = self.state().settings.clone();
+        self.workspace.folders_changed(
+            &params.event,
+            settings,
+            self.client.clone(),
+            self.republisher(),
+        );
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

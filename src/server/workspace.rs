@@ -548,6 +548,71 @@ impl Workspace {
         self.reread(paths, settings, Some((client, republish)));
     }
 
+    /// `workspace/didChangeWorkspaceFolders`: the documents of a removed
+    /// folder leave the index (open ones stay until closed, and any under
+    /// another folder stay), an added folder is walked and read in the
+    /// background.
+    pub fn folders_changed(
+        self: &Arc<Self>,
+        event: &WorkspaceFoldersChangeEvent,
+        settings: Arc<Settings>,
+        client: Client,
+        republish: Republisher,
+    ) {
+        let path_of = |f: &WorkspaceFolder| f.uri.to_file_path().map(|p| p.into_owned());
+        let removed: Vec<PathBuf> = event.removed.iter().filter_map(path_of).collect();
+        let added: Vec<PathBuf> = event.added.iter().filter_map(path_of).collect();
+        let roots = {
+            let mut caps = lock(&self.client);
+            caps.roots.retain(|r| !removed.contains(r));
+            for root in &added {
+                if !caps.roots.contains(root) {
+                    caps.roots.push(root.clone());
+                }
+            }
+            caps.roots.clone()
+        };
+        if !removed.is_empty() {
+            let mut inner = lock(&self.inner);
+            let gone: Vec<String> = inner
+                .uris
+                .keys()
+                .filter(|key| {
+                    let path = Path::new(key.as_str());
+                    removed.iter().any(|r| path.starts_with(r))
+                        && !roots.iter().any(|r| path.starts_with(r))
+                        && !inner.open.contains(*key)
+                })
+                .cloned()
+                .collect();
+            for key in gone {
+                inner.index.remove(&key);
+                inner.uris.remove(&key);
+            }
+        }
+        let ws = self.clone();
+        tokio::spawn(async move {
+            let found = super::offload("workspace::walk_added", move || {
+                let mut found = Vec::new();
+                for root in &added {
+                    let (files, errors) = crate::walk::Walk::default().policies(root);
+                    for e in errors {
+                        tracing::info!("workspace index: {}: {}", e.path.display(), e.message);
+                    }
+                    found.extend(files);
+                }
+                found
+            })
+            .await
+            .unwrap_or_default();
+            if found.is_empty() {
+                ws.changed(&client, &republish);
+            } else {
+                ws.reread(found, settings, Some((client, republish)));
+            }
+        });
+    }
+
     /// `workspace/didChangeWatchedFiles`: `*.policy` files under the
     /// folders created, changed or deleted on disk.
     pub fn files_changed(

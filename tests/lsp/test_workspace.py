@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 import pytest_lsp
-from lsprotocol.types import (ClientCapabilities, CodeActionContext, CodeActionParams, DiagnosticClientCapabilities,
+from lsprotocol.types import (ClientCapabilities, DidChangeWorkspaceFoldersParams, WorkspaceFoldersChangeEvent, CodeActionContext, CodeActionParams, DiagnosticClientCapabilities,
                               DidChangeTextDocumentParams, DidCloseTextDocumentParams, TextDocumentIdentifier,
                               DidChangeWatchedFilesClientCapabilities, DidChangeWatchedFilesParams,
                               DidOpenTextDocumentParams, FileChangeType, FileEvent, GeneralClientCapabilities,
@@ -234,6 +234,29 @@ async def test_watched_files_and_open_documents_update_the_index(client: Languag
     client.text_document_did_close(DidCloseTextDocumentParams(text_document=TextDocumentIdentifier(uri=uri)))
     await eventually(lambda: symbols(client, 'actor:我们'), 'a closed document is read from disk again')
     assert await symbols(client, '编辑后') == []
+
+
+async def test_workspace_folders_added_and_removed_follow_the_index(client: LanguageClient, tmp_path):
+    first = tmp_path / 'first'
+    await start(client, first)
+    second = tmp_path / 'second'
+    second.mkdir()
+    (second / 'z.policy').write_text('(😀第二个文件夹)[收集]<银行卡号>\n', encoding='utf-8')
+    client.workspace_did_change_workspace_folders(DidChangeWorkspaceFoldersParams(
+        event=WorkspaceFoldersChangeEvent(added=[WorkspaceFolder(uri=second.as_uri(), name='second')],
+                                          removed=[])))
+    found = await eventually(lambda: symbols(client, '第二个文件夹'), 'an added folder is indexed')
+    assert [rel(tmp_path, s.location.uri) for s in found] == ['second/z.policy']
+    assert await symbols(client, 'actor:合作伙伴'), 'the first folder is still indexed'
+
+    async def first_gone():
+        return await symbols(client, 'actor:合作伙伴') == []
+
+    client.workspace_did_change_workspace_folders(DidChangeWorkspaceFoldersParams(
+        event=WorkspaceFoldersChangeEvent(added=[],
+                                          removed=[WorkspaceFolder(uri=first.as_uri(), name='corpus')])))
+    await eventually(first_gone, 'a removed folder leaves the index')
+    assert [rel(tmp_path, s.location.uri) for s in await symbols(client, '银行卡号')] == ['second/z.policy']
 
 
 async def test_a_root_uri_alone_is_indexed_and_a_fifo_never_blocks_it(client: LanguageClient, tmp_path):
