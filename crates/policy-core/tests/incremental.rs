@@ -175,6 +175,10 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
     assert_eq!(disagreements(doc), disagreements(&fresh));
     assert_eq!(doc.practices().lines_from(0).count(), lines.len());
     assert_eq!(practices(doc), practices(&fresh));
+    let cues = |d: &AnalysedDocument| -> Vec<_> {
+        (0..lines.len()).map(|l| d.practices().cues(l)).collect()
+    };
+    assert_eq!(cues(doc), cues(&fresh));
     // The findings the document keeps (`set_lints`, when it was called)
     // are those of a fresh pass of every lint over the fresh analysis.
     let lints = pipl();
