@@ -490,9 +490,10 @@ mod tests {
         ] {
             assert!(codes(line, "purpose-missing").is_empty(), "{line}");
         }
-        // Numbered, but a sentence; and a heading with no number.
+        // Numbered, but a sentence or a lead-in; a heading with no number.
         for line in [
             "三、(我们)[使用]您的<手机号码>。",
+            "2.9您使用以上功能时，(我们)还会[收集]您的<以下信息>：",
             "(我们)如何[使用]您的<手机号码>",
         ] {
             assert_eq!(codes(line, "purpose-missing").len(), 1, "{line}");

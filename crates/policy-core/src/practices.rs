@@ -440,8 +440,9 @@ pub struct LineCues {
     /// it.
     pub open: bool,
     /// The line is a heading: it starts with a section number (一、, （二）,
-    /// 3., 3.1, 第四条 — `crate::topics::heading` with a numbering) and has
-    /// no sentence terminator.
+    /// 3., 3.1, 第四条 — `crate::topics::heading` with a numbering) and is
+    /// no sentence: it has no terminator and no clause break (，,：:), so a
+    /// numbered lead-in (2.9您使用…时，我们还会收集：) is no heading.
     pub heading: bool,
 }
 
@@ -481,6 +482,7 @@ pub fn line_cues(text: &str, parse: &LineParse) -> LineCues {
         third_party: kind(AnnotationKind::Actor).any(|a| party(&a.value(text)) == Party::Third),
         open: !trimmed.ends_with(TERMINATORS),
         heading: !trimmed.contains(TERMINATORS)
+            && !trimmed.contains(CLAUSE_BREAKS)
             && crate::topics::heading(trimmed).is_some_and(|n| n != Numbering::Plain),
     }
 }
