@@ -392,10 +392,9 @@ fn practices_of(doc: &Document, line: usize, classes: &Classes) -> (Box<[Practic
     match doc.line_parse(line) {
         Some(parse) if !parse.annotations.is_empty() => {
             let text = doc.line_text(line).unwrap_or_default();
-            (
-                line_practices(&text, parse, classes.line(line)),
-                line_cues(&text, parse),
-            )
+            let practices = line_practices(&text, parse, classes.line(line));
+            let cues = line_cues(&text, parse, &practices);
+            (practices, cues)
         }
         _ => Default::default(),
     }

@@ -122,7 +122,8 @@ fn diagnostics_with(
                 None => {
                     let text = doc.line_text(line).unwrap_or_default();
                     computed = line_practices(&text, parse, line_classes);
-                    (&*computed, line_cues(&text, parse))
+                    let cues = line_cues(&text, parse, &computed);
+                    (&*computed, cues)
                 }
             };
             out.extend(

@@ -254,12 +254,14 @@ pub fn line_findings<'a>(
 ///
 /// - `purpose-missing`: a sentence that is not negated, collects or uses
 ///   (`collect`, `use`) and names a classified data item, on a line that
-///   is no heading and has no `{purpose}` anywhere, nor continues (see
-///   [`LineCues::open`]) a line above that has one.
+///   is no heading and has no `{purpose}` in a sentence that is not
+///   negated, nor continues (see [`LineCues::open`]) a line above that has
+///   one.
 /// - `recipient-missing`: a sentence that is not negated and shares,
 ///   transfers, entrusts or discloses other than to the public
 ///   ([`crate::practices::Action::public`]), on a line with no third-party
-///   `(actor)` anywhere, nor continuing a line above that has one.
+///   `(actor)` in a sentence that is not negated, nor continuing a line
+///   above that has one.
 /// - `sensitive-without-consent`: a sentence that is not negated, processes
 ///   (any action class but delete) a sensitive data item, on a line where
 ///   no sentence states consent nor a legal basis that needs none.
@@ -436,6 +438,14 @@ mod tests {
         ] {
             assert!(codes(line, "purpose-missing").is_empty(), "{line}");
         }
+        // A purpose of a denied practice states none for the others.
+        assert_eq!(
+            codes(
+                "(我们)不会[共享]<手机号码>{用于广告}。😀(我们)[收集]<手机号码>。",
+                "purpose-missing"
+            ),
+            [(28, 32)]
+        );
         // Every sentence of a paragraph without one is reported.
         assert_eq!(
             codes(
@@ -585,7 +595,15 @@ mod tests {
             )
             .is_empty()
         );
-        // A lead-in that ends its sentence, and a first party.
+        // A recipient of a denied sharing, a lead-in that ends its
+        // sentence, and a first party.
+        assert_eq!(
+            codes(
+                "(我们)不会与(广告商)[共享]<手机号码>。😀(我们)会[共享]<手机号码>。",
+                "recipient-missing"
+            ),
+            [(29, 33)]
+        );
         let text = "(我们)会与(合作伙伴)[共享]以下信息。\n😀(我们)仅会[共享]必要的<个人信息>。";
         assert_eq!(codes_on(text, "recipient-missing", 1), [(7, 11)]);
         assert_eq!(

@@ -55,8 +55,8 @@
 //! practice, but its 经您单独同意后方可 is still said): whether some
 //! sentence states consent or a guardian's consent (the cues above),
 //! whether it states a legal basis that needs no consent (see
-//! [`LineCues::legal_basis`]), whether it has a `{purpose}` or a
-//! third-party `(actor)`, whether it is a heading, and whether it ends no
+//! [`LineCues::legal_basis`]), whether a sentence that is not negated has
+//! a `{purpose}` or a third-party `(actor)`, whether it is a heading, and whether it ends no
 //! sentence (so the next line continues it). Still line-local: the lints
 //! that look at the line above (`crate::lints::practice_findings`) read
 //! that line's cues, and it is the lint layer that is recomputed for the
@@ -430,9 +430,10 @@ pub struct LineCues {
     /// 法律法规) is not a basis, and neither is the law's exception
     /// (法律法规另有规定的除外).
     pub legal_basis: bool,
-    /// The line has a `{purpose}`.
+    /// The line has a `{purpose}` in a sentence that is not negated.
     pub purpose: bool,
-    /// The line has an `(actor)` whose role is a third party.
+    /// The line has an `(actor)` whose role is a third party, in a sentence
+    /// that is not negated.
     pub third_party: bool,
     /// The line ends no sentence — its last character (blanks and the
     /// Markdown marks `*`, `#` aside) is no terminator, e.g. a lead-in
@@ -446,8 +447,9 @@ pub struct LineCues {
     pub heading: bool,
 }
 
-/// The [`LineCues`] of one line, from its text and parse. O(line).
-pub fn line_cues(text: &str, parse: &LineParse) -> LineCues {
+/// The [`LineCues`] of one line, from its text, parse and practices
+/// ([`line_practices`]). O(line).
+pub fn line_cues(text: &str, parse: &LineParse, practices: &[Practice]) -> LineCues {
     if parse.annotations.is_empty() {
         return LineCues::default();
     }
@@ -471,15 +473,16 @@ pub fn line_cues(text: &str, parse: &LineParse) -> LineCues {
     let guardian =
         sentences().any(|s| states_consent(s) && GUARDIANS.iter().any(|g| s.contains(g)));
     let legal_basis = sentences().any(states_legal_basis);
-    let kind = |k| parse.annotations.iter().filter(move |a| a.kind == k);
+    // A purpose or a party of a denied practice states none for the others.
+    let affirmed = || practices.iter().filter(|p| !p.negated);
     let trimmed =
         words.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '#' || c == '\u{3000}');
     LineCues {
         consent,
         guardian,
         legal_basis,
-        purpose: kind(AnnotationKind::Purpose).next().is_some(),
-        third_party: kind(AnnotationKind::Actor).any(|a| party(&a.value(text)) == Party::Third),
+        purpose: affirmed().any(|p| !p.purposes.is_empty()),
+        third_party: affirmed().any(|p| p.actors.iter().any(|a| a.role == Party::Third)),
         open: !trimmed.ends_with(TERMINATORS),
         heading: !trimmed.contains(TERMINATORS)
             && !trimmed.contains(CLAUSE_BREAKS)
