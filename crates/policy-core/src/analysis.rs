@@ -1,9 +1,10 @@
 //! The analysed document: the text, its parse, and every layer derived
 //! from them line by line (the [`Classes`]: what the taxonomy and the
 //! practice list say about each annotation; the [`Practices`]: what each
-//! sentence states, `crate::practices`), kept in step by one
-//! [`AnalysedDocument::apply_edit`], so that a keystroke redoes only the
-//! lines it touched.
+//! sentence states, and each line's [`LineCues`], `crate::practices`),
+//! kept in step by one [`AnalysedDocument::apply_edit`], so that a
+//! keystroke redoes only the lines it touched (and, for the lint
+//! [`Findings`], which read the line above, the line after them).
 //!
 //! Architecture invariant: an [`AnalysedDocument`] is only ever changed
 //! through its own methods, and each of them leaves every layer equal to
