@@ -105,7 +105,7 @@ pub struct Action {
     pub end: LinePoint,
     /// A disclosure to the public, with no recipient to name: its verbs
     /// are only 公开披露, 公开, 公示, 展示 (公开展示, 对外公开), or 披露
-    /// right after a 公开 outside the brackets (公开[披露]).
+    /// right after a 公开 outside the brackets (`公开[披露]`).
     pub public: bool,
 }
 
