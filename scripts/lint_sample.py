@@ -16,12 +16,19 @@ column and code, the previous non-blank line (a lead-in such as
 With `--format tsv` it prints one finding per line instead (number, file,
 line, column, code, marked line), for pasting into a verdict table.
 
+With `--sample-from OLD_BINARY` the sample is drawn from OLD_BINARY's
+findings instead (the sample judged with an earlier version, seed and
+draw unchanged), and each sampled finding is marked `kept` or `gone`
+according to whether `--binary` still reports it (same file, line, column
+and code): what a rule change removed from a judged sample. The counts of
+both binaries are printed per code.
+
 Nothing of the corpus is written anywhere: the output goes to stdout.
 
 Usage:
   scripts/lint_sample.py CORPUS [--binary target/release/policy-lsp]
       [--codes purpose-missing,recipient-missing,...] [--per-code 50]
-      [--seed 20261204] [--format text|tsv]
+      [--seed 20261204] [--format text|tsv] [--sample-from OLD_BINARY]
 
 Python standard library only.
 """
@@ -97,13 +104,21 @@ def main():
     ap.add_argument("--per-code", type=int, default=50)
     ap.add_argument("--seed", type=int, default=20261204)
     ap.add_argument("--format", choices=["text", "tsv"], default="text")
+    ap.add_argument("--sample-from", metavar="OLD_BINARY")
     args = ap.parse_args()
 
     records = findings(args.binary, args.paths)
+    current = {(os.path.basename(r["path"]), r["line"], r["column"], r["code"]) for r in records}
+    drawn_from = records
+    if args.sample_from:
+        drawn_from = findings(args.sample_from, args.paths)
     codes = [c for c in args.codes.split(",") if c]
     for code in codes:
+        if args.sample_from:
+            now = sum(1 for r in records if r["code"] == code)
+            print(f"# {code}: {now} findings now")
         pool = sorted(
-            (r for r in records if r["code"] == code),
+            (r for r in drawn_from if r["code"] == code),
             key=lambda r: (os.path.basename(r["path"]), r["line"], r["column"]),
         )
         k = min(args.per_code, len(pool))
@@ -115,10 +130,13 @@ def main():
         for n, i in enumerate(picked, 1):
             r = pool[i]
             name = os.path.basename(r["path"])
+            state = []
+            if args.sample_from:
+                state = ["kept" if (name, r["line"], r["column"], code) in current else "gone"]
             if args.format == "tsv":
-                print("\t".join([str(n), name, str(r["line"]), str(r["column"]), code, marked(r)]))
+                print("\t".join([str(n), name, str(r["line"]), str(r["column"]), code, *state, marked(r)]))
                 continue
-            print(f"[{code} #{n}] {name}:{r['line']}:{r['column']}")
+            print(f"[{code} #{n}] {name}:{r['line']}:{r['column']}{''.join(' ' + s for s in state)}")
             before = lead_in(r)
             if before:
                 print(f"  before: {before}")

@@ -8,7 +8,9 @@
 //! * `→ no diagnostics`, or one `→ `code` (severity) at L:C–L:C` per
 //!   diagnostic (1-based, columns in chars, end exclusive: the fields of
 //!   `policy-lsp check --format json`). Lint codes are switched on for that
-//!   block only, at their default level, as `check --lint CODE` does;
+//!   block only, at their default level, as `check --lint CODE` does; a
+//!   block claiming `no diagnostics` under a lint's heading
+//!   (`### §7.N `code``) is checked with that lint on;
 //! * `→ annotations: kind `value`, …` (or `none`);
 //! * `→ hover on `<…>`: first line`;
 //! * `→ quick fixes: “title” (preferred), “title”` for the block's one
@@ -40,13 +42,23 @@ struct Example {
     at: usize,
     text: String,
     claims: Vec<String>,
+    /// The lint whose section (`### §7.N `code``) the block is in: a block
+    /// there that claims no diagnostics is checked with it switched on.
+    section: Option<Lint>,
 }
 
 fn examples(page: &str) -> Vec<Example> {
     let lines: Vec<&str> = page.lines().collect();
     let mut out = Vec::new();
+    let mut section = None;
     let mut i = 0;
     while i < lines.len() {
+        if lines[i].starts_with('#') {
+            section = lines[i]
+                .strip_prefix("### §7.")
+                .and_then(quoted)
+                .and_then(|(code, _)| Lint::from_code(code));
+        }
         if lines[i].trim_end() != "```policy" {
             i += 1;
             continue;
@@ -71,6 +83,7 @@ fn examples(page: &str) -> Vec<Example> {
             at,
             text: body.join("\n"),
             claims,
+            section,
         });
     }
     out
@@ -114,6 +127,9 @@ fn check(example: &Example, taxonomy: &Taxonomy) -> Vec<String> {
     for claim in &example.claims {
         if claim == "no diagnostics" {
             stated = true;
+            // In a lint's section, "no diagnostics" means: not even with
+            // that lint on.
+            lints_named.extend(example.section);
         } else if claim.starts_with('`') {
             stated = true;
             let code = quoted(claim).map_or("", |(c, _)| c);

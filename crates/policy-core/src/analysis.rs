@@ -1,9 +1,10 @@
 //! The analysed document: the text, its parse, and every layer derived
 //! from them line by line (the [`Classes`]: what the taxonomy and the
 //! practice list say about each annotation; the [`Practices`]: what each
-//! sentence states, `crate::practices`), kept in step by one
-//! [`AnalysedDocument::apply_edit`], so that a keystroke redoes only the
-//! lines it touched.
+//! sentence states, and each line's [`LineCues`], `crate::practices`),
+//! kept in step by one [`AnalysedDocument::apply_edit`], so that a
+//! keystroke redoes only the lines it touched (and, for the lint
+//! [`Findings`], which read the line above, the line after them).
 //!
 //! Architecture invariant: an [`AnalysedDocument`] is only ever changed
 //! through its own methods, and each of them leaves every layer equal to
@@ -26,7 +27,7 @@ use crate::agreement::{Disagreements, TheirLines};
 use crate::document::{Document, EditError, EditOutcome, LineTable};
 use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::{LspRange, PositionEncoding};
-use crate::practices::{Practice, line_practices};
+use crate::practices::{LineCues, Practice, line_cues, line_practices};
 use crate::syntax::AnnotationKind;
 use crate::taxonomy::{Category, Taxonomy};
 use crate::vocabulary::practice;
@@ -275,20 +276,24 @@ impl Classes {
 }
 
 /// The practices of every line of a document (`crate::practices`): one
-/// per sentence with an annotation, in line order.
+/// per sentence with an annotation, in line order; and each line's
+/// [`LineCues`], what the line states as a whole. Both line-local.
 #[derive(Clone, Debug, Default)]
 pub struct Practices {
     practices: LineTable<Box<[Practice]>>,
+    cues: LineTable<LineCues>,
 }
 
 impl Practices {
     /// The practices of every line of `doc`, whose annotations have these
     /// classes. O(n).
     pub fn new(doc: &Document, classes: &Classes) -> Practices {
+        let (practices, cues) = (0..doc.line_count())
+            .map(|l| practices_of(doc, l, classes))
+            .unzip::<_, _, Vec<_>, Vec<_>>();
         Practices {
-            practices: (0..doc.line_count())
-                .map(|l| practices_of(doc, l, classes))
-                .collect(),
+            practices: practices.into_iter().collect(),
+            cues: cues.into_iter().collect(),
         }
     }
 
@@ -296,14 +301,22 @@ impl Practices {
     /// recomputes the lines it replaced. O(touched lines + lines / 256).
     pub fn update(&mut self, doc: &Document, edit: &EditOutcome, classes: &Classes) {
         let first = edit.first_line;
-        let new = (first..first + edit.new_lines).map(|l| practices_of(doc, l, classes));
+        let (practices, cues) = (first..first + edit.new_lines)
+            .map(|l| practices_of(doc, l, classes))
+            .unzip::<_, _, Vec<_>, Vec<_>>();
         self.practices
-            .splice(first..first + edit.old_lines, new.collect::<Vec<_>>());
+            .splice(first..first + edit.old_lines, practices);
+        self.cues.splice(first..first + edit.old_lines, cues);
     }
 
     /// The practices of line `line`, in order.
     pub fn line(&self, line: usize) -> &[Practice] {
         self.practices.get(line).map_or(&[], |p| p)
+    }
+
+    /// What line `line` states as a whole (the default past the end).
+    pub fn cues(&self, line: usize) -> LineCues {
+        self.cues.get(line).copied().unwrap_or_default()
     }
 
     /// Every line's practices from line `start` on.
@@ -314,8 +327,9 @@ impl Practices {
 
 /// The findings of some lints on every line of a document: what
 /// [`line_findings`] and then [`practice_findings`] give for the line.
-/// Line-local like the layers they read, so an edit recomputes only the
-/// lines it touched.
+/// The findings of a line read that line's layers and the [`LineCues`] of
+/// the line above (a lead-in the line continues), so an edit recomputes the
+/// lines it touched and the line after them.
 #[derive(Clone, Debug)]
 pub struct Findings {
     config: LintConfig,
@@ -332,9 +346,15 @@ impl Findings {
 
     fn update(&mut self, doc: &AnalysedDocument, edit: &EditOutcome) {
         let first = edit.first_line;
-        let new = (first..first + edit.new_lines).map(|l| findings_of(doc, l, &self.config));
-        self.findings
-            .splice(first..first + edit.old_lines, new.collect::<Vec<_>>());
+        // The line after the edit reads the cues of the last edited line.
+        // It is line `first + new_lines` now and was `first + old_lines`.
+        let after = usize::from(first + edit.new_lines < doc.doc.line_count());
+        let new =
+            (first..first + edit.new_lines + after).map(|l| findings_of(doc, l, &self.config));
+        self.findings.splice(
+            first..first + edit.old_lines + after,
+            new.collect::<Vec<_>>(),
+        );
     }
 
     /// Every line's findings from line `start` on.
@@ -354,20 +374,30 @@ fn findings_of(doc: &AnalysedDocument, line: usize, config: &LintConfig) -> Box<
         .chain(
             config
                 .any_practice_lint_on()
-                .then(|| practice_findings(doc.practices.line(line), config))
+                .then(|| {
+                    let above = line.checked_sub(1).map(|l| doc.practices.cues(l));
+                    practice_findings(
+                        doc.practices.line(line),
+                        doc.practices.cues(line),
+                        above.unwrap_or_default(),
+                        config,
+                    )
+                })
                 .into_iter()
                 .flatten(),
         )
         .collect()
 }
 
-fn practices_of(doc: &Document, line: usize, classes: &Classes) -> Box<[Practice]> {
+fn practices_of(doc: &Document, line: usize, classes: &Classes) -> (Box<[Practice]>, LineCues) {
     match doc.line_parse(line) {
         Some(parse) if !parse.annotations.is_empty() => {
             let text = doc.line_text(line).unwrap_or_default();
-            line_practices(&text, parse, classes.line(line))
+            let practices = line_practices(&text, parse, classes.line(line));
+            let cues = line_cues(&text, parse, &practices);
+            (practices, cues)
         }
-        _ => Box::default(),
+        _ => Default::default(),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::analysis::{AnalysedDocument, Classes, Practices};
 use crate::document::Document;
 use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::LinePoint;
-use crate::practices::line_practices;
+use crate::practices::{LineCues, line_cues, line_practices};
 use crate::syntax::{Severity, SyntaxDiagnostic};
 
 /// Where diagnostics come from (LSP `source`).
@@ -103,6 +103,8 @@ fn diagnostics_with(
             .collect();
     };
     let mut out = Vec::new();
+    // The cues of the line above, which the practice lints read too.
+    let mut above = LineCues::default();
     for ((line, parse), line_classes) in doc.line_parses().zip(classes.lines_from(0)) {
         out.extend(
             parse
@@ -115,17 +117,22 @@ fn diagnostics_with(
         );
         if config.any_practice_lint_on() && !parse.annotations.is_empty() {
             let computed;
-            let of_line = match practices {
-                Some(p) => p.line(line),
+            let (of_line, cues) = match practices {
+                Some(p) => (p.line(line), p.cues(line)),
                 None => {
                     let text = doc.line_text(line).unwrap_or_default();
                     computed = line_practices(&text, parse, line_classes);
-                    &computed
+                    let cues = line_cues(&text, parse, &computed);
+                    (&*computed, cues)
                 }
             };
             out.extend(
-                practice_findings(of_line, config).map(|f| Diagnostic::from_finding(line, f)),
+                practice_findings(of_line, cues, above, config)
+                    .map(|f| Diagnostic::from_finding(line, f)),
             );
+            above = cues;
+        } else {
+            above = LineCues::default();
         }
     }
     out

@@ -10,9 +10,9 @@
 
 use crate::analysis::Class;
 use crate::position::LinePoint;
-use crate::practices::Practice;
+use crate::practices::{LineCues, Practice};
 use crate::syntax::{LineParse, Severity, SyntaxCode};
-use crate::vocabulary::{ActionClass, Party};
+use crate::vocabulary::ActionClass;
 
 /// The lints, in the order their diagnostics are listed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -253,27 +253,34 @@ pub fn line_findings<'a>(
 
 /// The findings of the practice lints `config` switches on for one
 /// line's practices, in sentence order; each on the action concerned.
-/// O(annotations of the line).
+/// `line` is what the whole line — a paragraph of the policy — states, read
+/// from every sentence of it, annotated or not; `above` the same of the
+/// line above (the default for the first line). O(annotations of the line).
 ///
 /// - `purpose-missing`: a sentence that is not negated, collects or uses
-///   (`collect`, `use`), names a classified data item, and has no
-///   `{purpose}`. A lead-in that ends in ： and continues on the next line
-///   is another line, and is not looked at.
-/// - `recipient-missing`: a sentence that is not negated, shares,
-///   transfers, entrusts or discloses, and names no third-party `(actor)`.
+///   (`collect`, `use`) and names a classified data item, on a line that
+///   is no heading and has no `{purpose}` in a sentence that is not
+///   negated, nor continues (see [`LineCues::open`]) a line above that has
+///   one.
+/// - `recipient-missing`: a sentence that is not negated and shares,
+///   transfers, entrusts or discloses other than to the public
+///   ([`crate::practices::Action::public`]), on a line with no third-party
+///   `(actor)` in a sentence that is not negated, nor continuing a line
+///   above that has one.
 /// - `sensitive-without-consent`: a sentence that is not negated, processes
-///   (any action class but delete) a sensitive data item, on a line — a
-///   paragraph of the policy — where no sentence states consent.
+///   (any action class but delete) a sensitive data item, on a line where
+///   no sentence states consent nor a legal basis that needs none.
 /// - `minor-without-guardian`: the same for a child's information (the
 ///   taxonomy's `minor_under_14`) where no sentence of the line states a
-///   guardian's consent.
-///
-/// `practices` are the practices of one whole line, so that a consent
-/// stated anywhere in the paragraph counts.
+///   guardian's consent nor such a legal basis.
 pub fn practice_findings<'a>(
     practices: &'a [Practice],
+    line: LineCues,
+    above: LineCues,
     config: &'a LintConfig,
 ) -> impl Iterator<Item = Finding> + 'a {
+    let purpose_stated = line.purpose || (above.open && above.purpose);
+    let recipient_named = line.third_party || (above.open && above.third_party);
     practices.iter().flat_map(move |p| {
         let purpose = config.level(Lint::PurposeMissing).and_then(|severity| {
             let personal = p.data.iter().any(|d| d.category.is_some());
@@ -281,7 +288,7 @@ pub fn practice_findings<'a>(
                 .actions
                 .iter()
                 .find(|a| matches!(a.class, ActionClass::Collect | ActionClass::Use))?;
-            (!p.negated && personal && p.purposes.is_empty()).then_some(Finding {
+            (!p.negated && personal && !purpose_stated && !line.heading).then_some(Finding {
                 start: action.start,
                 end: action.end,
                 lint: Lint::PurposeMissing,
@@ -290,16 +297,16 @@ pub fn practice_findings<'a>(
         });
         let recipient = config.level(Lint::RecipientMissing).and_then(|severity| {
             let action = p.actions.iter().find(|a| {
-                matches!(
-                    a.class,
-                    ActionClass::Share
-                        | ActionClass::Transfer
-                        | ActionClass::Entrust
-                        | ActionClass::Disclose
-                )
+                !a.public
+                    && matches!(
+                        a.class,
+                        ActionClass::Share
+                            | ActionClass::Transfer
+                            | ActionClass::Entrust
+                            | ActionClass::Disclose
+                    )
             })?;
-            let named = p.actors.iter().any(|a| a.role == Party::Third);
-            (!p.negated && !named).then_some(Finding {
+            (!p.negated && !recipient_named).then_some(Finding {
                 start: action.start,
                 end: action.end,
                 lint: Lint::RecipientMissing,
@@ -308,14 +315,12 @@ pub fn practice_findings<'a>(
         });
         // Processing: anything but deleting.
         let processing = || p.actions.iter().find(|a| a.class != ActionClass::Delete);
-        let line_consent = practices.iter().any(|q| q.consent);
-        let line_guardian = practices.iter().any(|q| q.guardian);
         let sensitive = config
             .level(Lint::SensitiveWithoutConsent)
             .and_then(|severity| {
                 let action = processing()?;
                 let sensitive = p.data.iter().any(|d| d.sensitive());
-                (!p.negated && sensitive && !line_consent).then_some(Finding {
+                (!p.negated && sensitive && !line.consent && !line.legal_basis).then_some(Finding {
                     start: action.start,
                     end: action.end,
                     lint: Lint::SensitiveWithoutConsent,
@@ -330,7 +335,7 @@ pub fn practice_findings<'a>(
                     .data
                     .iter()
                     .any(|d| d.category.as_ref().is_some_and(|c| c.id == MINOR_UNDER_14));
-                (!p.negated && child && !line_guardian).then_some(Finding {
+                (!p.negated && child && !line.guardian && !line.legal_basis).then_some(Finding {
                     start: action.start,
                     end: action.end,
                     lint: Lint::MinorWithoutGuardian,
@@ -379,17 +384,37 @@ mod tests {
         assert!(c.any_practice_lint_on());
     }
 
+    /// The findings of `lint` on the first line of `line`.
     fn codes(line: &str, lint: &str) -> Vec<(u32, u32)> {
+        codes_on(line, lint, 0)
+    }
+
+    /// The findings of `lint` on line `at` of `text`, as the analysed
+    /// document computes them (and as a fresh pass does: checked).
+    fn codes_on(text: &str, lint: &str, at: usize) -> Vec<(u32, u32)> {
         use crate::analysis::AnalysedDocument;
-        let doc = AnalysedDocument::new(
-            line,
+        use crate::diagnostics::{analysed_diagnostics, document_diagnostics};
+        let mut doc = AnalysedDocument::new(
+            text,
             std::sync::Arc::new(crate::taxonomy::Taxonomy::builtin()),
         );
         let mut config = LintConfig::default();
         config.set(lint, "on").unwrap();
-        practice_findings(doc.practices().line(0), &config)
+        let p = doc.practices();
+        let above = at.checked_sub(1).map(|l| p.cues(l)).unwrap_or_default();
+        let found: Vec<_> = practice_findings(p.line(at), p.cues(at), above, &config)
             .map(|f| (f.start.char, f.end.char))
-            .collect()
+            .collect();
+        let fresh = document_diagnostics(doc.doc(), Some((doc.classes(), &config)));
+        doc.set_lints(&config);
+        assert_eq!(analysed_diagnostics(&doc, &config), fresh);
+        let of_line: Vec<_> = fresh
+            .iter()
+            .filter(|d| d.line == at)
+            .map(|d| (d.start.char, d.end.char))
+            .collect();
+        assert_eq!(found, of_line);
+        found
     }
 
     #[test]
@@ -407,13 +432,110 @@ mod tests {
         ] {
             assert!(codes(line, "purpose-missing").is_empty(), "{line}");
         }
-        // Each sentence on its own: the second has its purpose.
+    }
+
+    #[test]
+    fn a_purpose_anywhere_in_the_paragraph_counts() {
+        for line in [
+            "(我们)[使用]<手机号码>；为{登录}(我们)[使用]<手机号码>",
+            "为{登录}。(我们)[收集]<手机号码>",
+            "(我们)[收集]<手机号码>。这些信息是{支付功能}所必需的。",
+        ] {
+            assert!(codes(line, "purpose-missing").is_empty(), "{line}");
+        }
+        // A purpose of a denied practice states none for the others.
         assert_eq!(
             codes(
-                "(我们)[使用]<手机号码>；为{登录}(我们)[使用]<手机号码>",
+                "(我们)不会[共享]<手机号码>{用于广告}。😀(我们)[收集]<手机号码>。",
                 "purpose-missing"
             ),
+            [(28, 32)]
+        );
+        // Every sentence of a paragraph without one is reported.
+        assert_eq!(
+            codes(
+                "😀(我们)[使用]<手机号码>；𠮷(我们)[收集]<手机号码>",
+                "purpose-missing"
+            ),
+            [(5, 9), (21, 25)]
+        );
+    }
+
+    #[test]
+    fn a_purpose_on_the_line_above_counts_when_the_line_continues_it() {
+        // A lead-in ending in ：, a sentence broken at ，, or at no mark.
+        for above in [
+            "为{登录}，",
+            "为{登录}，(我们)会：",
+            "**{为了登录}**(我们)会在",
+        ] {
+            let text = format!("{above}\n😀(我们)[收集]<手机号码>。");
+            assert!(codes_on(&text, "purpose-missing", 1).is_empty(), "{text}");
+        }
+        // A line above that ends its sentence, and a line two above.
+        assert_eq!(
+            codes_on(
+                "为{登录}。\n😀(我们)[收集]<手机号码>。",
+                "purpose-missing",
+                1
+            ),
+            [(5, 9)]
+        );
+        assert_eq!(
+            codes_on(
+                "为{登录}，\n其中：\n𠮷(我们)[收集]<手机号码>。",
+                "purpose-missing",
+                2
+            ),
+            [(5, 9)]
+        );
+        // The line above's purpose does not reach back: only downwards.
+        assert_eq!(
+            codes_on("(我们)[收集]<手机号码>，\n为{登录}。", "purpose-missing", 0),
             [(4, 8)]
+        );
+    }
+
+    #[test]
+    fn headings_state_no_collection() {
+        for line in [
+            "三、(我们)如何[使用]您的<手机号码>",
+            "（二）(我们)[收集]的<手机号码>",
+            "3.1 (我们)[收集]<手机号码>",
+        ] {
+            assert!(codes(line, "purpose-missing").is_empty(), "{line}");
+        }
+        // Numbered, but a sentence or a lead-in; a heading with no number.
+        for line in [
+            "三、(我们)[使用]您的<手机号码>。",
+            "2.9您使用以上功能时，(我们)还会[收集]您的<以下信息>：",
+            "(我们)如何[使用]您的<手机号码>",
+        ] {
+            assert_eq!(codes(line, "purpose-missing").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn providing_to_a_third_party_is_sharing_not_collecting() {
+        for line in [
+            "(我们)会向(合作伙伴)[提供]您的<手机号码>。",
+            "(我们)将向您订单中的(合约方)[提供]您的<手机号码>。",
+            "(我们)会[提供]给(合作伙伴)您的<手机号码>。",
+        ] {
+            assert!(codes(line, "purpose-missing").is_empty(), "{line}");
+            assert!(codes(line, "recipient-missing").is_empty(), "{line}");
+        }
+        // Given to us, or to a third party in another clause: collecting.
+        assert_eq!(
+            codes("𠮷(您)向(我们)[提供]您的<手机号码>。", "purpose-missing"),
+            [(9, 13)]
+        );
+        assert_eq!(
+            codes(
+                "向(合作伙伴)了解后，(您)[提供]您的<手机号码>。",
+                "purpose-missing"
+            ),
+            [(14, 18)]
         );
     }
 
@@ -433,6 +555,140 @@ mod tests {
         assert_eq!(
             codes("(我们)[委托处理]<位置信息>", "recipient-missing"),
             [(4, 10)]
+        );
+    }
+
+    #[test]
+    fn public_disclosure_names_no_recipient() {
+        for line in [
+            "(我们)可能会[公开披露]您的<个人信息>",
+            "(我们)仅会在{以下情况}下，公开[披露]您的<个人信息>：",
+            "(我们)将[展示]您的<昵称>",
+            "(我们)会[对外公开]您的<昵称>",
+        ] {
+            assert!(codes(line, "recipient-missing").is_empty(), "{line}");
+        }
+        // A sharing among the verbs, or a 披露 not said to be public.
+        assert_eq!(
+            codes(
+                "😀(我们)[共享、转让、公开披露]您的<个人信息>无需征得您的同意：",
+                "recipient-missing"
+            ),
+            [(5, 17)]
+        );
+        assert_eq!(
+            codes("𠮷(我们)可能[披露]您的<个人信息>", "recipient-missing"),
+            [(7, 11)]
+        );
+        // A public verb first, a sharing after it: the sharing is reported.
+        assert_eq!(
+            codes("(我们)[公开]并[共享]您的<昵称>", "recipient-missing"),
+            [(9, 13)]
+        );
+    }
+
+    #[test]
+    fn a_recipient_anywhere_in_the_paragraph_or_its_lead_in_counts() {
+        let line = "(我们)会与(合作伙伴)[共享]<手机号码>。(我们)仅会[共享]必要的<个人信息>。";
+        assert!(codes(line, "recipient-missing").is_empty());
+        let text = "(我们)会与(合作伙伴)[共享]以下信息，\n(我们)仅会[共享]必要的<个人信息>。";
+        assert!(codes_on(text, "recipient-missing", 1).is_empty());
+        assert!(
+            codes(
+                "<手机号码>可能会与(我们的关联公司)[共享]",
+                "recipient-missing"
+            )
+            .is_empty()
+        );
+        // A recipient of a denied sharing, a lead-in that ends its
+        // sentence, and a first party.
+        assert_eq!(
+            codes(
+                "(我们)不会与(广告商)[共享]<手机号码>。😀(我们)会[共享]<手机号码>。",
+                "recipient-missing"
+            ),
+            [(29, 33)]
+        );
+        let text = "(我们)会与(合作伙伴)[共享]以下信息。\n😀(我们)仅会[共享]必要的<个人信息>。";
+        assert_eq!(codes_on(text, "recipient-missing", 1), [(7, 11)]);
+        assert_eq!(
+            codes("<手机号码>可能会与(我们)[共享]", "recipient-missing"),
+            [(14, 18)]
+        );
+    }
+
+    #[test]
+    fn consent_stated_in_any_sentence_of_the_paragraph_counts() {
+        for line in [
+            // docs/language.md §7.7: the consent's sentence has no annotation.
+            "(我们)会[收集]您的<身份证号码>。经您单独同意后方可。",
+            "您允许后，(我们)会[收集]您的<人脸信息>。",
+            "(我们)会[收集]您的<人脸信息>。您授予的具体权限可随时关闭。",
+            "在您开启相机权限后，(我们)会[收集]您的<人脸信息>。",
+        ] {
+            assert!(
+                codes(line, "sensitive-without-consent").is_empty(),
+                "{line}"
+            );
+        }
+        for line in [
+            "😀(我们)会[收集]您的<人脸信息>。我们会妥善保管。",
+            // 开启 without a permission, 权限 before the 开启.
+            "😀(我们)会[收集]您的<人脸信息>。您可以开启相机。",
+            "😀(我们)会[收集]您的<人脸信息>。权限可随时开启。",
+        ] {
+            assert_eq!(
+                codes(line, "sensitive-without-consent"),
+                [(6, 10)],
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_legal_basis_needs_no_consent() {
+        for line in [
+            "{根据相关法律法规}，(您)需要[提供]您的<身份证号码>以{完成实名验证}",
+            "(我们)[收集]<身份证号码>。我们收集上述信息是基于法律法规要求。",
+            "{按照司法机关的要求}，(我们)会[提供]您的<身份证号码>",
+            "(我们)会依法[使用]您的<人脸信息>",
+        ] {
+            assert!(
+                codes(line, "sensitive-without-consent").is_empty(),
+                "{line}"
+            );
+        }
+        for line in [
+            // Complying with the law, and the law's exception, are no basis.
+            "𠮷(我们)遵守法律法规，[收集]您的<身份证号码>",
+            "𠮷(我们)可[收集]您的<身份证号码>，法律法规另有规定的除外",
+        ] {
+            assert_eq!(codes(line, "sensitive-without-consent").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn guardian_consent_and_legal_basis_for_a_childs_information() {
+        for line in [
+            "(我们)[收集]<儿童的姓名>。我们只会在监护人明示同意的情况下使用该信息。",
+            "{根据法律法规的要求}，(我们)[收集]<儿童的姓名>",
+        ] {
+            assert!(codes(line, "minor-without-guardian").is_empty(), "{line}");
+        }
+        assert_eq!(
+            codes(
+                "😀(我们)[收集]<儿童的姓名>。我们会征得您的同意。监护人可以查询。",
+                "minor-without-guardian"
+            ),
+            [(5, 9)]
+        );
+        assert_eq!(
+            codes(
+                "😀(我们)会严格遵循《儿童个人信息网络保护规定》等相关法律[收集]<儿童的姓名>",
+                "minor-without-guardian"
+            )
+            .len(),
+            1
         );
     }
 }

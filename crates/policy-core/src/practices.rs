@@ -42,10 +42,25 @@
 //! in it is.
 //!
 //! **Consent** (`consent`): the sentence — annotations included, so a
-//! purpose or condition `{经您同意后}` counts — holds 同意, 授权, 许可 (and
-//! so 单独同意, 明示同意, 书面同意 …). Conditions of refusal (如您不同意)
-//! count too: the sentence is about consent. **Guardian** (`guardian`):
-//! the sentence names a guardian (监护人, 家长, 父母) and holds a consent cue.
+//! purpose or condition `{经您同意后}` counts — holds 同意, 授权, 许可,
+//! 允许 (and so 单独同意, 明示同意, 书面同意 …), or grants a permission:
+//! 授予 or 开启 followed by 权限 (您开启定位权限后, 您授予的具体权限).
+//! Conditions of refusal (如您不同意) count too: the sentence is about
+//! consent. **Guardian** (`guardian`): the sentence names a guardian
+//! (监护人, 家长, 父母) and holds a consent cue.
+//!
+//! **The line as a whole** ([`LineCues`], [`line_cues`]): what a line — a
+//! paragraph of the policy — states beyond its practices, read from every
+//! sentence of it, *annotated or not* (a sentence with no annotation has no
+//! practice, but its 经您单独同意后方可 is still said): whether some
+//! sentence states consent or a guardian's consent (the cues above),
+//! whether it states a legal basis that needs no consent (see
+//! [`LineCues::legal_basis`]), whether a sentence that is not negated has
+//! a `{purpose}` or a third-party `(actor)`, whether it is a heading, and whether it ends no
+//! sentence (so the next line continues it). Still line-local: the lints
+//! that look at the line above (`crate::lints::practice_findings`) read
+//! that line's cues, and it is the lint layer that is recomputed for the
+//! line after an edit (`crate::analysis::Findings`), not this one.
 
 use std::sync::Arc;
 
@@ -53,6 +68,7 @@ use crate::analysis::{Class, class_of};
 use crate::position::LinePoint;
 use crate::syntax::{AnnotationKind, LineParse};
 use crate::taxonomy::Category;
+use crate::topics::Numbering;
 use crate::vocabulary::{ActionClass, Party, action_class, party};
 
 /// What one sentence states.
@@ -87,6 +103,10 @@ pub struct Action {
     /// Its opener and the point after its closer.
     pub start: LinePoint,
     pub end: LinePoint,
+    /// A disclosure to the public, with no recipient to name: its verbs
+    /// are only 公开披露, 公开, 公示, 展示 (公开展示, 对外公开), or 披露
+    /// right after a 公开 outside the brackets (`公开[披露]`).
+    pub public: bool,
 }
 
 /// A `<data>` item and its summary category (`None`: unclassified).
@@ -154,8 +174,60 @@ const NOT_NEGATIONS: &[&str] = &[
     "不当",
     "不利",
 ];
-const CONSENT_CUES: &[&str] = &["同意", "授权", "许可"];
+const CONSENT_CUES: &[&str] = &["同意", "授权", "许可", "允许"];
+/// Granting a permission: one of these followed by 权限 in one sentence.
+const PERMISSION_GRANTS: &[&str] = &["授予", "开启"];
 const GUARDIANS: &[&str] = &["监护人", "家长", "父母"];
+/// Words that introduce the law as the ground of what follows, when 法律
+/// or 法规 comes after them in the same sentence.
+const LEGAL_GROUNDS: &[&str] = &["根据", "基于", "满足", "依据", "依照", "按照"];
+/// Authorities whose 要求, later in the same sentence, is a legal basis.
+const AUTHORITIES: &[&str] = &[
+    "司法机关",
+    "行政机关",
+    "司法机构",
+    "行政机构",
+    "主管部门",
+    "监管部门",
+];
+/// Words that state a basis of PIPL Art. 13 (3)–(7) by themselves.
+const LEGAL_BASES: &[&str] = &[
+    "依法",
+    "法定职责",
+    "法定义务",
+    "公共卫生",
+    "公共安全",
+    "生命健康",
+    "新闻报道",
+    "舆论监督",
+    "合法公开",
+];
+
+/// Whether `sentence` states consent: a consent cue or a granted
+/// permission (module doc).
+fn states_consent(sentence: &str) -> bool {
+    CONSENT_CUES.iter().any(|c| sentence.contains(c))
+        || PERMISSION_GRANTS.iter().any(|g| {
+            sentence
+                .find(g)
+                .is_some_and(|i| sentence[i + g.len()..].contains("权限"))
+        })
+}
+
+/// Whether `sentence` states a legal basis that needs no consent
+/// ([`LineCues::legal_basis`]).
+fn states_legal_basis(sentence: &str) -> bool {
+    let after = |words: &[&str], then: &[&str]| {
+        words.iter().any(|w| {
+            sentence
+                .match_indices(w)
+                .any(|(i, _)| then.iter().any(|t| sentence[i + w.len()..].contains(t)))
+        })
+    };
+    LEGAL_BASES.iter().any(|b| sentence.contains(b))
+        || after(LEGAL_GROUNDS, &["法律", "法规"])
+        || after(AUTHORITIES, &["要求"])
+}
 
 /// The practices of one line, from its text, its parse and its classes
 /// (one per annotation, read with [`class_of`]). O(line).
@@ -244,6 +316,15 @@ fn practice(
                 text: value,
             }),
             AnnotationKind::Action => {
+                let class = match action_class(&value) {
+                    ActionClass::Collect
+                        if value.contains("提供")
+                            && gives_to_third_party(text, parse, start, i) =>
+                    {
+                        ActionClass::Share
+                    }
+                    class => class,
+                };
                 let window = &text[window_start..a.open.byte as usize];
                 let inherited = denied.last().copied().unwrap_or(false);
                 denied.push(
@@ -252,11 +333,13 @@ fn practice(
                         || (inherited && !window.contains(CLAUSE_BREAKS)),
                 );
                 window_start = (a.end().byte as usize).min(text.len());
+                let public = is_public(&value, &text[..a.open.byte as usize]);
                 actions.push(Action {
-                    class: action_class(&value),
+                    class,
                     text: value,
                     start: a.open,
                     end: a.end(),
+                    public,
                 });
             }
             AnnotationKind::Data => data.push(DataItem {
@@ -269,7 +352,7 @@ fn practice(
             AnnotationKind::Purpose => purposes.push(value),
         }
     }
-    let consent = CONSENT_CUES.iter().any(|c| sentence.contains(c));
+    let consent = states_consent(sentence);
     let point = |byte: usize| LinePoint::default().advanced_by(&text[..byte]);
     Practice {
         start: point(start),
@@ -281,6 +364,129 @@ fn practice(
         negated: !denied.is_empty() && denied.iter().all(|&d| d),
         consent,
         guardian: consent && GUARDIANS.iter().any(|g| sentence.contains(g)),
+    }
+}
+
+/// Whether an action with this value, after this text, discloses to the
+/// public ([`Action::public`]).
+fn is_public(value: &str, before: &str) -> bool {
+    const PUBLIC: [&str; 4] = ["公开披露", "公开", "公示", "展示"];
+    let after_public = before.trim_end().ends_with("公开");
+    let mut rest = value.to_string();
+    let mut any = false;
+    for verb in PUBLIC.iter().chain(after_public.then_some(&"披露")) {
+        any |= rest.contains(verb);
+        rest = rest.replace(verb, "");
+    }
+    any && rest
+        .replace("对外", "")
+        .chars()
+        .all(|c| c.is_whitespace() || "、，,和或及与并".contains(c))
+}
+
+/// Whether the `[…提供…]` that is annotation `index` of the sentence
+/// starting at byte `start` gives to a third party: 向(X)…[提供] with a
+/// third-party `(X)` after the 向 in the action's clause, or [提供]给(X)
+/// with a third-party `(X)` right after the 给. Then it is a sharing, not a
+/// collection (向(我们)[提供] stays one).
+fn gives_to_third_party(text: &str, parse: &LineParse, start: usize, index: usize) -> bool {
+    let action = &parse.annotations[index];
+    let open = action.open.byte as usize;
+    let third = |a: &crate::syntax::Annotation| {
+        a.kind == AnnotationKind::Actor && party(&a.value(text)) == Party::Third
+    };
+    let before = &text[start..open];
+    let clause = start + before.rfind(CLAUSE_BREAKS).unwrap_or(0);
+    let to = text[clause..open].find('向').map(|i| clause + i);
+    let from_before = to.is_some_and(|to| {
+        parse.annotations[..index]
+            .iter()
+            .any(|a| a.open.byte as usize > to && third(a))
+    });
+    let from_after = parse.annotations.get(index + 1).is_some_and(|next| {
+        let between = text
+            .get(action.end().byte as usize..next.open.byte as usize)
+            .unwrap_or_default();
+        between.trim() == "给" && third(next)
+    });
+    from_before || from_after
+}
+
+/// What a whole line — a paragraph — states, read from every sentence of
+/// it, annotated or not (module doc). The default: a line with no
+/// annotation, of which the lints read nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LineCues {
+    /// Some sentence states consent (the cues of [`Practice::consent`]).
+    pub consent: bool,
+    /// Some sentence names a guardian and states consent.
+    pub guardian: bool,
+    /// Some sentence states a basis that needs no consent (PIPL Art. 13
+    /// (3)–(7)): the law as the ground (根据, 基于, 满足, 依据, 依照, 按照
+    /// followed by 法律 or 法规: 根据相关法律法规, 基于法律法规要求), an
+    /// authority's demand (司法机关, 行政机关, 主管部门, 监管部门 … followed
+    /// by 要求), or 依法, 法定职责, 法定义务, 公共卫生, 公共安全, 生命健康,
+    /// 新闻报道, 舆论监督, 合法公开. Complying with the law (遵守, 遵循
+    /// 法律法规) is not a basis, and neither is the law's exception
+    /// (法律法规另有规定的除外).
+    pub legal_basis: bool,
+    /// The line has a `{purpose}` in a sentence that is not negated.
+    pub purpose: bool,
+    /// The line has an `(actor)` whose role is a third party, in a sentence
+    /// that is not negated.
+    pub third_party: bool,
+    /// The line ends no sentence — its last character (blanks and the
+    /// Markdown marks `*`, `#` aside) is no terminator, e.g. a lead-in
+    /// ending in ： or a sentence broken at ，— so the next line continues
+    /// it.
+    pub open: bool,
+    /// The line is a heading: it starts with a section number (一、, （二）,
+    /// 3., 3.1, 第四条 — `crate::topics::heading` with a numbering) and is
+    /// no sentence: it has no terminator and no clause break (，,：:), so a
+    /// numbered lead-in (2.9您使用…时，我们还会收集：) is no heading.
+    pub heading: bool,
+}
+
+/// The [`LineCues`] of one line, from its text, parse and practices
+/// ([`line_practices`]). O(line).
+pub fn line_cues(text: &str, parse: &LineParse, practices: &[Practice]) -> LineCues {
+    if parse.annotations.is_empty() {
+        return LineCues::default();
+    }
+    // The words of the line: its text without the annotations' brackets.
+    let mut brackets = parse
+        .annotations
+        .iter()
+        .flat_map(|a| [a.open.byte as usize, a.close.byte as usize])
+        .peekable();
+    let mut words = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        while brackets.peek().is_some_and(|&b| b < i) {
+            brackets.next();
+        }
+        if brackets.peek() != Some(&i) {
+            words.push(c);
+        }
+    }
+    let sentences = || words.split_inclusive(TERMINATORS);
+    let consent = sentences().any(states_consent);
+    let guardian =
+        sentences().any(|s| states_consent(s) && GUARDIANS.iter().any(|g| s.contains(g)));
+    let legal_basis = sentences().any(states_legal_basis);
+    // A purpose or a party of a denied practice states none for the others.
+    let affirmed = || practices.iter().filter(|p| !p.negated);
+    let trimmed =
+        words.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '#' || c == '\u{3000}');
+    LineCues {
+        consent,
+        guardian,
+        legal_basis,
+        purpose: affirmed().any(|p| !p.purposes.is_empty()),
+        third_party: affirmed().any(|p| p.actors.iter().any(|a| a.role == Party::Third)),
+        open: !trimmed.ends_with(TERMINATORS),
+        heading: !trimmed.contains(TERMINATORS)
+            && !trimmed.contains(CLAUSE_BREAKS)
+            && crate::topics::heading(trimmed).is_some_and(|n| n != Numbering::Plain),
     }
 }
 
@@ -372,6 +578,55 @@ mod tests {
         assert!(!p.consent && !p.guardian, "a guardian without consent");
         let p = one("(我们)[收集]<位置信息>");
         assert!(!p.consent && !p.guardian);
+    }
+
+    #[test]
+    fn permission_and_allowing_are_consent() {
+        assert!(one("您允许后，(我们)[收集]<人脸信息>").consent);
+        assert!(one("您开启相机权限后，(我们)[收集]<人脸信息>").consent);
+        assert!(!one("您开启相机后，(我们)[收集]<人脸信息>").consent);
+    }
+
+    #[test]
+    fn the_line_cues_read_every_sentence_annotated_or_not() {
+        let cues = |line: &str| {
+            let doc = AnalysedDocument::new(line, Arc::new(Taxonomy::builtin()));
+            doc.practices().cues(0)
+        };
+        let c = cues("(我们)[收集]<人脸信息>。经您单独同意后方可。");
+        assert!(c.consent && !c.guardian && !c.legal_basis && !c.open);
+        // The practice's own consent stays the sentence's.
+        assert!(!one("(我们)[收集]<人脸信息>。经您单独同意后方可。").consent);
+        let c = cues("(我们)[收集]<儿童的姓名>。须经监护人同意");
+        assert!(c.guardian && c.open);
+        let c = cues("(我们)[收集]<儿童的姓名>。监护人可查询。您同意后方可。");
+        assert!(
+            c.consent && !c.guardian,
+            "guardian and consent in one sentence"
+        );
+        assert!(cues("{根据相关法律法规}，(我们)[收集]<人脸信息>").legal_basis);
+        assert!(!cues("(我们)遵守法律法规[收集]<人脸信息>").legal_basis);
+        let c = cues("**一、(我们)如何[使用]<个人信息>**");
+        assert!(c.heading && c.open && !c.purpose && !c.third_party);
+        let c = cues("1、(我们)与(合作伙伴)[共享]<个人信息>{用于广告}；");
+        assert!(!c.heading && !c.open && c.purpose && c.third_party);
+        assert_eq!(cues("没有标注，"), LineCues::default());
+    }
+
+    #[test]
+    fn public_disclosure_and_provision_to_a_third_party_in_context() {
+        let p = one("(我们)[公开披露]<昵称>，公开[披露]<头像>，并[披露]<手机号码>");
+        let public: Vec<_> = p.actions.iter().map(|a| a.public).collect();
+        assert_eq!(public, [true, true, false]);
+        assert!(!one("(我们)[共享、公开披露]<昵称>").actions[0].public);
+        let class = |line: &str| one(line).actions[0].class;
+        assert_eq!(class("(我们)向(合作伙伴)[提供]<昵称>"), ActionClass::Share);
+        assert_eq!(class("(我们)[提供]给(合作伙伴)<昵称>"), ActionClass::Share);
+        assert_eq!(class("(您)向(我们)[提供]<昵称>"), ActionClass::Collect);
+        assert_eq!(
+            class("(我们)向(合作伙伴)[收集]<昵称>"),
+            ActionClass::Collect
+        );
     }
 
     #[test]

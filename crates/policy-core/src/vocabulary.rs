@@ -167,14 +167,37 @@ impl Party {
     }
 }
 
-/// The role of the party an `(actor)`'s value names.
+/// The role of the party an `(actor)`'s value names. A first-party word
+/// followed by 的 and more names someone else of ours — 我们的关联公司,
+/// 本公司的合作伙伴 — a third party (so are, by this rule, 我们的服务器 and
+/// 我们的客服中心, which are rather the controller's own).
 pub fn party(value: &str) -> Party {
     let v = value.trim();
-    if FIRST_PARTY.iter().any(|w| v.starts_with(w)) {
-        Party::First
+    if let Some(rest) = FIRST_PARTY.iter().find_map(|w| v.strip_prefix(w)) {
+        match rest.trim_start().strip_prefix('的') {
+            Some(other) if !other.trim().is_empty() => Party::Third,
+            _ => Party::First,
+        }
     } else if DATA_SUBJECT.iter().any(|w| v.starts_with(w)) {
         Party::Subject
     } else {
         Party::Third
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn someone_of_ours_is_a_third_party() {
+        for v in ["我们的关联公司", "我们的合作伙伴", "本公司的 服务提供商"]
+        {
+            assert_eq!(party(v), Party::Third, "{v}");
+        }
+        for v in ["我们", "我们的", "我们的 ", "本公司", "我方"] {
+            assert_eq!(party(v), Party::First, "{v}");
+        }
+        assert_eq!(party("您的监护人"), Party::Subject);
     }
 }

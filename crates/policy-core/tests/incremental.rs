@@ -65,6 +65,13 @@ const PIECES: &[&str] = &[
     "，",
     "同意",
     "监护人",
+    // What the practice lints read beyond a sentence: a third party, a
+    // purpose, a lead-in's end, a heading's number, a legal basis.
+    "(合作伙伴)",
+    "{为了登录}",
+    "：",
+    "一、",
+    "依法",
 ];
 
 const ENCODINGS: [PositionEncoding; 3] = [
@@ -168,6 +175,10 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
     assert_eq!(disagreements(doc), disagreements(&fresh));
     assert_eq!(doc.practices().lines_from(0).count(), lines.len());
     assert_eq!(practices(doc), practices(&fresh));
+    let cues = |d: &AnalysedDocument| -> Vec<_> {
+        (0..lines.len()).map(|l| d.practices().cues(l)).collect()
+    };
+    assert_eq!(cues(doc), cues(&fresh));
     // The findings the document keeps (`set_lints`, when it was called)
     // are those of a fresh pass of every lint over the fresh analysis.
     let lints = pipl();
@@ -333,4 +344,24 @@ fn changing_the_taxonomy_changes_the_practices_data_verdicts() {
     );
     doc.set_taxonomy(Arc::new(stricter.expect("a valid override")));
     assert!(doc.practices().line(0)[0].data[0].sensitive());
+}
+
+#[test]
+fn an_edit_of_a_lead_in_changes_the_findings_of_the_line_after_it() {
+    let mut doc = AnalysedDocument::new("为{登录}，\n(我们)[收集]<手机号码>\n", taxonomy());
+    doc.set_lints(&pipl());
+    let codes = |doc: &AnalysedDocument| -> Vec<(usize, String)> {
+        analysed_diagnostics(doc, &pipl())
+            .into_iter()
+            .map(|d| (d.line, d.code.to_string()))
+            .collect()
+    };
+    assert!(codes(&doc).is_empty());
+    // End the lead-in's sentence: the next line loses its purpose.
+    let enc = PositionEncoding::Utf16;
+    let at = doc.doc().position_of_char(CharOffset(6), enc);
+    doc.apply_edit(Some(LspRange { start: at, end: at }), "。", enc)
+        .unwrap();
+    assert_eq!(codes(&doc), [(1, "purpose-missing".to_string())]);
+    assert_fresh(&doc, "为{登录}，。\n(我们)[收集]<手机号码>\n");
 }
