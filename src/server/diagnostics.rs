@@ -35,6 +35,7 @@ pub fn out_of_sync(doc: Option<&Document>) -> core::Diagnostic {
         message: Cow::Borrowed(
             "the server's copy of this document is out of step with the editor: close and reopen it",
         ),
+        related: Vec::new(),
     }
 }
 
@@ -47,7 +48,7 @@ pub struct Publish {
 }
 
 /// The protocol diagnostics of a document. O(diagnostics + lines).
-pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
+pub fn of(snap: &Snapshot, uri: &Uri, out_of_sync: bool) -> Vec<Diagnostic> {
     let doc = &snap.doc;
     let stale = out_of_sync.then(|| self::out_of_sync(Some(doc.doc())));
     let mut found = analysed_diagnostics(doc, &snap.settings.lints);
@@ -55,7 +56,7 @@ pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
     stale
         .iter()
         .chain(&found)
-        .map(|d| convert::diagnostic(d, snap.encoding))
+        .map(|d| convert::diagnostic_in(d, snap.encoding, Some(uri)))
         .collect()
 }
 
@@ -63,7 +64,7 @@ pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
 /// field for field what `ls_types::PublishDiagnosticsParams` gives, without
 /// building protocol values first (see `output.rs` for why).
 struct Wire<'a>(&'a Publish);
-struct WireDiagnostic<'a>(&'a core::Diagnostic, PositionEncoding);
+struct WireDiagnostic<'a>(&'a core::Diagnostic, PositionEncoding, &'a Uri);
 
 impl Serialize for Wire<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -74,7 +75,7 @@ impl Serialize for Wire<'_> {
             "diagnostics",
             &p.diagnostics
                 .iter()
-                .map(|d| WireDiagnostic(d, p.encoding))
+                .map(|d| WireDiagnostic(d, p.encoding, &p.uri))
                 .collect::<Vec<_>>(),
         )?;
         match p.version {
@@ -88,12 +89,16 @@ impl Serialize for Wire<'_> {
 impl Serialize for WireDiagnostic<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let (d, enc) = (self.0, self.1);
-        let mut m = s.serialize_struct("Diagnostic", 5)?;
+        let mut m = s.serialize_struct("Diagnostic", 6)?;
         m.serialize_field("range", &convert::line_range(d.line, d.start, d.end, enc))?;
         m.serialize_field("severity", &convert::severity(d.severity))?;
         m.serialize_field("code", &d.code)?;
         m.serialize_field("source", SOURCE)?;
         m.serialize_field("message", &d.message)?;
+        match convert::related(d, enc, self.2) {
+            Some(r) => m.serialize_field("relatedInformation", &r)?,
+            None => m.skip_field("relatedInformation")?,
+        }
         m.end()
     }
 }
@@ -220,7 +225,7 @@ pub async fn publisher(
                     let diagnostics = p
                         .diagnostics
                         .iter()
-                        .map(|d| convert::diagnostic(d, p.encoding))
+                        .map(|d| convert::diagnostic_in(d, p.encoding, Some(&p.uri)))
                         .collect();
                     client
                         .publish_diagnostics(p.uri, diagnostics, p.version)
@@ -237,13 +242,17 @@ fn send(out: &Output, permit: Permit, p: &Publish) {
 
 /// `textDocument/diagnostic`: the same diagnostics, pulled.
 /// `out_of_sync`: the server's copy is known to be stale (see `input.rs`).
-pub fn pull(snap: &Snapshot, out_of_sync: bool) -> Option<DocumentDiagnosticReportResult> {
+pub fn pull(
+    snap: &Snapshot,
+    uri: &Uri,
+    out_of_sync: bool,
+) -> Option<DocumentDiagnosticReportResult> {
     Some(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,
             full_document_diagnostic_report: FullDocumentDiagnosticReport {
                 result_id: None,
-                items: of(snap, out_of_sync),
+                items: of(snap, uri, out_of_sync),
             },
         }),
     ))

@@ -416,9 +416,10 @@ impl LanguageServer for Backend {
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
         let stale = self.is_out_of_sync(&uri);
+        let at = uri.clone();
         let report = self
             .on_document("diagnostics::pull", &uri, Reads::Document, move |snap| {
-                diagnostics::pull(snap, stale)
+                diagnostics::pull(snap, &at, stale)
             })
             .await?;
         report.ok_or_else(|| {

@@ -27,6 +27,7 @@ pub async fn did_open(backend: &Backend, params: DidOpenTextDocumentParams) {
             .loaded_taxonomy(&file)
             .unwrap_or_else(|| state.builtin_taxonomy());
         let mut doc = AnalysedDocument::new(&item.text, taxonomy);
+        doc.set_document_index(state.settings.lints.any_document_lint_on());
         super::disagreement::compare(&mut doc, theirs.as_ref());
         let open = OpenDocument {
             doc,
@@ -167,6 +168,11 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
         } else {
             Vec::new()
         };
+        // The document-level lints read an index kept while one is on.
+        let keep = state.settings.lints.any_document_lint_on();
+        for open in state.documents.values_mut() {
+            open.doc.set_document_index(keep);
+        }
         republish_all(backend, &state);
         (problems, files)
     };

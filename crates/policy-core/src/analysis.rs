@@ -23,6 +23,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::agreement::{Disagreements, TheirLines};
+use crate::doc_lints::DocIndex;
 use crate::document::{Document, EditError, EditOutcome, LineTable};
 use crate::position::{LspRange, PositionEncoding};
 use crate::practices::{Practice, line_practices};
@@ -49,6 +50,10 @@ pub struct AnalysedDocument {
     /// The comparison with another annotator's version, if one is set.
     disagreements: Option<Disagreements>,
     practices: Practices,
+    /// The index of the document-level lints (`crate::doc_lints`), kept
+    /// only once asked for ([`Self::set_document_index`]): it costs memory
+    /// and, when the set of data terms changes, a search of the document.
+    index: Option<DocIndex>,
     /// Changes made so far; a change of taxonomy or a rebuild counts as an
     /// edit of every line.
     generation: u64,
@@ -68,6 +73,7 @@ impl AnalysedDocument {
             classes,
             disagreements: None,
             practices,
+            index: None,
             generation: 0,
             log: Arc::default(),
         }
@@ -86,6 +92,24 @@ impl AnalysedDocument {
     /// What each sentence states, line by line. O(1).
     pub fn practices(&self) -> &Practices {
         &self.practices
+    }
+
+    /// The index of the document-level lints, if kept. O(1).
+    pub fn document_index(&self) -> Option<&DocIndex> {
+        self.index.as_ref()
+    }
+
+    /// Keeps the index of the document-level lints from now on (`true`,
+    /// built now if missing: O(n)), or drops it (`false`). The server
+    /// keeps it while one of those lints is on. Not counted as an edit.
+    pub fn set_document_index(&mut self, keep: bool) {
+        match (keep, &self.index) {
+            (true, None) => {
+                self.index = Some(DocIndex::new(&self.doc, &self.classes, &self.practices))
+            }
+            (false, Some(_)) => self.index = None,
+            _ => {}
+        }
     }
 
     /// The disagreements with the other annotator's version, if one is
@@ -134,6 +158,9 @@ impl AnalysedDocument {
         let outcome = self.doc.apply_edit(range, text, encoding)?;
         self.classes.update(&self.doc, &outcome, &self.taxonomy);
         self.practices.update(&self.doc, &outcome, &self.classes);
+        if let Some(index) = &mut self.index {
+            index.update(&self.doc, &self.classes, &self.practices, &outcome);
+        }
         if let Some(d) = &mut self.disagreements {
             d.update(&self.doc, &outcome);
         }
@@ -145,6 +172,9 @@ impl AnalysedDocument {
     pub fn set_taxonomy(&mut self, taxonomy: Arc<Taxonomy>) {
         self.classes = Classes::new(&self.doc, &taxonomy);
         self.practices = Practices::new(&self.doc, &self.classes);
+        if self.index.is_some() {
+            self.index = Some(DocIndex::new(&self.doc, &self.classes, &self.practices));
+        }
         self.taxonomy = taxonomy;
         let lines = self.doc.line_count();
         self.record(EditOutcome {
@@ -162,6 +192,9 @@ impl AnalysedDocument {
         self.doc = Document::new(&self.doc.text());
         self.classes = Classes::new(&self.doc, &self.taxonomy);
         self.practices = Practices::new(&self.doc, &self.classes);
+        if self.index.is_some() {
+            self.index = Some(DocIndex::new(&self.doc, &self.classes, &self.practices));
+        }
         if let Some(d) = &mut self.disagreements {
             *d = Disagreements::new(&self.doc, d.theirs().clone());
         }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::analysis::{AnalysedDocument, Classes, Practices};
+use crate::doc_lints::{DocIndex, document_findings};
 use crate::document::Document;
 use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::LinePoint;
@@ -24,6 +25,19 @@ pub struct Diagnostic {
     /// A stable code: the contract (docs/language.md §6).
     pub code: Cow<'static, str>,
     pub message: Cow<'static, str>,
+    /// Other places of the same document the diagnostic refers to (LSP
+    /// `relatedInformation`, `related` in `check --format json`): the
+    /// other side of a `contradiction` or a `kind-mismatch`.
+    pub related: Vec<Related>,
+}
+
+/// A place a [`Diagnostic`] refers to, with what happens there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub line: usize,
+    pub start: LinePoint,
+    pub end: LinePoint,
+    pub message: Cow<'static, str>,
 }
 
 impl Diagnostic {
@@ -36,6 +50,7 @@ impl Diagnostic {
             severity: d.code.severity(),
             code: Cow::Borrowed(d.code.as_str()),
             message: Cow::Borrowed(d.message()),
+            related: Vec::new(),
         }
     }
 
@@ -48,6 +63,7 @@ impl Diagnostic {
             severity: f.severity,
             code: Cow::Borrowed(f.lint.code()),
             message: Cow::Borrowed(f.lint.message()),
+            related: Vec::new(),
         }
     }
 }
@@ -63,16 +79,19 @@ pub fn document_diagnostics(
     doc: &Document,
     lints: Option<(&Classes, &LintConfig)>,
 ) -> Vec<Diagnostic> {
-    diagnostics_with(doc, lints, None)
+    diagnostics_with(doc, lints, None, None)
 }
 
-/// [`document_diagnostics`] of an analysed document, with the practices it
-/// holds. O(lines + diagnostics).
+/// [`document_diagnostics`] of an analysed document, with the practices
+/// and the document index it holds. O(lines + diagnostics); when a
+/// document-level lint is on and the document keeps no index
+/// ([`AnalysedDocument::set_document_index`]), O(n) to build one.
 pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<Diagnostic> {
     diagnostics_with(
         doc.doc(),
         Some((doc.classes(), config)),
         Some(doc.practices()),
+        doc.document_index(),
     )
 }
 
@@ -80,6 +99,7 @@ fn diagnostics_with(
     doc: &Document,
     lints: Option<(&Classes, &LintConfig)>,
     practices: Option<&Practices>,
+    index: Option<&DocIndex>,
 ) -> Vec<Diagnostic> {
     let Some((classes, config)) = lints.filter(|(_, c)| c.any_on()) else {
         return doc
@@ -87,6 +107,29 @@ fn diagnostics_with(
             .map(|(line, d)| Diagnostic::from_syntax(line, d))
             .collect();
     };
+    // The document-level findings, in line order, merged in below.
+    let documentwide = if config.any_document_lint_on() {
+        let built;
+        let index = match index {
+            Some(i) => i,
+            None => {
+                let fresh;
+                let practices = match practices {
+                    Some(p) => p,
+                    None => {
+                        fresh = Practices::new(doc, classes);
+                        &fresh
+                    }
+                };
+                built = DocIndex::new(doc, classes, practices);
+                &built
+            }
+        };
+        document_findings(index, doc, config)
+    } else {
+        Vec::new()
+    };
+    let mut documentwide = documentwide.into_iter().peekable();
     let mut out = Vec::new();
     for ((line, parse), line_classes) in doc.line_parses().zip(classes.lines_from(0)) {
         out.extend(
@@ -112,6 +155,10 @@ fn diagnostics_with(
                 practice_findings(of_line, config).map(|f| Diagnostic::from_finding(line, f)),
             );
         }
+        while let Some(d) = documentwide.next_if(|d| d.line <= line) {
+            out.push(d);
+        }
     }
+    out.extend(documentwide);
     out
 }

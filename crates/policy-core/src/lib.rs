@@ -12,6 +12,7 @@ pub mod analysis;
 pub mod authoring;
 pub mod describe;
 pub mod diagnostics;
+pub mod doc_lints;
 pub mod document;
 pub mod export;
 pub mod lints;

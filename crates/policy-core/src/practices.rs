@@ -87,6 +87,9 @@ pub struct Action {
     /// Its opener and the point after its closer.
     pub start: LinePoint,
     pub end: LinePoint,
+    /// Whether the sentence denies this action (see the module doc); the
+    /// practice is `negated` when every action is.
+    pub denied: bool,
 }
 
 /// A `<data>` item and its summary category (`None`: unclassified).
@@ -253,6 +256,7 @@ fn practice(
                 );
                 window_start = (a.end().byte as usize).min(text.len());
                 actions.push(Action {
+                    denied: denied.last().copied().unwrap_or(false),
                     class: action_class(&value),
                     text: value,
                     start: a.open,
