@@ -803,3 +803,140 @@ fn wrap(line: usize, h: &Hit) -> [LineEdit; 2] {
         LineEdit::insert(line, h.end, ">".to_string()),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::AnalysedDocument;
+    use crate::diagnostics::analysed_diagnostics;
+    use crate::taxonomy::Taxonomy;
+
+    type Found = (usize, u32, u32, Vec<(usize, u32)>);
+
+    /// The findings of `lint` in `text`: (line, start char, end char,
+    /// related (line, char)), the same with and without a kept index.
+    fn found(text: &str, lint: &str) -> Vec<Found> {
+        let mut config = LintConfig::default();
+        config.set(lint, "on").unwrap();
+        let mut doc = AnalysedDocument::new(text, Arc::new(Taxonomy::builtin()));
+        let without = analysed_diagnostics(&doc, &config);
+        doc.set_document_index(true);
+        let with = analysed_diagnostics(&doc, &config);
+        assert_eq!(with, without);
+        with.into_iter()
+            .filter(|d| d.code == lint)
+            .map(|d| {
+                let related = d.related.iter().map(|r| (r.line, r.start.char)).collect();
+                (d.line, d.start.char, d.end.char, related)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_denial_and_an_affirmation_contradict_across_lines_both_reported() {
+        let text = "(我们)不会[共享]您的<位置信息>。\n😀(我们)会与(广告商)[共享]您的<位置信息>。";
+        assert_eq!(
+            found(text, "contradiction"),
+            [(0, 6, 10, vec![(1, 12)]), (1, 12, 16, vec![(0, 6)])]
+        );
+        // A finer category (精确位置信息 refines 位置信息) overlaps.
+        let text = "(我们)不会[共享]您的<位置信息>。\n(我们)[共享]您的<精准定位信息>给(广告商)。";
+        let f = found(text, "contradiction");
+        assert_eq!(f.len(), 2, "{f:?}");
+    }
+
+    #[test]
+    fn conditional_or_different_practices_do_not_contradict() {
+        for text in [
+            // Consent, or a condition, in one of the sentences.
+            "未经您的同意，(我们)不会[共享]您的<位置信息>。\n(我们)[共享]<位置信息>给(广告商)。",
+            "除非法律要求，(我们)不会[共享]您的<位置信息>。\n(我们)[共享]<位置信息>给(广告商)。",
+            "(我们)不会[共享]您的<位置信息>。\n如果您开启定位，(我们)[共享]<位置信息>给(广告商)。",
+            // Another class, another category, both denied, a vague item.
+            "(我们)不会[共享]您的<位置信息>。\n(我们)[收集]<位置信息>。",
+            "(我们)不会[共享]您的<位置信息>。\n(我们)[共享]<手机号码>给(广告商)。",
+            "(我们)不会[共享]<位置信息>。\n(我们)绝不[共享]<位置信息>。",
+            "(我们)不会[共享]<个人信息>。\n(我们)[共享]<个人信息>给(广告商)。",
+        ] {
+            assert_eq!(found(text, "contradiction"), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn unannotated_terms_longest_first_and_never_inside_annotations() {
+        let text =
+            "(我们)[收集]<手机号码>和<手机号>。\n您的手机号码和手机号😀，<手机号码>，个人信息，码";
+        // 手机号码 is matched whole, not as 手机号 + 码; the annotated
+        // occurrences are not reported.
+        assert_eq!(
+            found(text, "unannotated-term"),
+            [(1, 2, 6, vec![]), (1, 7, 10, vec![])]
+        );
+        // Vague items (个人信息) and one-character items are not terms.
+        let text = "<个人信息><码>。\n个人信息和码";
+        assert_eq!(found(text, "unannotated-term"), []);
+        // An escaped bracket is text; a term right after a backslash is not
+        // offered (wrapping it would escape the opener).
+        assert_eq!(
+            found("<位置信息>\n\\<位置信息，\\位置信息", "unannotated-term"),
+            [(1, 2, 6, vec![])]
+        );
+    }
+
+    #[test]
+    fn kind_mismatch_is_reported_on_the_minority_kind() {
+        let text = "<手机号码>和<手机号码>\r\n𠮷(手机号码)\r\n<手机号码>";
+        assert_eq!(found(text, "kind-mismatch"), [(1, 1, 7, vec![(0, 0)])]);
+        assert_eq!(found("<手机号码>\n<手机号码>[收集]", "kind-mismatch"), []);
+    }
+
+    #[test]
+    fn missing_disclosure_lists_the_topics_never_covered_in_a_policy_only() {
+        let mut policy = String::from("一、我们如何收集和使用您的个人信息\n");
+        for _ in 0..MIN_DISCLOSURE_LINES {
+            policy.push_str("(我们)[收集]<手机号码>{用于注册}。\n");
+        }
+        policy.push_str("二、我们如何共享您的个人信息\n(我们)不会[共享]。\n");
+        policy.push_str("三、我们如何保护您的个人信息\n(我们)[加密]。\n");
+        let f = found(&policy, "missing-disclosure");
+        assert_eq!(f, [(0, 0, 17, vec![])]);
+        let mut config = LintConfig::default();
+        config.set("missing-disclosure", "on").unwrap();
+        let doc = AnalysedDocument::new(&policy, Arc::new(Taxonomy::builtin()));
+        let message = &analysed_diagnostics(&doc, &config)[0].message;
+        assert!(
+            message.contains("controller-contact") && message.contains("retention"),
+            "{message}"
+        );
+        assert!(!message.contains("collection-and-use") && !message.contains("third-party"));
+        // A scratch file is no policy.
+        assert_eq!(
+            found("(我们)[收集]<手机号码>\n一、", "missing-disclosure"),
+            []
+        );
+    }
+
+    #[test]
+    fn quick_fixes_wrap_one_or_every_unannotated_occurrence() {
+        let text = "<手机号码>\n😀手机号码，手机号码\n手机号码";
+        let mut doc = AnalysedDocument::new(text, Arc::new(Taxonomy::builtin()));
+        doc.set_document_index(true);
+        let index = doc.document_index().unwrap();
+        let range = LspRange {
+            start: crate::position::LspPosition::new(1, 3),
+            end: crate::position::LspPosition::new(1, 3),
+        };
+        let actions = unannotated_actions(index, range, PositionEncoding::Utf16);
+        let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Annotate this “手机号码” as <data>",
+                "Annotate all 3 unannotated “手机号码” as <data>"
+            ]
+        );
+        assert_eq!(actions[0].edits.len(), 2);
+        assert_eq!(actions[1].edits.len(), 6);
+        assert_eq!(actions[0].edits[0].start.utf16, 2, "after 😀");
+    }
+}

@@ -63,6 +63,11 @@ const PIECES: &[&str] = &[
     "，",
     "同意",
     "监护人",
+    // The document index: headings, a term annotated as two kinds.
+    "一、",
+    "联系我们",
+    "(手机号码)",
+    "<位置信息>",
 ];
 
 const ENCODINGS: [PositionEncoding; 3] = [
@@ -166,6 +171,13 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
     assert_eq!(disagreements(doc), disagreements(&fresh));
     assert_eq!(doc.practices().lines_from(0).count(), lines.len());
     assert_eq!(practices(doc), practices(&fresh));
+    if let Some(index) = doc.document_index() {
+        fresh.set_document_index(true);
+        assert!(
+            Some(index) == fresh.document_index(),
+            "the document index differs from a fresh one for {text:?}"
+        );
+    }
 }
 
 /// What a client does with a token delta.
@@ -192,6 +204,8 @@ proptest! {
     ) {
         let mut model: Vec<char> = initial.chars().collect();
         let mut doc = AnalysedDocument::new(&model.iter().collect::<String>(), taxonomy());
+        // Kept from the start, or switched on after the first edit.
+        doc.set_document_index(delta_every != 2);
         let theirs = theirs.map(|t| Arc::new(TheirLines::new(&t)));
         doc.set_theirs(theirs);
         // The tokens a client holds, kept by deltas only.
@@ -221,6 +235,7 @@ proptest! {
             assert_fresh(&doc, &text);
             // The snapshot is untouched by the edit.
             assert_fresh(&snapshot, &before);
+            doc.set_document_index(true);
             if n % delta_every == 0 {
                 apply(&mut client, cache.update(&doc));
                 let fresh = TokenCache::new(&AnalysedDocument::new(&text, taxonomy()), enc);
