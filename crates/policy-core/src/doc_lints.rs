@@ -317,6 +317,9 @@ impl DocIndex {
                 .map(|l| doc.line_text(l).unwrap_or_default().into_owned())
                 .collect();
             let mut covered = line_topics(texts.iter().map(String::as_str));
+            // A blank line has its section's topic, which the section's
+            // heading has too, or `other`, which no check reads.
+            covered.retain(|t| *t != Topic::Other);
             covered.sort();
             covered.dedup();
             self.covered = covered.into();

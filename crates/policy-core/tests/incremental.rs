@@ -175,7 +175,8 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
         fresh.set_document_index(true);
         assert!(
             Some(index) == fresh.document_index(),
-            "the document index differs from a fresh one for {text:?}"
+            "the document index differs from a fresh one for {text:?}: {index:?} vs {:?}",
+            fresh.document_index()
         );
     }
 }
