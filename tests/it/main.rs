@@ -19,6 +19,7 @@ mod cli_readme;
 mod cli_usability;
 mod core_authoring;
 mod core_describe;
+mod doc_lints;
 mod document;
 mod export;
 mod hover;
