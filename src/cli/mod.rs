@@ -178,9 +178,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     taxonomy: Option<PathBuf>,
     /// Switch a lint on: sensitive-data, purpose-missing,
-    /// recipient-missing, sensitive-without-consent, minor-without-guardian
-    /// (at level information), unspecific-data, unclassified-data,
-    /// unknown-practice (at level hint), or all of them with the preset
+    /// recipient-missing, sensitive-without-consent, minor-without-guardian,
+    /// contradiction, kind-mismatch, missing-disclosure (at level
+    /// information), unspecific-data, unclassified-data, unknown-practice,
+    /// unannotated-term (at level hint), or all of them with the preset
     /// pipl; `CODE=LEVEL` sets its level (off, hint, information, warning,
     /// error: a lint at error fails the check). Repeatable.
     #[arg(long = "lint", value_name = "CODE[=LEVEL]", value_parser = parse_lint)]

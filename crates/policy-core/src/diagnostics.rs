@@ -107,27 +107,20 @@ fn diagnostics_with(
             .map(|(line, d)| Diagnostic::from_syntax(line, d))
             .collect();
     };
+    // The practices, computed here when the document holds none and a
+    // document-level lint needs them all (else line by line below).
+    let computed_practices = (practices.is_none() && config.any_document_lint_on())
+        .then(|| Practices::new(doc, classes));
+    let practices = practices.or(computed_practices.as_ref());
     // The document-level findings, in line order, merged in below.
-    let documentwide = if config.any_document_lint_on() {
-        let built;
-        let index = match index {
-            Some(i) => i,
-            None => {
-                let fresh;
-                let practices = match practices {
-                    Some(p) => p,
-                    None => {
-                        fresh = Practices::new(doc, classes);
-                        &fresh
-                    }
-                };
-                built = DocIndex::new(doc, classes, practices);
-                &built
-            }
-        };
-        document_findings(index, doc, config)
-    } else {
-        Vec::new()
+    let documentwide = match (config.any_document_lint_on(), index, practices) {
+        (false, _, _) => Vec::new(),
+        (true, Some(index), _) => document_findings(index, doc, config),
+        (true, None, Some(practices)) => {
+            document_findings(&DocIndex::once(doc, classes, practices), doc, config)
+        }
+        // Not reached: the practices are computed when such a lint is on.
+        (true, None, None) => Vec::new(),
     };
     let mut documentwide = documentwide.into_iter().peekable();
     let mut out = Vec::new();

@@ -34,10 +34,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::analysis::{Class, Classes, Practices, class_of};
-use crate::authoring::{Action, ActionKind, LineEdit};
+use crate::authoring::{Action, ActionKind, LineEdit, lines};
 use crate::diagnostics::{Diagnostic, Related};
 use crate::document::{Document, EditOutcome, LineTable};
 use crate::lints::{Lint, LintConfig};
@@ -150,6 +150,9 @@ pub struct DocIndex {
     covered: Arc<[Topic]>,
     /// How many lines are not blank.
     filled: usize,
+    /// Built for one reading ([`DocIndex::once`]): the signatures only
+    /// tell blank lines from others, and every update redoes the topics.
+    transient: bool,
 }
 
 impl PartialEq for DocIndex {
@@ -185,7 +188,26 @@ const KINDS: [AnnotationKind; 4] = [
 impl DocIndex {
     /// The index of `doc`, whose classes and practices are these. O(n).
     pub fn new(doc: &Document, classes: &Classes, practices: &Practices) -> DocIndex {
-        let mut index = DocIndex::default();
+        Self::build(doc, classes, practices, false)
+    }
+
+    /// An index for one reading (`check`, a diagnostics request on a
+    /// document that keeps none): it skips what only makes later updates
+    /// cheap (each line's topic signature; the topics are read once).
+    pub fn once(doc: &Document, classes: &Classes, practices: &Practices) -> DocIndex {
+        Self::build(doc, classes, practices, true)
+    }
+
+    fn build(
+        doc: &Document,
+        classes: &Classes,
+        practices: &Practices,
+        transient: bool,
+    ) -> DocIndex {
+        let mut index = DocIndex {
+            transient,
+            ..DocIndex::default()
+        };
         let lines = doc.line_count();
         index.splice(
             doc,
@@ -236,9 +258,13 @@ impl DocIndex {
         for l in &removed {
             counts.add(l, -1);
         }
-        let texts: Vec<String> = (first..first + edit.new_lines)
-            .map(|l| doc.line_text(l).unwrap_or_default().into_owned())
-            .collect();
+        let texts: Vec<String> = if fresh {
+            lines(doc).map(|(_, _, t)| t.into_owned()).collect()
+        } else {
+            (first..first + edit.new_lines)
+                .map(|l| doc.line_text(l).unwrap_or_default().into_owned())
+                .collect()
+        };
         let new: Vec<Arc<LineIndex>> = texts
             .iter()
             .enumerate()
@@ -263,7 +289,10 @@ impl DocIndex {
             patterns.sort();
             let automaton = (!patterns.is_empty())
                 .then(|| {
+                    // No DFA: building one costs more than a document's
+                    // search gains from it.
                     AhoCorasick::builder()
+                        .kind(Some(AhoCorasickKind::ContiguousNFA))
                         .match_kind(MatchKind::LeftmostLongest)
                         .build(patterns.iter().map(|p| p.as_bytes()))
                         .ok()
@@ -274,16 +303,18 @@ impl DocIndex {
                 automaton,
             });
             let terms = self.terms.clone();
-            self.hits = (0..doc.line_count())
-                .map(|l| {
-                    let text = if (first..first + edit.new_lines).contains(&l) {
-                        std::borrow::Cow::Borrowed(texts[l - first].as_str())
-                    } else {
-                        doc.line_text(l).unwrap_or_default()
-                    };
-                    hits_of(&terms, &text, doc.line_parse(l))
-                })
-                .collect();
+            self.hits = if fresh {
+                texts
+                    .iter()
+                    .enumerate()
+                    .map(|(l, text)| hits_of(&terms, text, doc.line_parse(l)))
+                    .collect()
+            } else {
+                // One walk of the rope, not a lookup per line.
+                lines(doc)
+                    .map(|(_, parse, text)| hits_of(&terms, &text, Some(parse)))
+                    .collect()
+            };
         } else {
             let terms = self.terms.clone();
             let new: Vec<Arc<[Hit]>> = texts
@@ -293,9 +324,18 @@ impl DocIndex {
                 .collect();
             self.hits.splice(old.clone(), new);
         }
-        let new_signatures: Vec<LineSignature> = texts.iter().map(|t| line_signature(t)).collect();
+        let signature = |t: &str| {
+            if !self.transient {
+                line_signature(t)
+            } else if blank(t) {
+                LineSignature::Blank
+            } else {
+                LineSignature::Content(false, None)
+            }
+        };
+        let new_signatures: Vec<LineSignature> = texts.iter().map(|t| signature(t)).collect();
         let filled = |s: &LineSignature| *s != LineSignature::Blank;
-        let changed = fresh || {
+        let changed = fresh || self.transient || {
             let before = self
                 .signatures
                 .iter_from(first)
@@ -313,10 +353,12 @@ impl DocIndex {
             self.filled - removed_filled + new_signatures.iter().filter(|s| filled(s)).count();
         self.signatures.splice(old, new_signatures);
         if changed {
-            let texts: Vec<String> = (0..doc.line_count())
-                .map(|l| doc.line_text(l).unwrap_or_default().into_owned())
-                .collect();
-            let mut covered = line_topics(texts.iter().map(String::as_str));
+            let mut covered = if fresh {
+                line_topics(texts.iter().map(String::as_str))
+            } else {
+                let all: Vec<_> = lines(doc).map(|(_, _, text)| text).collect();
+                line_topics(all.iter().map(|t| t.as_ref()))
+            };
             // A blank line has its section's topic, which the section's
             // heading has too, or `other`, which no check reads.
             covered.retain(|t| *t != Topic::Other);
@@ -398,6 +440,12 @@ impl Counts {
             }
         }
     }
+}
+
+/// Whether a line is blank for the topics ([`LineSignature::Blank`]).
+fn blank(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || c == '#' || c == '*' || c == '\u{3000}')
 }
 
 /// The index of one line.
