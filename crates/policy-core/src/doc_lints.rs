@@ -584,7 +584,7 @@ pub fn document_findings(index: &DocIndex, doc: &Document, config: &LintConfig) 
             for h in hits.iter() {
                 let n = index.term_count(&h.term);
                 out.push(Diagnostic {
- line: line,
+                line,
                         start: h.start,
                         end: h.end,
                         code: Lint::UnannotatedTerm.code().into(),
@@ -668,7 +668,7 @@ fn contradictions(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnosti
                 ("affirms", "denied here")
             };
             out.push(Diagnostic {
- line: line,
+                line,
                     start: c.start,
                     end: c.end,
                     code: Lint::Contradiction.code().into(),
@@ -754,7 +754,7 @@ fn mismatches(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnostic>) 
             let kind = KINDS[major];
             let times = n[major];
             out.push(Diagnostic {
- line: line,
+                line,
                     start: a.start,
                     end: a.end,
                     code: Lint::KindMismatch.code().into(),
