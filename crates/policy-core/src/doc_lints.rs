@@ -584,18 +584,19 @@ pub fn document_findings(index: &DocIndex, doc: &Document, config: &LintConfig) 
             for h in hits.iter() {
                 let n = index.term_count(&h.term);
                 out.push(Diagnostic {
-                line,
-                        start: h.start,
-                        end: h.end,
-                        code: Lint::UnannotatedTerm.code().into(),
-                        severity,
-                        message: std::borrow::Cow::Owned(format!(
-                            "“{}” is annotated as <data> {n} time{} elsewhere in this document, but not here",
-                            h.term,
-                            if n == 1 { "" } else { "s" }
-                        )),
-                        related: Vec::new(),
-                    });
+                    line,
+                    start: h.start,
+                    end: h.end,
+                    code: Lint::UnannotatedTerm.code().into(),
+                    severity,
+                    message: std::borrow::Cow::Owned(format!(
+                        "“{}” is annotated as <data> {n} time{} elsewhere in this document, \
+                             but not here",
+                        h.term,
+                        if n == 1 { "" } else { "s" }
+                    )),
+                    related: Vec::new(),
+                });
             }
         }
     }
@@ -669,25 +670,26 @@ fn contradictions(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnosti
             };
             out.push(Diagnostic {
                 line,
-                    start: c.start,
-                    end: c.end,
-                    code: Lint::Contradiction.code().into(),
-                    severity,
-                    message: std::borrow::Cow::Owned(format!(
-                        "this sentence {this} what line {} {}: {} of <{}> ({}), with no condition in either",
-                        other_line + 1,
-                        if c.denied { "affirms" } else { "denies" },
-                        class_name(c.class),
-                        c.data,
-                        c.category.name_zh
-                    )),
-                    related: vec![Related {
-                        line: other_line,
-                        start,
-                        end,
-                        message: that.into(),
-                    }],
-                });
+                start: c.start,
+                end: c.end,
+                code: Lint::Contradiction.code().into(),
+                severity,
+                message: std::borrow::Cow::Owned(format!(
+                    "this sentence {this} what line {} {}: {} of <{}> ({}), \
+                         with no condition in either",
+                    other_line + 1,
+                    if c.denied { "affirms" } else { "denies" },
+                    class_name(c.class),
+                    c.data,
+                    c.category.name_zh
+                )),
+                related: vec![Related {
+                    line: other_line,
+                    start,
+                    end,
+                    message: that.into(),
+                }],
+            });
         }
     }
 }
@@ -755,28 +757,29 @@ fn mismatches(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnostic>) 
             let times = n[major];
             out.push(Diagnostic {
                 line,
-                    start: a.start,
-                    end: a.end,
-                    code: Lint::KindMismatch.code().into(),
-                    severity,
-                    message: std::borrow::Cow::Owned(format!(
-                        "“{}” is annotated as {} here but as {} {}{}{} {times} time{} in this document (first on line {})",
-                        a.text,
-                        a.kind.name(),
-                        kind.name(),
-                        kind.opener(),
-                        a.text,
-                        kind.closer(),
-                        if times == 1 { "" } else { "s" },
-                        other_line + 1
-                    )),
-                    related: vec![Related {
-                        line: other_line,
-                        start,
-                        end,
-                        message: format!("annotated as {} here", kind.name()).into(),
-                    }],
-                });
+                start: a.start,
+                end: a.end,
+                code: Lint::KindMismatch.code().into(),
+                severity,
+                message: std::borrow::Cow::Owned(format!(
+                    "“{}” is annotated as {} here but as {} {}{}{} {times} time{} \
+                         in this document (first on line {})",
+                    a.text,
+                    a.kind.name(),
+                    kind.name(),
+                    kind.opener(),
+                    a.text,
+                    kind.closer(),
+                    if times == 1 { "" } else { "s" },
+                    other_line + 1
+                )),
+                related: vec![Related {
+                    line: other_line,
+                    start,
+                    end,
+                    message: format!("annotated as {} here", kind.name()).into(),
+                }],
+            });
         }
     }
 }
