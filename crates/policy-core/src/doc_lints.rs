@@ -721,19 +721,31 @@ fn majority(counts: &[u32; 4]) -> usize {
     best
 }
 
+/// Whether a text is a web address: a Markdown link `[https://…](https://…)`
+/// reads as an action and an actor of the same text, which is no
+/// annotator's choice of kind.
+fn is_address(text: &str) -> bool {
+    text.contains("://") || text.starts_with("//") || text.starts_with("www.")
+}
+
 fn mismatches(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnostic>) {
     let Some(severity) = config.level(Lint::KindMismatch) else {
         return;
     };
-    let mixed = |n: &[u32; 4]| n.iter().filter(|&&k| k > 0).count() > 1;
-    if !index.counts.kinds.values().any(mixed) {
+    let mixed = |t: &str, n: &[u32; 4]| n.iter().filter(|&&k| k > 0).count() > 1 && !is_address(t);
+    if !index.counts.kinds.iter().any(|(t, n)| mixed(t, n)) {
         return;
     }
     // The first place of each mixed text as its majority kind.
     let mut first: HashMap<&str, Place> = HashMap::new();
     for (line, l) in index.lines.iter().enumerate() {
         for a in l.annotations.iter() {
-            let Some(n) = index.counts.kinds.get(&a.text).filter(|n| mixed(n)) else {
+            let Some(n) = index
+                .counts
+                .kinds
+                .get(&a.text)
+                .filter(|n| mixed(&a.text, n))
+            else {
                 continue;
             };
             if kind_index(a.kind) == majority(n) {
@@ -743,7 +755,12 @@ fn mismatches(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnostic>) 
     }
     for (line, l) in index.lines.iter().enumerate() {
         for a in l.annotations.iter() {
-            let Some(n) = index.counts.kinds.get(&a.text).filter(|n| mixed(n)) else {
+            let Some(n) = index
+                .counts
+                .kinds
+                .get(&a.text)
+                .filter(|n| mixed(&a.text, n))
+            else {
                 continue;
             };
             let major = majority(n);
@@ -942,6 +959,11 @@ mod tests {
         let text = "<手机号码>和<手机号码>\r\n𠮷(手机号码)\r\n<手机号码>";
         assert_eq!(found(text, "kind-mismatch"), [(1, 1, 7, vec![(0, 0)])]);
         assert_eq!(found("<手机号码>\n<手机号码>[收集]", "kind-mismatch"), []);
+        // A Markdown link is no choice of kind.
+        assert_eq!(
+            found("[https://a.cn/p](https://a.cn/p)", "kind-mismatch"),
+            []
+        );
     }
 
     #[test]
