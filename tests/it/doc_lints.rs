@@ -277,3 +277,30 @@ fn the_jd_excerpt_misses_the_disclosures_of_the_sections_it_lacks() {
         "the JD excerpt contradicts itself nowhere and annotates each text as one kind"
     );
 }
+
+/// A large "annotate all" of unannotated terms goes through the same
+/// resolve machinery as the other annotate-all actions.
+#[tokio::test]
+async fn a_large_annotate_all_of_unannotated_terms_is_resolved_when_picked() {
+    let mut text = String::from("𠮷<手机号码>\r\n");
+    for _ in 0..20 {
+        text.push_str("😀您的手机号码\r\n");
+    }
+    let resolves = json!({ "codeAction": { "resolveSupport": { "properties": ["edit"] } } });
+    for enc in ENCODINGS {
+        let mut client = TestClient::start_with(
+            Some(enc),
+            json!({ "lints": { "unannotated-term": "on" } }),
+            resolves.clone(),
+        )
+        .await;
+        client.open(URI, &text).await;
+        let acts = client.code_actions(URI, &mark(3, 4, 4), &[], None).await;
+        let all = action(&acts, "Annotate all 20 unannotated “手机号码” as <data>");
+        assert!(all.edit.is_none(), "sent without its 40 edits");
+        let resolved = client.resolve(all.clone()).await;
+        let done = client.applied(URI, resolved.edit.as_ref().expect("resolved with its edit"));
+        assert_eq!(done.matches("<手机号码>").count(), 21, "{enc}");
+        assert!(!done.contains("您的手机号码"), "{enc}: {done}");
+    }
+}
