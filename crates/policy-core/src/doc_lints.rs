@@ -15,10 +15,13 @@
 //!
 //! The unannotated occurrences of the data terms are one more per-line
 //! layer, found by one Aho–Corasick automaton over the distinct terms. The
-//! automaton is rebuilt, and every line searched again (O(document)), only
-//! when the *set* of distinct terms changes — a data item annotated with a
-//! text the document had not annotated before, or the last annotation of a
-//! text removed; any other edit searches only the lines it touched.
+//! automaton is rebuilt only when the *set* of distinct terms changes — a
+//! data item annotated with a text the document had not annotated before
+//! (typing inside `<…>` does, at each keystroke), or the last annotation of
+//! a text removed; then the lines searched again are those that contain a
+//! new term (a plain substring test over the text, much cheaper than the
+//! automaton's search, but O(document)) or had a match of a term now gone.
+//! Any other edit searches only the lines it touched.
 //!
 //! The topics (`crate::topics`) span lines, so `missing-disclosure` keeps
 //! each line's [`LineSignature`] — all the topics read of a line — and
@@ -225,8 +228,9 @@ impl DocIndex {
     }
 
     /// Follows one edit of `doc` (classes and practices already up to
-    /// date). O(touched lines + lines / 256), plus O(document) when the set
-    /// of data terms or the sequence of topic signatures changed.
+    /// date). O(touched lines + lines / 256), plus O(lines) and a substring
+    /// test of each line when the set of data terms changed, and O(document)
+    /// when the sequence of topic signatures changed.
     pub fn update(
         &mut self,
         doc: &Document,
@@ -298,23 +302,57 @@ impl DocIndex {
                         .ok()
                 })
                 .flatten();
-            self.terms = Arc::new(Terms {
-                patterns,
-                automaton,
-            });
+            let before = std::mem::replace(
+                &mut self.terms,
+                Arc::new(Terms {
+                    patterns,
+                    automaton,
+                }),
+            );
             let terms = self.terms.clone();
-            self.hits = if fresh {
-                texts
+            if fresh {
+                self.hits = texts
                     .iter()
                     .enumerate()
                     .map(|(l, text)| hits_of(&terms, text, doc.line_parse(l)))
-                    .collect()
+                    .collect();
             } else {
+                // Only lines that hold a new term, or had a match of a term
+                // now gone, can change (besides the edited ones): a term
+                // that matched nowhere shadowed nothing.
+                let sorted_in = |list: &[Arc<str>], p: &Arc<str>| list.binary_search(p).is_ok();
+                let added: Vec<&Arc<str>> = terms
+                    .patterns
+                    .iter()
+                    .filter(|p| !sorted_in(&before.patterns, p))
+                    .collect();
+                let removed: Vec<&Arc<str>> = before
+                    .patterns
+                    .iter()
+                    .filter(|p| !sorted_in(&terms.patterns, p))
+                    .collect();
+                let edited: Vec<Arc<[Hit]>> = texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, text)| hits_of(&terms, text, doc.line_parse(first + i)))
+                    .collect();
+                self.hits.splice(old.clone(), edited);
+                let edited = first..first + edit.new_lines;
                 // One walk of the rope, not a lookup per line.
-                lines(doc)
-                    .map(|(_, parse, text)| hits_of(&terms, &text, Some(parse)))
-                    .collect()
-            };
+                self.hits = lines(doc)
+                    .zip(self.hits.iter())
+                    .map(|((l, parse, text), hits)| {
+                        let stale = !edited.contains(&l)
+                            && (hits.iter().any(|h| removed.contains(&&h.term))
+                                || added.iter().any(|a| text.contains(&***a)));
+                        if stale {
+                            hits_of(&terms, &text, Some(parse))
+                        } else {
+                            hits.clone()
+                        }
+                    })
+                    .collect();
+            }
         } else {
             let terms = self.terms.clone();
             let new: Vec<Arc<[Hit]>> = texts
