@@ -634,6 +634,19 @@ pub(super) fn window(line: &str, span: Range<usize>) -> (String, Range<usize>) {
 /// The renderer measures display width, so carets line up under CJK text.
 /// A long line is shown as a window around the span.
 fn render_human(name: &str, line_text: &str, d: &Diagnostic) -> String {
+    let mut out = render_primary(name, line_text, d);
+    for r in &d.related {
+        out.push_str(&format!(
+            "\n   = note: {}: {name}:{}:{}",
+            r.message,
+            r.line + 1,
+            r.start.char + 1
+        ));
+    }
+    out
+}
+
+fn render_primary(name: &str, line_text: &str, d: &Diagnostic) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -693,6 +706,14 @@ fn render_json(name: &str, d: &Diagnostic) -> String {
         severity: &'a str,
         code: &'a str,
         message: &'a str,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        related: Vec<Place>,
+    }
+    /// A related place: 1-based, columns in characters.
+    #[derive(serde::Serialize)]
+    struct Place {
+        line: usize,
+        column: u32,
     }
     let record = Record {
         r#type: "diagnostic",
@@ -704,6 +725,14 @@ fn render_json(name: &str, d: &Diagnostic) -> String {
         severity: d.severity.name(),
         code: &d.code,
         message: &d.message,
+        related: d
+            .related
+            .iter()
+            .map(|r| Place {
+                line: r.line + 1,
+                column: r.start.char + 1,
+            })
+            .collect(),
     };
     serde_json::to_string(&record).unwrap_or_default()
 }
@@ -738,7 +767,7 @@ pub(super) mod sarif {
     use serde_json::{Value, json};
 
     /// Every code `check` can report: (id, short description, help).
-    pub const RULES: [(&str, &str, &str); 13] = [
+    pub const RULES: [(&str, &str, &str); 17] = [
         (
             "unclosed-annotation",
             "An annotation is opened but never closed on its line.",
@@ -804,6 +833,26 @@ pub(super) mod sarif {
             "A child's personal information is processed with no guardian's consent stated in its paragraph.",
             "PIPL Art. 31 asks for a parent's or guardian's consent for a child under 14: state it in the paragraph. See docs/language.md §7.8.",
         ),
+        (
+            "contradiction",
+            "One sentence denies a practice that another affirms, neither under a condition.",
+            "Reconcile the two sentences, or state the condition under which each holds (除非, 未经…同意, 如果 …). See docs/language.md §7.9.",
+        ),
+        (
+            "unannotated-term",
+            "Text annotated as a data item elsewhere in the document stands unannotated.",
+            "Annotate it as <data>, as the other occurrences are. See docs/language.md §7.10.",
+        ),
+        (
+            "kind-mismatch",
+            "The same text is annotated with two different kinds in one document.",
+            "Annotate it with the same kind everywhere, or check which reading is meant. See docs/language.md §7.11.",
+        ),
+        (
+            "missing-disclosure",
+            "The policy never makes a disclosure PIPL Art. 17 and GB/T 35273-2020 §5.5 require.",
+            "Add a section on each topic listed. See docs/language.md §7.12.",
+        ),
     ];
 
     /// The results and notifications gathered while checking.
@@ -862,6 +911,28 @@ pub(super) mod sarif {
             });
             if let Some(i) = index {
                 result["ruleIndex"] = json!(i);
+            }
+            if !d.related.is_empty() {
+                result["relatedLocations"] = d
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(id, r)| {
+                        json!({
+                            "id": id,
+                            "message": { "text": r.message },
+                            "physicalLocation": {
+                                "artifactLocation": { "uri": uri(path) },
+                                "region": {
+                                    "startLine": r.line + 1,
+                                    "startColumn": r.start.char + 1,
+                                    "endLine": r.line + 1,
+                                    "endColumn": r.end.char + 1,
+                                }
+                            }
+                        })
+                    })
+                    .collect();
             }
             self.results.push(result);
         }

@@ -196,12 +196,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     taxonomy: Option<PathBuf>,
     /// Switch a lint on: sensitive-data, purpose-missing,
-    /// recipient-missing, sensitive-without-consent, minor-without-guardian
-    /// (at level information), unspecific-data, unclassified-data,
-    /// unknown-practice (at level hint), or all of them with the preset
+    /// recipient-missing, sensitive-without-consent, minor-without-guardian,
+    /// contradiction, kind-mismatch, missing-disclosure (at level
+    /// information), unspecific-data, unclassified-data, unknown-practice,
+    /// unannotated-term (at level hint), or all of them with the preset
     /// pipl; the corpus checks corpus-unannotated (hint) and
     /// corpus-kind-mismatch (information), which compare each file with
-    /// all the others checked, with the preset corpus; `CODE=LEVEL` sets its level (off, hint, information, warning,
+    /// all the others checked, with the preset corpus; `CODE=LEVEL` sets
+    /// its level (off, hint, information, warning,
     /// error: a lint at error fails the check). Repeatable.
     #[arg(long = "lint", value_name = "CODE[=LEVEL]", value_parser = parse_lint)]
     lints: Vec<(String, String)>,

@@ -24,6 +24,9 @@ use super::convert;
 use super::state::Snapshot;
 use policy_core::authoring::{self, Action, ActionKind};
 use policy_core::diagnostics::Diagnostic;
+use policy_core::doc_lints::{DocIndex, unannotated_actions};
+use policy_core::lints::Lint;
+use policy_core::position::LspRange;
 use policy_core::position::PositionEncoding;
 use policy_core::syntax::AnnotationKind;
 use policy_core::taxonomy::{Category, MAX_FILE_BYTES, Taxonomy, WORKSPACE_FILE};
@@ -59,7 +62,7 @@ pub fn client_resolves_edits(params: &InitializeParams) -> bool {
 pub fn code_action(snap: &Snapshot, params: CodeActionParams) -> Option<CodeActionResponse> {
     let enc = snap.encoding;
     let uri = params.text_document.uri;
-    let actions = authoring::code_actions(snap.doc.doc(), convert::range(params.range), enc);
+    let actions = core_actions(snap, convert::range(params.range));
     let only = params.context.only;
     let lazy = snap.code_action_resolve;
     let wanted = |a: &CodeAction| {
@@ -106,6 +109,30 @@ pub fn code_action(snap: &Snapshot, params: CodeActionParams) -> Option<CodeActi
             .map(CodeActionOrCommand::CodeAction),
     );
     Some(list)
+}
+
+/// The core's actions for `range`: the authoring ones, and with
+/// `unannotated-term` on, "Annotate this …" / "Annotate all N …" for the
+/// unannotated occurrences it touches (`policy_core::doc_lints`). Both
+/// [`code_action`] and [`resolve`] ask here, so an annotate-all sent
+/// without its edits is recomputed the same way.
+fn core_actions(snap: &Snapshot, range: LspRange) -> Vec<Action> {
+    let enc = snap.encoding;
+    let mut out = authoring::code_actions(snap.doc.doc(), range, enc);
+    let lints = snap.settings.lints_for(snap.doc.taxonomy());
+    if lints.level(Lint::UnannotatedTerm).is_some() {
+        let built;
+        let index = match snap.doc.document_index() {
+            Some(i) => i,
+            None => {
+                let d = &snap.doc;
+                built = DocIndex::new(d.doc(), d.classes(), d.practices());
+                &built
+            }
+        };
+        out.extend(unannotated_actions(index, range, enc));
+    }
+    out
 }
 
 /// At most this many categories are offered for one unclassified item.
@@ -356,7 +383,7 @@ pub fn unresolved(action: &CodeAction) -> Option<(Uri, Range)> {
 /// without an edit.
 pub fn resolve(snap: &Snapshot, (mut params, uri, range): (CodeAction, Uri, Range)) -> CodeAction {
     let enc = snap.encoding;
-    let found = authoring::code_actions(snap.doc.doc(), convert::range(range), enc)
+    let found = core_actions(snap, convert::range(range))
         .into_iter()
         .find(|a| a.title == params.title);
     if let Some(a) = found {

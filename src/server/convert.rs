@@ -39,15 +39,44 @@ pub fn severity(s: Severity) -> lsp::DiagnosticSeverity {
     }
 }
 
+/// A core diagnostic as a protocol one; its related places (if any) in
+/// document `uri` (none without a uri).
 pub fn diagnostic(d: &Diagnostic, enc: PositionEncoding) -> lsp::Diagnostic {
+    diagnostic_in(d, enc, None)
+}
+
+/// [`diagnostic`], with `relatedInformation` in document `uri`.
+pub fn diagnostic_in(
+    d: &Diagnostic,
+    enc: PositionEncoding,
+    uri: Option<&lsp::Uri>,
+) -> lsp::Diagnostic {
     lsp::Diagnostic {
         range: line_range(d.line, d.start, d.end, enc),
         severity: Some(severity(d.severity)),
         code: Some(NumberOrString::String(d.code.to_string())),
         source: Some(SOURCE.to_string()),
         message: d.message.to_string(),
+        related_information: uri.and_then(|uri| related(d, enc, uri)),
         ..lsp::Diagnostic::default()
     }
+}
+
+/// The related places of `d` in `uri`, `None` when it has none.
+pub fn related(
+    d: &Diagnostic,
+    enc: PositionEncoding,
+    uri: &lsp::Uri,
+) -> Option<Vec<lsp::DiagnosticRelatedInformation>> {
+    (!d.related.is_empty()).then(|| {
+        d.related
+            .iter()
+            .map(|r| lsp::DiagnosticRelatedInformation {
+                location: lsp::Location::new(uri.clone(), line_range(r.line, r.start, r.end, enc)),
+                message: r.message.to_string(),
+            })
+            .collect()
+    })
 }
 
 /// A core line edit as a protocol text edit.

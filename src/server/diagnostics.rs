@@ -39,6 +39,7 @@ pub fn out_of_sync(doc: Option<&Document>) -> core::Diagnostic {
         message: Cow::Borrowed(
             "the server's copy of this document is out of step with the editor: close and reopen it",
         ),
+        related: Vec::new(),
     }
 }
 
@@ -51,7 +52,7 @@ pub struct Publish {
 }
 
 /// The protocol diagnostics of a document. O(diagnostics + lines).
-pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
+pub fn of(snap: &Snapshot, uri: &Uri, out_of_sync: bool) -> Vec<Diagnostic> {
     let doc = &snap.doc;
     let stale = out_of_sync.then(|| self::out_of_sync(Some(doc.doc())));
     let mut found = in_force(doc, &snap.settings.lints_for(doc.taxonomy()));
@@ -59,7 +60,7 @@ pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
     stale
         .iter()
         .chain(&found)
-        .map(|d| convert::diagnostic(d, snap.encoding))
+        .map(|d| convert::diagnostic_in(d, snap.encoding, Some(uri)))
         .collect()
 }
 
@@ -67,7 +68,7 @@ pub fn of(snap: &Snapshot, out_of_sync: bool) -> Vec<Diagnostic> {
 /// field for field what `ls_types::PublishDiagnosticsParams` gives, without
 /// building protocol values first (see `output.rs` for why).
 struct Wire<'a>(&'a Publish);
-struct WireDiagnostic<'a>(&'a core::Diagnostic, PositionEncoding, &'a Escaped);
+struct WireDiagnostic<'a>(&'a core::Diagnostic, PositionEncoding, &'a Escaped, &'a Uri);
 
 impl Serialize for Wire<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
@@ -87,12 +88,16 @@ impl Serialize for Wire<'_> {
 impl Serialize for WireDiagnostic<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let (d, enc, escaped) = (self.0, self.1, self.2);
-        let mut m = s.serialize_struct("Diagnostic", 5)?;
+        let mut m = s.serialize_struct("Diagnostic", 6)?;
         m.serialize_field("range", &convert::line_range(d.line, d.start, d.end, enc))?;
         m.serialize_field("severity", &convert::severity(d.severity))?;
         escaped.field(&mut m, "code", &d.code)?;
         escaped.field(&mut m, "source", &Cow::Borrowed(SOURCE))?;
         escaped.field(&mut m, "message", &d.message)?;
+        match convert::related(d, enc, self.3) {
+            Some(r) => m.serialize_field("relatedInformation", &r)?,
+            None => m.skip_field("relatedInformation")?,
+        }
         m.end()
     }
 }
@@ -147,7 +152,7 @@ impl Serialize for WireList<'_> {
         s.collect_seq(
             p.diagnostics
                 .iter()
-                .map(|d| WireDiagnostic(d, p.encoding, escaped)),
+                .map(|d| WireDiagnostic(d, p.encoding, escaped, &p.uri)),
         )
     }
 }
@@ -310,7 +315,7 @@ pub async fn publisher(
                     let diagnostics = p
                         .diagnostics
                         .iter()
-                        .map(|d| convert::diagnostic(d, p.encoding))
+                        .map(|d| convert::diagnostic_in(d, p.encoding, Some(&p.uri)))
                         .collect();
                     client
                         .publish_diagnostics(p.uri, diagnostics, p.version)
@@ -330,11 +335,16 @@ fn send(out: &Output, permit: Permit, p: &Publish) {
 /// `corpus`: the document's corpus findings (see `workspace.rs`).
 pub fn pull(
     snap: &Snapshot,
+    uri: &Uri,
     out_of_sync: bool,
     corpus: Vec<core::Diagnostic>,
 ) -> Option<DocumentDiagnosticReportResult> {
-    let mut items = of(snap, out_of_sync);
-    items.extend(corpus.iter().map(|d| convert::diagnostic(d, snap.encoding)));
+    let mut items = of(snap, uri, out_of_sync);
+    items.extend(
+        corpus
+            .iter()
+            .map(|d| convert::diagnostic_in(d, snap.encoding, Some(uri))),
+    );
     Some(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,

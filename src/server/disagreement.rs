@@ -164,6 +164,7 @@ fn hint(d: &LineDisagreement) -> CoreDiagnostic {
         severity: Severity::Hint,
         code: CODE.into(),
         message: d.message().into(),
+        related: Vec::new(),
     }
 }
 

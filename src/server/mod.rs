@@ -480,12 +480,12 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let stale = self.is_out_of_sync(&uri);
         let ws = self.workspace.clone();
-        let of = uri.clone();
+        let at = uri.clone();
         let report = self
             .on_document("diagnostics::pull", &uri, Reads::Document, move |snap| {
                 let lints = snap.settings.lints_for(snap.doc.taxonomy());
-                let corpus = ws.findings(&of, snap.doc.doc(), &lints);
-                diagnostics::pull(snap, stale, corpus)
+                let corpus = ws.findings(&at, snap.doc.doc(), &lints);
+                diagnostics::pull(snap, &at, stale, corpus)
             })
             .await?;
         report.ok_or_else(|| {

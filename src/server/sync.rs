@@ -163,6 +163,8 @@ pub async fn did_change_configuration(backend: &Backend, params: DidChangeConfig
         let before = state.settings.clone();
         let problems = std::sync::Arc::make_mut(&mut state.settings).apply(&params.settings);
         compare_with_changed = state.settings.compare_with != before.compare_with;
+        // Each document keeps the findings of the lints in force for it,
+        // and the document-level lints' index while one is on.
         if state.settings.lints != before.lints {
             let settings = state.settings.clone();
             for open in state.documents.values_mut() {

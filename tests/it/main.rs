@@ -20,6 +20,7 @@ mod cli_usability;
 mod core_authoring;
 mod core_describe;
 mod corpus;
+mod doc_lints;
 mod document;
 mod export;
 mod hover;

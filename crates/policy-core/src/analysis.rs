@@ -24,6 +24,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use crate::agreement::{Disagreements, TheirLines};
+use crate::doc_lints::DocIndex;
 use crate::document::{Document, EditError, EditOutcome, LineTable};
 use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::{LspRange, PositionEncoding};
@@ -54,6 +55,10 @@ pub struct AnalysedDocument {
     /// The findings of the lints switched on, per line, once
     /// [`Self::set_lints`] has named them.
     findings: Option<Findings>,
+    /// The index of the document-level lints (`crate::doc_lints`), kept
+    /// only once asked for ([`Self::set_document_index`]): it costs memory
+    /// and, when the set of data terms changes, a search of the document.
+    index: Option<DocIndex>,
     /// Changes made so far; a change of taxonomy or a rebuild counts as an
     /// edit of every line.
     generation: u64,
@@ -74,6 +79,7 @@ impl AnalysedDocument {
             disagreements: None,
             practices,
             findings: None,
+            index: None,
             generation: 0,
             log: Arc::default(),
         }
@@ -104,11 +110,32 @@ impl AnalysedDocument {
     /// that the diagnostics after a keystroke cost a copy rather than a
     /// pass of every lint over every annotation. O(annotations) when
     /// `config` changes, O(1) when it does not. Not counted as an edit.
+    /// The document-level lints' index is kept while one of them is on
+    /// ([`Self::set_document_index`]).
     pub fn set_lints(&mut self, config: &LintConfig) {
+        self.set_document_index(config.any_document_lint_on());
         if !config.any_on() {
             self.findings = None;
         } else if self.findings.as_ref().is_none_or(|f| f.config != *config) {
             self.findings = Some(Findings::new(self, config.clone()));
+        }
+    }
+
+    /// The index of the document-level lints, if kept. O(1).
+    pub fn document_index(&self) -> Option<&DocIndex> {
+        self.index.as_ref()
+    }
+
+    /// Keeps the index of the document-level lints from now on (`true`,
+    /// built now if missing: O(n)), or drops it (`false`). The server
+    /// keeps it while one of those lints is on. Not counted as an edit.
+    pub fn set_document_index(&mut self, keep: bool) {
+        match (keep, &self.index) {
+            (true, None) => {
+                self.index = Some(DocIndex::new(&self.doc, &self.classes, &self.practices))
+            }
+            (false, Some(_)) => self.index = None,
+            _ => {}
         }
     }
 
@@ -158,6 +185,9 @@ impl AnalysedDocument {
         let outcome = self.doc.apply_edit(range, text, encoding)?;
         self.classes.update(&self.doc, &outcome, &self.taxonomy);
         self.practices.update(&self.doc, &outcome, &self.classes);
+        if let Some(index) = &mut self.index {
+            index.update(&self.doc, &self.classes, &self.practices, &outcome);
+        }
         if let Some(d) = &mut self.disagreements {
             d.update(&self.doc, &outcome);
         }
@@ -173,6 +203,9 @@ impl AnalysedDocument {
     pub fn set_taxonomy(&mut self, taxonomy: Arc<Taxonomy>) {
         self.classes = Classes::new(&self.doc, &taxonomy);
         self.practices = Practices::new(&self.doc, &self.classes);
+        if self.index.is_some() {
+            self.index = Some(DocIndex::new(&self.doc, &self.classes, &self.practices));
+        }
         self.taxonomy = taxonomy;
         self.refresh_findings();
         let lines = self.doc.line_count();
@@ -191,6 +224,9 @@ impl AnalysedDocument {
         self.doc = Document::new(&self.doc.text());
         self.classes = Classes::new(&self.doc, &self.taxonomy);
         self.practices = Practices::new(&self.doc, &self.classes);
+        if self.index.is_some() {
+            self.index = Some(DocIndex::new(&self.doc, &self.classes, &self.practices));
+        }
         if let Some(d) = &mut self.disagreements {
             *d = Disagreements::new(&self.doc, d.theirs().clone());
         }

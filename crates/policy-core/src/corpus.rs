@@ -402,6 +402,7 @@ impl CorpusIndex {
                             "`{term}` is not annotated here, but is annotated as <data> in {n} other document{}",
                             plural(n)
                         )),
+                        related: Vec::new(),
                     });
                 }
             }
@@ -430,6 +431,7 @@ impl CorpusIndex {
                             shown_kind(a.kind),
                             shown_kind(best)
                         )),
+                        related: Vec::new(),
                     });
                 }
             }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use crate::analysis::{AnalysedDocument, Classes, Practices};
+use crate::doc_lints::{DocIndex, document_findings};
 use crate::document::Document;
 use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::LinePoint;
@@ -24,6 +25,19 @@ pub struct Diagnostic {
     /// A stable code: the contract (docs/language.md §6).
     pub code: Cow<'static, str>,
     pub message: Cow<'static, str>,
+    /// Other places of the same document the diagnostic refers to (LSP
+    /// `relatedInformation`, `related` in `check --format json`): the
+    /// other side of a `contradiction` or a `kind-mismatch`.
+    pub related: Vec<Related>,
+}
+
+/// A place a [`Diagnostic`] refers to, with what happens there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub line: usize,
+    pub start: LinePoint,
+    pub end: LinePoint,
+    pub message: Cow<'static, str>,
 }
 
 impl Diagnostic {
@@ -36,6 +50,7 @@ impl Diagnostic {
             severity: d.code.severity(),
             code: Cow::Borrowed(d.code.as_str()),
             message: Cow::Borrowed(d.message()),
+            related: Vec::new(),
         }
     }
 
@@ -48,6 +63,7 @@ impl Diagnostic {
             severity: f.severity,
             code: Cow::Borrowed(f.lint.code()),
             message: Cow::Borrowed(f.lint.message()),
+            related: Vec::new(),
         }
     }
 }
@@ -63,21 +79,36 @@ pub fn document_diagnostics(
     doc: &Document,
     lints: Option<(&Classes, &LintConfig)>,
 ) -> Vec<Diagnostic> {
-    diagnostics_with(doc, lints, None)
+    diagnostics_with(doc, lints, None, None)
 }
 
-/// [`document_diagnostics`] of an analysed document, with the practices it
-/// holds, and with the findings it keeps when
-/// [`AnalysedDocument::set_lints`] named `config` (then the lints cost a
-/// copy per line). O(lines + diagnostics).
+/// [`document_diagnostics`] of an analysed document, with the practices
+/// and the document index it holds, and with the per-line findings it
+/// keeps when [`AnalysedDocument::set_lints`] named `config` (then the
+/// per-line lints cost a copy per line). O(lines + diagnostics); when a
+/// document-level lint is on and the document keeps no index
+/// ([`AnalysedDocument::set_document_index`]), O(n) to build one.
 pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<Diagnostic> {
     let Some(findings) = doc.findings(config) else {
         return diagnostics_with(
             doc.doc(),
             Some((doc.classes(), config)),
             Some(doc.practices()),
+            doc.document_index(),
         );
     };
+    let documentwide = match (config.any_document_lint_on(), doc.document_index()) {
+        (false, _) => Vec::new(),
+        (true, Some(index)) => document_findings(index, doc.doc(), config),
+        (true, None) => document_findings(
+            &DocIndex::once(doc.doc(), doc.classes(), doc.practices()),
+            doc.doc(),
+            config,
+        ),
+    };
+    // The same order as `diagnostics_with`: on each line the syntax
+    // diagnostics, the line's findings, then the document-level ones.
+    let mut documentwide = documentwide.into_iter().peekable();
     let mut out = Vec::new();
     for ((line, parse), found) in doc.doc().line_parses().zip(findings.lines_from(0)) {
         out.extend(
@@ -87,7 +118,11 @@ pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<
                 .map(|d| Diagnostic::from_syntax(line, d)),
         );
         out.extend(found.iter().map(|f| Diagnostic::from_finding(line, *f)));
+        while let Some(d) = documentwide.next_if(|d| d.line <= line) {
+            out.push(d);
+        }
     }
+    out.extend(documentwide);
     out
 }
 
@@ -95,6 +130,7 @@ fn diagnostics_with(
     doc: &Document,
     lints: Option<(&Classes, &LintConfig)>,
     practices: Option<&Practices>,
+    index: Option<&DocIndex>,
 ) -> Vec<Diagnostic> {
     let Some((classes, config)) = lints.filter(|(_, c)| c.any_on()) else {
         return doc
@@ -102,6 +138,22 @@ fn diagnostics_with(
             .map(|(line, d)| Diagnostic::from_syntax(line, d))
             .collect();
     };
+    // The practices, computed here when the document holds none and a
+    // document-level lint needs them all (else line by line below).
+    let computed_practices = (practices.is_none() && config.any_document_lint_on())
+        .then(|| Practices::new(doc, classes));
+    let practices = practices.or(computed_practices.as_ref());
+    // The document-level findings, in line order, merged in below.
+    let documentwide = match (config.any_document_lint_on(), index, practices) {
+        (false, _, _) => Vec::new(),
+        (true, Some(index), _) => document_findings(index, doc, config),
+        (true, None, Some(practices)) => {
+            document_findings(&DocIndex::once(doc, classes, practices), doc, config)
+        }
+        // Not reached: the practices are computed when such a lint is on.
+        (true, None, None) => Vec::new(),
+    };
+    let mut documentwide = documentwide.into_iter().peekable();
     let mut out = Vec::new();
     // The cues of the line above, which the practice lints read too.
     let mut above = LineCues::default();
@@ -134,6 +186,10 @@ fn diagnostics_with(
         } else {
             above = LineCues::default();
         }
+        while let Some(d) = documentwide.next_if(|d| d.line <= line) {
+            out.push(d);
+        }
     }
+    out.extend(documentwide);
     out
 }

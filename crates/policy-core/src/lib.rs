@@ -14,6 +14,7 @@ pub mod authoring;
 pub mod corpus;
 pub mod describe;
 pub mod diagnostics;
+pub mod doc_lints;
 pub mod document;
 pub mod export;
 pub mod lints;

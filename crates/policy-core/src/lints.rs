@@ -34,13 +34,22 @@ pub enum Lint {
     /// A child's (under 14) information with no guardian consent in its
     /// paragraph.
     MinorWithoutGuardian,
+    /// A practice denied in one sentence and affirmed in another, neither
+    /// conditional (`crate::doc_lints`).
+    Contradiction,
+    /// Text equal to a data item annotated elsewhere, left unannotated.
+    UnannotatedTerm,
+    /// The same text annotated with two different kinds.
+    KindMismatch,
+    /// A required disclosure the policy never makes.
+    MissingDisclosure,
 }
 
 /// The preset that switches every lint on at its default level.
 pub const PRESET_PIPL: &str = "pipl";
 
 impl Lint {
-    pub const ALL: [Lint; 8] = [
+    pub const ALL: [Lint; 12] = [
         Lint::SensitiveData,
         Lint::UnspecificData,
         Lint::UnclassifiedData,
@@ -49,6 +58,19 @@ impl Lint {
         Lint::RecipientMissing,
         Lint::SensitiveWithoutConsent,
         Lint::MinorWithoutGuardian,
+        Lint::Contradiction,
+        Lint::UnannotatedTerm,
+        Lint::KindMismatch,
+        Lint::MissingDisclosure,
+    ];
+
+    /// The lints that compare the lines of a document or look at it whole
+    /// (`crate::doc_lints`).
+    pub const OF_DOCUMENT: [Lint; 4] = [
+        Lint::Contradiction,
+        Lint::UnannotatedTerm,
+        Lint::KindMismatch,
+        Lint::MissingDisclosure,
     ];
 
     /// The lints read from a sentence's practice rather than from one
@@ -70,6 +92,10 @@ impl Lint {
             Lint::RecipientMissing => "recipient-missing",
             Lint::SensitiveWithoutConsent => "sensitive-without-consent",
             Lint::MinorWithoutGuardian => "minor-without-guardian",
+            Lint::Contradiction => "contradiction",
+            Lint::UnannotatedTerm => "unannotated-term",
+            Lint::KindMismatch => "kind-mismatch",
+            Lint::MissingDisclosure => "missing-disclosure",
         }
     }
 
@@ -80,7 +106,10 @@ impl Lint {
             | Lint::PurposeMissing
             | Lint::RecipientMissing
             | Lint::SensitiveWithoutConsent
-            | Lint::MinorWithoutGuardian => Severity::Information,
+            | Lint::MinorWithoutGuardian
+            | Lint::Contradiction
+            | Lint::KindMismatch
+            | Lint::MissingDisclosure => Severity::Information,
             _ => Severity::Hint,
         }
     }
@@ -114,6 +143,18 @@ impl Lint {
             }
             Lint::MinorWithoutGuardian => {
                 "a child's personal information (under 14) processed with no guardian's consent (监护人 … 同意) stated in its paragraph (PIPL Art. 31)"
+            }
+            Lint::Contradiction => {
+                "one sentence denies a practice that another affirms, neither under a condition"
+            }
+            Lint::UnannotatedTerm => {
+                "this text is annotated as <data> elsewhere in the document, but not here"
+            }
+            Lint::KindMismatch => {
+                "this text is annotated as another kind elsewhere in the document"
+            }
+            Lint::MissingDisclosure => {
+                "the policy never makes a disclosure PIPL Art. 17 and GB/T 35273-2020 §5.5 require"
             }
         }
     }
@@ -201,6 +242,11 @@ impl LintConfig {
     /// Whether a lint read from practices is on.
     pub fn any_practice_lint_on(&self) -> bool {
         Lint::OF_PRACTICES.iter().any(|&l| self.level(l).is_some())
+    }
+
+    /// Whether a document-level lint is on (`crate::doc_lints`).
+    pub fn any_document_lint_on(&self) -> bool {
+        Lint::OF_DOCUMENT.iter().any(|&l| self.level(l).is_some())
     }
 }
 

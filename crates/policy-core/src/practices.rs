@@ -107,6 +107,9 @@ pub struct Action {
     /// are only 公开披露, 公开, 公示, 展示 (公开展示, 对外公开), or 披露
     /// right after a 公开 outside the brackets (`公开[披露]`).
     pub public: bool,
+    /// Whether the sentence denies this action (see the module doc); the
+    /// practice is `negated` when every action is.
+    pub denied: bool,
 }
 
 /// A `<data>` item and its summary category (`None`: unclassified).
@@ -335,6 +338,7 @@ fn practice(
                 window_start = (a.end().byte as usize).min(text.len());
                 let public = is_public(&value, &text[..a.open.byte as usize]);
                 actions.push(Action {
+                    denied: denied.last().copied().unwrap_or(false),
                     class,
                     text: value,
                     start: a.open,

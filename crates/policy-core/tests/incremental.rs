@@ -72,6 +72,10 @@ const PIECES: &[&str] = &[
     "：",
     "一、",
     "依法",
+    // The document index: headings, a term annotated as two kinds.
+    "联系我们",
+    "(手机号码)",
+    "<位置信息>",
 ];
 
 const ENCODINGS: [PositionEncoding; 3] = [
@@ -179,6 +183,14 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
         (0..lines.len()).map(|l| d.practices().cues(l)).collect()
     };
     assert_eq!(cues(doc), cues(&fresh));
+    if let Some(index) = doc.document_index() {
+        fresh.set_document_index(true);
+        assert!(
+            Some(index) == fresh.document_index(),
+            "the document index differs from a fresh one for {text:?}: {index:?} vs {:?}",
+            fresh.document_index()
+        );
+    }
     // The findings the document keeps (`set_lints`, when it was called)
     // are those of a fresh pass of every lint over the fresh analysis.
     let lints = pipl();
@@ -220,7 +232,11 @@ proptest! {
         let mut doc = AnalysedDocument::new(&model.iter().collect::<String>(), taxonomy());
         let theirs = theirs.map(|t| Arc::new(TheirLines::new(&t)));
         doc.set_theirs(theirs);
+        // The lints' findings kept from the start (and with them the
+        // document index, which `pipl` needs)…
         doc.set_lints(&pipl());
+        // … or the index dropped and switched on again after the first edit.
+        doc.set_document_index(delta_every != 2);
         // The tokens a client holds, kept by deltas only.
         let mut cache = TokenCache::new(&doc, enc);
         let mut client = cache.tokens().to_vec();
@@ -249,6 +265,7 @@ proptest! {
             assert_fresh(&doc, &text);
             // The snapshot is untouched by the edit.
             assert_fresh(&snapshot, &before);
+            doc.set_document_index(true);
             if n % delta_every == 0 {
                 apply(&mut client, cache.update(&doc));
                 let fresh = TokenCache::new(&AnalysedDocument::new(&text, taxonomy()), enc);
