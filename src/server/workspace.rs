@@ -403,6 +403,12 @@ impl Workspace {
         lints: &LintConfig,
         republish: Option<Republisher>,
     ) {
+        // With no workspace folder there is no corpus to keep current: a
+        // summary of each pause in typing would cost the whole document's
+        // annotations again, in time and memory, for nothing.
+        if lock(&self.client).roots.is_empty() {
+            return;
+        }
         let key = key_of(uri);
         lock(&self.inner).open.insert(key.clone());
         let start = {
