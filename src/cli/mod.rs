@@ -232,6 +232,47 @@ pub struct ClassifyArgs {
 /// The taxonomy named on the command line, or found by walking up from
 /// `near`; a file that does not load is reported and the built-in taxonomy
 /// used. The flag says whether a file failed.
+/// Reads and analyses each policy `paths` name (as `check` finds them),
+/// with a progress bar labelled `label` on a terminal, handing each to
+/// `each` with its name and where it was read; what cannot be read is
+/// said on stderr. Returns whether something went wrong (an unreadable
+/// file, a broken taxonomy): exit status 2 for the caller.
+fn analyse_policies(
+    paths: &[PathBuf],
+    taxonomy: Option<&Path>,
+    label: &'static str,
+    mut each: impl FnMut(check::PolicyText, policy_core::analysis::AnalysedDocument),
+) -> bool {
+    let mut trouble = false;
+    let policies = check::read_policies(paths);
+    let bar = progress::bar(policies.len(), label);
+    for policy in policies {
+        bar.inc(1);
+        let mut policy = match policy {
+            Ok(p) => p,
+            Err(message) => {
+                bar.suspend(|| eprintln!("error: {message}"));
+                trouble = true;
+                continue;
+            }
+        };
+        let text = match std::mem::replace(&mut policy.text, Ok(String::new())) {
+            Ok(text) => text,
+            Err(message) => {
+                bar.suspend(|| eprintln!("error: {}: {message}", policy.name));
+                trouble = true;
+                continue;
+            }
+        };
+        let (t, broken) = bar.suspend(|| load_taxonomy(taxonomy, &policy.near));
+        trouble |= broken;
+        let doc = policy_core::analysis::AnalysedDocument::new(&text, std::sync::Arc::new(t));
+        each(policy, doc);
+    }
+    bar.finish_and_clear();
+    trouble
+}
+
 pub fn load_taxonomy(explicit: Option<&Path>, near: &Path) -> (Taxonomy, bool) {
     let file = explicit
         .map(Path::to_path_buf)

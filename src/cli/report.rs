@@ -4,12 +4,9 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use super::check::{read_policies, sarif::uri};
-use super::load_taxonomy;
+use super::check::sarif::uri;
 use crate::report::{Source, render};
-use policy_core::analysis::AnalysedDocument;
 
 pub const EXIT: &str = "\
 The page needs nothing but itself: open it from disk in any browser.
@@ -40,42 +37,23 @@ pub struct ReportArgs {
 }
 
 pub fn run(args: &ReportArgs) -> ExitCode {
-    let mut trouble = false;
-    let policies = read_policies(&args.paths);
-    let bar = super::progress::bar(policies.len(), "report");
     let mut sources = Vec::new();
-    for policy in policies {
-        bar.inc(1);
-        let policy = match policy {
-            Ok(p) => p,
-            Err(message) => {
-                bar.suspend(|| eprintln!("error: {message}"));
-                trouble = true;
-                continue;
-            }
-        };
-        let text = match &policy.text {
-            Ok(text) => text,
-            Err(message) => {
-                bar.suspend(|| eprintln!("error: {}: {message}", policy.name));
-                trouble = true;
-                continue;
-            }
-        };
-        let (taxonomy, broken) =
-            bar.suspend(|| load_taxonomy(args.taxonomy.as_deref(), &policy.near));
-        trouble |= broken;
-        let link = (policy.name != "<stdin>")
-            .then(|| std::fs::canonicalize(&policy.near).ok())
-            .flatten()
-            .map(|p| uri(&p.to_string_lossy()));
-        sources.push(Source {
-            name: policy.name,
-            link,
-            doc: AnalysedDocument::new(text, Arc::new(taxonomy)),
-        });
-    }
-    bar.finish_and_clear();
+    let trouble = super::analyse_policies(
+        &args.paths,
+        args.taxonomy.as_deref(),
+        "report",
+        |policy, doc| {
+            let link = (policy.name != "<stdin>")
+                .then(|| std::fs::canonicalize(&policy.near).ok())
+                .flatten()
+                .map(|p| uri(&p.to_string_lossy()));
+            sources.push(Source {
+                name: policy.name,
+                link,
+                doc,
+            });
+        },
+    );
     let title = args
         .title
         .clone()

@@ -5,14 +5,10 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use clap::ValueEnum;
 use serde::Serialize;
 
-use super::check::read_policies;
-use super::load_taxonomy;
-use policy_core::analysis::AnalysedDocument;
 use policy_core::stats::Stats;
 use policy_core::syntax::AnnotationKind;
 
@@ -83,34 +79,11 @@ pub fn run(args: &StatsArgs) -> ExitCode {
 /// Every file's counts, added up; the flag says whether some path was
 /// trouble.
 fn count(args: &StatsArgs) -> (Stats, bool) {
-    let mut trouble = false;
     let mut stats = Stats::default();
-    let policies = read_policies(&args.paths);
-    let bar = super::progress::bar(policies.len(), "stats");
-    for policy in policies {
-        bar.inc(1);
-        let policy = match policy {
-            Ok(p) => p,
-            Err(message) => {
-                bar.suspend(|| eprintln!("error: {message}"));
-                trouble = true;
-                continue;
-            }
-        };
-        let text = match &policy.text {
-            Ok(text) => text,
-            Err(message) => {
-                bar.suspend(|| eprintln!("error: {}: {message}", policy.name));
-                trouble = true;
-                continue;
-            }
-        };
-        let (taxonomy, broken) =
-            bar.suspend(|| load_taxonomy(args.taxonomy.as_deref(), &policy.near));
-        trouble |= broken;
-        stats.add(&AnalysedDocument::new(text, Arc::new(taxonomy)));
-    }
-    bar.finish_and_clear();
+    let trouble =
+        super::analyse_policies(&args.paths, args.taxonomy.as_deref(), "stats", |_, doc| {
+            stats.add(&doc)
+        });
     (stats, trouble)
 }
 

@@ -87,18 +87,9 @@ impl CorpusLevels {
             vec![CorpusLint::from_code(code)?]
         };
         for lint in lints {
-            let severity = match level {
-                "off" | "false" => None,
-                "on" | "true" => Some(lint.default_severity()),
-                "hint" => Some(Severity::Hint),
-                "information" | "info" => Some(Severity::Information),
-                "warning" => Some(Severity::Warning),
-                "error" => Some(Severity::Error),
-                other => {
-                    return Some(Err(format!(
-                        "`{other}` is not a level for `{code}`: use off, on, hint, information, warning or error"
-                    )));
-                }
+            let severity = match crate::lints::parse_level(code, level, lint.default_severity()) {
+                Ok(severity) => severity,
+                Err(e) => return Some(Err(e)),
             };
             match lint {
                 CorpusLint::Unannotated => self.unannotated = severity,

@@ -170,6 +170,24 @@ impl Lint {
     }
 }
 
+/// The level `level` names for lint `code`: `off` (`None`), `on` (its
+/// `default`), `hint`, `information`, `warning` or `error`.
+pub fn parse_level(code: &str, level: &str, default: Severity) -> Result<Option<Severity>, String> {
+    Ok(match level {
+        "off" | "false" => None,
+        "on" | "true" => Some(default),
+        "hint" => Some(Severity::Hint),
+        "information" | "info" => Some(Severity::Information),
+        "warning" => Some(Severity::Warning),
+        "error" => Some(Severity::Error),
+        other => {
+            return Err(format!(
+                "`{other}` is not a level for `{code}`: use off, on, hint, information, warning or error"
+            ));
+        }
+    })
+}
+
 /// Which lints are on, and at what level. All off by default.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LintConfig {
@@ -214,19 +232,7 @@ impl LintConfig {
                 )
             });
         };
-        let severity = match level {
-            "off" | "false" => None,
-            "on" | "true" => Some(lint.default_severity()),
-            "hint" => Some(Severity::Hint),
-            "information" | "info" => Some(Severity::Information),
-            "warning" => Some(Severity::Warning),
-            "error" => Some(Severity::Error),
-            other => {
-                return Err(format!(
-                    "`{other}` is not a level for `{code}`: use off, on, hint, information, warning or error"
-                ));
-            }
-        };
+        let severity = parse_level(code, level, lint.default_severity())?;
         self.levels[Lint::ALL.iter().position(|l| *l == lint).unwrap_or(0)] = severity;
         Ok(())
     }
