@@ -23,12 +23,19 @@ according to whether `--binary` still reports it (same file, line, column
 and code): what a rule change removed from a judged sample. The counts of
 both binaries are printed per code.
 
+With `--half tune` or `--half test` only the findings of one half of a
+corpus folder are kept: its `*.policy` files sorted by name and numbered
+from 0, even numbers the tuning half, odd numbers the test half (the split
+of docs/taxonomy-sample.md and scripts/topics_eval.py). Rules are tuned on
+the tuning half; precision is reported on the test half.
+
 Nothing of the corpus is written anywhere: the output goes to stdout.
 
 Usage:
   scripts/lint_sample.py CORPUS [--binary target/release/policy-lsp]
       [--codes purpose-missing,recipient-missing,...] [--per-code 50]
       [--seed 20261204] [--format text|tsv] [--sample-from OLD_BINARY]
+      [--half tune|test]
 
 Python standard library only.
 """
@@ -47,6 +54,20 @@ PRACTICE_CODES = [
     "recipient-missing",
     "minor-without-guardian",
 ]
+
+
+def half_of(paths, half):
+    """The `*.policy` files of one half of the corpus folders in `paths`
+    (files given by name are kept as they are)."""
+    out = []
+    for p in paths:
+        if not os.path.isdir(p):
+            out.append(p)
+            continue
+        names = sorted(n for n in os.listdir(p) if n.endswith(".policy"))
+        keep = 0 if half == "tune" else 1
+        out.extend(os.path.join(p, n) for i, n in enumerate(names) if i % 2 == keep)
+    return out
 
 
 def findings(binary, paths):
@@ -105,7 +126,10 @@ def main():
     ap.add_argument("--seed", type=int, default=20261204)
     ap.add_argument("--format", choices=["text", "tsv"], default="text")
     ap.add_argument("--sample-from", metavar="OLD_BINARY")
+    ap.add_argument("--half", choices=["tune", "test"])
     args = ap.parse_args()
+    if args.half:
+        args.paths = half_of(args.paths, args.half)
 
     records = findings(args.binary, args.paths)
     current = {(os.path.basename(r["path"]), r["line"], r["column"], r["code"]) for r in records}
