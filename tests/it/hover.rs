@@ -174,6 +174,10 @@ async fn hover_on_a_data_list_classifies_each_item_in_every_encoding() {
                 .await
                 .expect("a hover");
             assert!(h.first_line().contains("未分类"), "{}", h.first_line());
+            // One blank line between the verdict and what to do about it:
+            // Markdown shows two as a gap in the hover.
+            assert!(h.value.contains("Not in the taxonomy"), "{}", h.value);
+            assert!(!h.value.contains("\n\n\n"), "{:?}", h.value);
         }
     }
 }

@@ -69,7 +69,11 @@ pub fn describe_in(
                     out.push(format!("Definition: {definition}"));
                 }
             }
-            out.push(String::new());
+            // One blank line before the reason, not two when nothing
+            // (matches, owner, source) came between it and the verdict.
+            if out.last().is_some_and(|l| !l.is_empty()) {
+                out.push(String::new());
+            }
             out.push(why(&c).to_string());
         }
         AnnotationKind::Action => {
