@@ -320,27 +320,47 @@ fn check_all(args: &CheckArgs, report: &mut Report) -> Result<(), WriteFailed> {
     } else {
         None
     };
+    // Each file is analysed on its own (the corpus index is built above),
+    // so the files are analysed on the available cores, a window at a
+    // time, and written in input order: the output does not depend on the
+    // number of threads.
+    let mut jobs = Vec::with_capacity(inputs.len());
     for input in inputs {
         let taxonomy = taxonomies.load_for(&input, args.taxonomy.as_deref(), report)?;
-        let name = input.name();
-        let read = match (&input, stdin.take()) {
-            (Input::Stdin, Some(bytes)) => Ok(bytes),
-            _ => input.read(),
+        let bytes = match input {
+            Input::Stdin => stdin.take(),
+            Input::File(_) => None,
         };
-        let bytes = match read {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                let e = match &input {
+        jobs.push((input, taxonomy, bytes));
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS));
+    let window = (threads * FILES_PER_THREAD).max(1);
+    let mut jobs = jobs.into_iter().peekable();
+    while jobs.peek().is_some() {
+        let batch: Vec<_> = jobs.by_ref().take(window).collect();
+        let analysed = parallel_map(&batch, threads, |(input, taxonomy, bytes)| {
+            let name = input.name();
+            let read = match bytes {
+                Some(bytes) => Ok(bytes.clone()),
+                None => input.read(),
+            };
+            let outcome = match read {
+                Ok(bytes) => analyse(&name, &bytes, (taxonomy, &lints, corpus.as_ref())),
+                Err(e) => Err(match input {
                     Input::File(p) => FileError::from_io(p, &e),
                     Input::Stdin => {
                         FileError::new(&name, Trouble::Unreadable, format!("cannot read: {e}"))
                     }
-                };
-                report.file_error(&e)?;
-                continue;
+                }),
+            };
+            (name, outcome)
+        });
+        for (name, outcome) in analysed {
+            match outcome {
+                Ok(checked) => write_checked(&name, &checked, report)?,
+                Err(e) => report.file_error(&e)?,
             }
-        };
-        check_one(&name, &bytes, (&taxonomy, &lints, corpus.as_ref()), report)?;
+        }
     }
     report.finish()
 }
@@ -511,12 +531,58 @@ impl TaxonomyFiles {
     }
 }
 
-fn check_one(
+/// Threads `check` analyses files on, at most.
+const MAX_THREADS: usize = 8;
+/// Files analysed per thread before their output is written: bounds the
+/// documents held at once.
+const FILES_PER_THREAD: usize = 8;
+
+/// `f` of each item on up to `threads` threads, the results in the order of
+/// `items`.
+fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let threads = threads.min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        out.push((i, f(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// A file analysed: its document and its diagnostics, in document order.
+struct Checked {
+    doc: Document,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn analyse(
     name: &str,
     bytes: &[u8],
     (taxonomy, lints, corpus): (&Taxonomy, &LintLevels, Option<&CorpusIndex>),
-    report: &mut Report,
-) -> Result<(), WriteFailed> {
+) -> Result<Checked, FileError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -530,7 +596,7 @@ fn check_one(
                 ),
             );
             error.at = Some((offset, line));
-            return report.file_error(&error);
+            return Err(error);
         }
     };
     let text = text.strip_prefix(BOM).unwrap_or(text);
@@ -547,12 +613,18 @@ fn check_one(
         // Document order, the corpus findings after the others of a line.
         diagnostics.sort_by_key(|d| d.line);
     }
+    Ok(Checked { doc, diagnostics })
+}
+
+/// Writes the diagnostics of one analysed file and counts them.
+fn write_checked(name: &str, checked: &Checked, report: &mut Report) -> Result<(), WriteFailed> {
+    let Checked { doc, diagnostics } = checked;
     let totals = &mut report.totals;
     totals.files += 1;
     let mut has_error = false;
     // Each line's text is fetched once, however many diagnostics it has.
     let mut line: Option<(usize, std::borrow::Cow<str>)> = None;
-    for d in &diagnostics {
+    for d in diagnostics {
         let totals = &mut report.totals;
         match d.severity {
             Severity::Error => {
