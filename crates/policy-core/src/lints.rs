@@ -681,9 +681,70 @@ mod tests {
         );
         let text = "(我们)会与(合作伙伴)[共享]以下信息。\n😀(我们)仅会[共享]必要的<个人信息>。";
         assert_eq!(codes_on(text, "recipient-missing", 1), [(7, 11)]);
+        // Shared with us: the first party is the named recipient.
+        assert!(codes("<手机号码>可能会与(我们)[共享]", "recipient-missing").is_empty());
+    }
+
+    #[test]
+    fn a_plain_disclosure_under_public_disclosure_words_is_public() {
+        for (text, at) in [
+            ("（三）公开披露\n(我们)可能会[披露]您的<个人信息>：", 1),
+            ("5.3 公开披露\n  \n(我们)可能会[披露]您的<个人信息>：", 2),
+            (
+                "1、(我们)可能会公开[披露]<昵称>；\n2、(我们)可能[披露]<手机号码>。",
+                1,
+            ),
+            (
+                "(我们)会[披露]<昵称>外，(我们)不会[公开披露]<手机号码>。",
+                0,
+            ),
+        ] {
+            assert!(codes_on(text, "recipient-missing", at).is_empty(), "{text}");
+        }
+        // Public disclosure named with sharing, two blank lines, or a
+        // sharing under a public heading: reported.
+        for (text, at, span) in [
+            (
+                "三、如何共享、公开披露\n😀(我们)可能会[披露]您的<个人信息>：",
+                1,
+                (8, 12),
+            ),
+            (
+                "公开披露\n\n\n😀(我们)可能会[披露]您的<个人信息>：",
+                3,
+                (8, 12),
+            ),
+            (
+                "（三）公开披露\n😀(我们)可能会[共享]您的<个人信息>：",
+                1,
+                (8, 12),
+            ),
+        ] {
+            assert_eq!(codes_on(text, "recipient-missing", at), [span], "{text}");
+        }
+    }
+
+    #[test]
+    fn headings_and_giving_to_us_name_no_missing_recipient() {
+        for line in [
+            "*2、(我们)如何[使用]、[转移]、[披露]您的<个人信息>  **",
+            "(您)可以与(我们)[分享]您的<照片>",
+            "(您)可以[分享]给(我们)您的<照片>",
+        ] {
+            assert!(codes(line, "recipient-missing").is_empty(), "{line}");
+        }
+        // A numbered lead-in is no heading; a first party that is the
+        // subject, not the recipient, names none.
         assert_eq!(
-            codes("<手机号码>可能会与(我们)[共享]", "recipient-missing"),
-            [(14, 18)]
+            codes(
+                "5.4 [共享]您的<个人信息>无需征得您的授权同意：",
+                "recipient-missing"
+            ),
+            [(4, 8)]
+        );
+        assert_eq!(
+            codes("(我们)可以[分享]您的<照片>", "recipient-missing"),
+            [(6, 10)]
         );
     }
 

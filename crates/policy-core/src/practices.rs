@@ -478,8 +478,9 @@ fn gives_to_third_party(text: &str, parse: &LineParse, start: usize, index: usiz
 }
 
 /// What a whole line — a paragraph — states, read from every sentence of
-/// it, annotated or not (module doc). The default: a line with no
-/// annotation, of which the lints read nothing.
+/// it, annotated or not (module doc). A line with no annotation has only
+/// [`LineCues::public`] and [`LineCues::blank`] read; the rest stays at
+/// the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LineCues {
     /// Some sentence states consent (the cues of [`Practice::consent`]).
