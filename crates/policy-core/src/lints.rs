@@ -364,9 +364,11 @@ pub fn practice_findings<'a>(
         });
         let recipient = config.level(Lint::RecipientMissing).and_then(|severity| {
             let action = p.actions.iter().find(|a| {
-                !a.public
-                    && !a.to_first_party
-                    && !(public_context && a.plain_disclosure())
+                // Public, to us, or a plain 披露 where public disclosure is
+                // spoken of: no recipient to name.
+                let no_recipient_needed =
+                    a.public || a.to_first_party || (public_context && a.plain_disclosure());
+                !no_recipient_needed
                     && matches!(
                         a.class,
                         ActionClass::Share
