@@ -149,3 +149,32 @@ fn the_files_levels_allow_list_and_the_command_line_over_them() {
     assert!(all.contains("`loud` is not a level"), "{all}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// tests/fixtures/practices/recipient.policy: which disclosures and
+/// sharings name no recipient (docs/language.md §7.6), as `check` reports
+/// them, line by line.
+#[test]
+fn recipient_missing_reads_public_disclosure_headings_and_giving_to_us() {
+    let out = policy_lsp(&[
+        "check",
+        "--lint",
+        "recipient-missing",
+        "--format",
+        "json",
+        "tests/fixtures/practices/recipient.policy",
+    ]);
+    let lines: Vec<u64> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).ok()?;
+            (v.get("code")?.as_str()? == "recipient-missing").then(|| v["line"].as_u64())?
+        })
+        .collect();
+    // Not reported: a plain 披露 under a 公开披露 heading (2), after a list
+    // item that discloses publicly (4), under one past a blank line (8); a
+    // heading (11); giving to us (13, and the first sentence of 14).
+    // Reported: a 披露 under a heading that names sharing too (10), a
+    // lead-in that shares (12), a sharing with nobody named (14).
+    assert_eq!(lines, [10, 12, 14]);
+}

@@ -4,7 +4,7 @@
 //! sentence states, and each line's [`LineCues`], `crate::practices`),
 //! kept in step by one [`AnalysedDocument::apply_edit`], so that a
 //! keystroke redoes only the lines it touched (and, for the lint
-//! [`Findings`], which read the line above, the line after them).
+//! [`Findings`], which read the two lines above, the two lines after them).
 //!
 //! Architecture invariant: an [`AnalysedDocument`] is only ever changed
 //! through its own methods, and each of them leaves every layer equal to
@@ -364,8 +364,9 @@ impl Practices {
 /// The findings of some lints on every line of a document: what
 /// [`line_findings`] and then [`practice_findings`] give for the line.
 /// The findings of a line read that line's layers and the [`LineCues`] of
-/// the line above (a lead-in the line continues), so an edit recomputes the
-/// lines it touched and the line after them.
+/// the two lines above (a lead-in the line continues, past one blank line
+/// for `recipient-missing`), so an edit recomputes the lines it touched and
+/// the two lines after them.
 #[derive(Clone, Debug)]
 pub struct Findings {
     config: LintConfig,
@@ -382,9 +383,14 @@ impl Findings {
 
     fn update(&mut self, doc: &AnalysedDocument, edit: &EditOutcome) {
         let first = edit.first_line;
-        // The line after the edit reads the cues of the last edited line.
-        // It is line `first + new_lines` now and was `first + old_lines`.
-        let after = usize::from(first + edit.new_lines < doc.doc.line_count());
+        // The two lines after the edit read the cues of the last edited
+        // lines. They start at line `first + new_lines` now and were at
+        // `first + old_lines`.
+        let after = doc
+            .doc
+            .line_count()
+            .saturating_sub(first + edit.new_lines)
+            .min(2);
         let new =
             (first..first + edit.new_lines + after).map(|l| findings_of(doc, l, &self.config));
         self.findings.splice(
@@ -411,11 +417,15 @@ fn findings_of(doc: &AnalysedDocument, line: usize, config: &LintConfig) -> Box<
             config
                 .any_practice_lint_on()
                 .then(|| {
-                    let above = line.checked_sub(1).map(|l| doc.practices.cues(l));
+                    let cues = |back: usize| {
+                        line.checked_sub(back)
+                            .map(|l| doc.practices.cues(l))
+                            .unwrap_or_default()
+                    };
                     practice_findings(
                         doc.practices.line(line),
                         doc.practices.cues(line),
-                        above.unwrap_or_default(),
+                        [cues(1), cues(2)],
                         config,
                     )
                 })
@@ -426,15 +436,16 @@ fn findings_of(doc: &AnalysedDocument, line: usize, config: &LintConfig) -> Box<
 }
 
 fn practices_of(doc: &Document, line: usize, classes: &Classes) -> (Box<[Practice]>, LineCues) {
-    match doc.line_parse(line) {
-        Some(parse) if !parse.annotations.is_empty() => {
-            let text = doc.line_text(line).unwrap_or_default();
-            let practices = line_practices(&text, parse, classes.line(line));
-            let cues = line_cues(&text, parse, &practices);
-            (practices, cues)
-        }
-        _ => Default::default(),
-    }
+    let Some(parse) = doc.line_parse(line) else {
+        return Default::default();
+    };
+    // A line with no annotation has no practice, but its cues say whether
+    // it is blank or speaks of public disclosure (a heading the next line
+    // is read under).
+    let text = doc.line_text(line).unwrap_or_default();
+    let practices = line_practices(&text, parse, classes.line(line));
+    let cues = line_cues(&text, parse, &practices);
+    (practices, cues)
 }
 
 /// The class of annotation `index` of a line with these classes.

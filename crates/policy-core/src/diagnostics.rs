@@ -155,8 +155,8 @@ fn diagnostics_with(
     };
     let mut documentwide = documentwide.into_iter().peekable();
     let mut out = Vec::new();
-    // The cues of the line above, which the practice lints read too.
-    let mut above = LineCues::default();
+    // The cues of the two lines above, which the practice lints read too.
+    let mut above = [LineCues::default(); 2];
     for ((line, parse), line_classes) in doc.line_parses().zip(classes.lines_from(0)) {
         out.extend(
             parse
@@ -182,9 +182,15 @@ fn diagnostics_with(
                 practice_findings(of_line, cues, above, config)
                     .map(|f| Diagnostic::from_finding(line, f)),
             );
-            above = cues;
-        } else {
-            above = LineCues::default();
+            above = [cues, above[0]];
+        } else if config.any_practice_lint_on() {
+            // No annotation, no practice; but the next lines read whether
+            // this one is blank or speaks of public disclosure.
+            let cues = match practices {
+                Some(p) => p.cues(line),
+                None => line_cues(&doc.line_text(line).unwrap_or_default(), parse, &[]),
+            };
+            above = [cues, above[0]];
         }
         while let Some(d) = documentwide.next_if(|d| d.line <= line) {
             out.push(d);

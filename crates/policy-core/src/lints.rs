@@ -307,7 +307,8 @@ pub fn line_findings<'a>(
 /// line's practices, in sentence order; each on the action concerned.
 /// `line` is what the whole line — a paragraph of the policy — states, read
 /// from every sentence of it, annotated or not; `above` the same of the
-/// line above (the default for the first line). O(annotations of the line).
+/// line above and of the one above that (the default before the first
+/// line). O(annotations of the line).
 ///
 /// - `purpose-missing`: a sentence that is not negated, collects or uses
 ///   (`collect`, `use`) and names a classified data item, on a line that
@@ -316,9 +317,14 @@ pub fn line_findings<'a>(
 ///   one.
 /// - `recipient-missing`: a sentence that is not negated and shares,
 ///   transfers, entrusts or discloses other than to the public
-///   ([`crate::practices::Action::public`]), on a line with no third-party
-///   `(actor)` in a sentence that is not negated, nor continuing a line
-///   above that has one.
+///   ([`crate::practices::Action::public`]) and other than to the first
+///   party ([`crate::practices::Action::to_first_party`]), on a line that is
+///   no heading and has no third-party `(actor)` in a sentence that is not
+///   negated, nor continues a line above that has one. A plain [披露]
+///   ([`crate::practices::Action::plain_disclosure`]) is a disclosure to the
+///   public when the line or the line above speaks of public disclosure
+///   ([`LineCues::public`]); for this, "the line above" is the nearest one
+///   that is not blank, of the two above ([`LineCues::blank`]).
 /// - `sensitive-without-consent`: a sentence that is not negated, processes
 ///   (any action class but delete) a sensitive data item, on a line where
 ///   no sentence states consent nor a legal basis that needs none.
@@ -328,11 +334,20 @@ pub fn line_findings<'a>(
 pub fn practice_findings<'a>(
     practices: &'a [Practice],
     line: LineCues,
-    above: LineCues,
+    above: [LineCues; 2],
     config: &'a LintConfig,
 ) -> impl Iterator<Item = Finding> + 'a {
-    let purpose_stated = line.purpose || (above.open && above.purpose);
-    let recipient_named = line.third_party || (above.open && above.third_party);
+    let [just_above, two_above] = above;
+    let purpose_stated = line.purpose || (just_above.open && just_above.purpose);
+    let recipient_named = line.third_party || (just_above.open && just_above.third_party);
+    // A public-disclosure heading may stand one blank line up (a heading, a
+    // blank, the paragraph).
+    let nearest = if just_above.blank {
+        two_above
+    } else {
+        just_above
+    };
+    let public_context = line.public || nearest.public;
     practices.iter().flat_map(move |p| {
         let purpose = config.level(Lint::PurposeMissing).and_then(|severity| {
             let personal = p.data.iter().any(|d| d.category.is_some());
@@ -349,7 +364,11 @@ pub fn practice_findings<'a>(
         });
         let recipient = config.level(Lint::RecipientMissing).and_then(|severity| {
             let action = p.actions.iter().find(|a| {
-                !a.public
+                // Public, to us, or a plain 披露 where public disclosure is
+                // spoken of: no recipient to name.
+                let no_recipient_needed =
+                    a.public || a.to_first_party || (public_context && a.plain_disclosure());
+                !no_recipient_needed
                     && matches!(
                         a.class,
                         ActionClass::Share
@@ -358,7 +377,7 @@ pub fn practice_findings<'a>(
                             | ActionClass::Disclose
                     )
             })?;
-            (!p.negated && !recipient_named).then_some(Finding {
+            (!p.negated && !recipient_named && !line.heading).then_some(Finding {
                 start: action.start,
                 end: action.end,
                 lint: Lint::RecipientMissing,
@@ -453,7 +472,8 @@ mod tests {
         let mut config = LintConfig::default();
         config.set(lint, "on").unwrap();
         let p = doc.practices();
-        let above = at.checked_sub(1).map(|l| p.cues(l)).unwrap_or_default();
+        let cues = |back: usize| at.checked_sub(back).map(|l| p.cues(l)).unwrap_or_default();
+        let above = [cues(1), cues(2)];
         let found: Vec<_> = practice_findings(p.line(at), p.cues(at), above, &config)
             .map(|f| (f.start.char, f.end.char))
             .collect();
@@ -663,9 +683,70 @@ mod tests {
         );
         let text = "(我们)会与(合作伙伴)[共享]以下信息。\n😀(我们)仅会[共享]必要的<个人信息>。";
         assert_eq!(codes_on(text, "recipient-missing", 1), [(7, 11)]);
+        // Shared with us: the first party is the named recipient.
+        assert!(codes("<手机号码>可能会与(我们)[共享]", "recipient-missing").is_empty());
+    }
+
+    #[test]
+    fn a_plain_disclosure_under_public_disclosure_words_is_public() {
+        for (text, at) in [
+            ("（三）公开披露\n(我们)可能会[披露]您的<个人信息>：", 1),
+            ("5.3 公开披露\n  \n(我们)可能会[披露]您的<个人信息>：", 2),
+            (
+                "1、(我们)可能会公开[披露]<昵称>；\n2、(我们)可能[披露]<手机号码>。",
+                1,
+            ),
+            (
+                "(我们)会[披露]<昵称>外，(我们)不会[公开披露]<手机号码>。",
+                0,
+            ),
+        ] {
+            assert!(codes_on(text, "recipient-missing", at).is_empty(), "{text}");
+        }
+        // Public disclosure named with sharing, two blank lines, or a
+        // sharing under a public heading: reported.
+        for (text, at, span) in [
+            (
+                "三、如何共享、公开披露\n😀(我们)可能会[披露]您的<个人信息>：",
+                1,
+                (8, 12),
+            ),
+            (
+                "公开披露\n\n\n😀(我们)可能会[披露]您的<个人信息>：",
+                3,
+                (8, 12),
+            ),
+            (
+                "（三）公开披露\n😀(我们)可能会[共享]您的<个人信息>：",
+                1,
+                (8, 12),
+            ),
+        ] {
+            assert_eq!(codes_on(text, "recipient-missing", at), [span], "{text}");
+        }
+    }
+
+    #[test]
+    fn headings_and_giving_to_us_name_no_missing_recipient() {
+        for line in [
+            "*2、(我们)如何[使用]、[转移]、[披露]您的<个人信息>  **",
+            "(您)可以与(我们)[分享]您的<照片>",
+            "(您)可以[分享]给(我们)您的<照片>",
+        ] {
+            assert!(codes(line, "recipient-missing").is_empty(), "{line}");
+        }
+        // A numbered lead-in is no heading; a first party that is the
+        // subject, not the recipient, names none.
         assert_eq!(
-            codes("<手机号码>可能会与(我们)[共享]", "recipient-missing"),
-            [(14, 18)]
+            codes(
+                "5.4 [共享]您的<个人信息>无需征得您的授权同意：",
+                "recipient-missing"
+            ),
+            [(4, 8)]
+        );
+        assert_eq!(
+            codes("(我们)可以[分享]您的<照片>", "recipient-missing"),
+            [(6, 10)]
         );
     }
 

@@ -107,6 +107,12 @@ pub struct Action {
     /// are only 公开披露, 公开, 公示, 展示 (公开展示, 对外公开), or 披露
     /// right after a 公开 outside the brackets (`公开[披露]`).
     pub public: bool,
+    /// The action gives to the first party: a 与, 和, 同 or 向 right before
+    /// a first-party `(actor)` right before it in its clause (您可以与(我们)
+    /// [分享]), or 给 and a first-party actor right after it
+    /// ([分享]给(我们)). The data flows to the author of the policy, who is
+    /// its named recipient.
+    pub to_first_party: bool,
     /// Whether the sentence denies this action (see the module doc); the
     /// practice is `negated` when every action is.
     pub denied: bool,
@@ -337,6 +343,7 @@ fn practice(
                 );
                 window_start = (a.end().byte as usize).min(text.len());
                 let public = is_public(&value, &text[..a.open.byte as usize]);
+                let to_first_party = gives_to_first_party(text, parse, start, i);
                 actions.push(Action {
                     denied: denied.last().copied().unwrap_or(false),
                     class,
@@ -344,6 +351,7 @@ fn practice(
                     start: a.open,
                     end: a.end(),
                     public,
+                    to_first_party,
                 });
             }
             AnnotationKind::Data => data.push(DataItem {
@@ -376,9 +384,19 @@ fn practice(
 fn is_public(value: &str, before: &str) -> bool {
     const PUBLIC: [&str; 4] = ["公开披露", "公开", "公示", "展示"];
     let after_public = before.trim_end().ends_with("公开");
+    let verbs: Vec<&str> = PUBLIC
+        .into_iter()
+        .chain(after_public.then_some("披露"))
+        .collect();
+    only_verbs(value, &verbs)
+}
+
+/// Whether `value` names some of `verbs` and nothing else but 对外, blanks
+/// and list marks (、，和或及与并).
+fn only_verbs(value: &str, verbs: &[&str]) -> bool {
     let mut rest = value.to_string();
     let mut any = false;
-    for verb in PUBLIC.iter().chain(after_public.then_some(&"披露")) {
+    for verb in verbs {
         any |= rest.contains(verb);
         rest = rest.replace(verb, "");
     }
@@ -386,6 +404,49 @@ fn is_public(value: &str, before: &str) -> bool {
         .replace("对外", "")
         .chars()
         .all(|c| c.is_whitespace() || "、，,和或及与并".contains(c))
+}
+
+impl Action {
+    /// A plain disclosure: the action's only verb is 披露 (对外披露, not
+    /// 共享、披露 nor 公开披露), which says neither to whom nor whether to
+    /// the public; `recipient-missing` reads it in its context
+    /// ([`LineCues::public`]).
+    pub fn plain_disclosure(&self) -> bool {
+        !self.public && only_verbs(&self.text, &["披露"])
+    }
+}
+
+/// Whether the action that is annotation `index` of the sentence starting
+/// at byte `start` gives to the first party ([`Action::to_first_party`]).
+fn gives_to_first_party(text: &str, parse: &LineParse, start: usize, index: usize) -> bool {
+    let first = |a: &crate::syntax::Annotation| {
+        a.kind == AnnotationKind::Actor && party(&a.value(text)) == Party::First
+    };
+    let action = &parse.annotations[index];
+    let open = action.open.byte as usize;
+    // 与(我们)[分享]: the actor right before the action, a preposition
+    // right before the actor, all in the sentence.
+    let to_before = index.checked_sub(1).is_some_and(|p| {
+        let actor = &parse.annotations[p];
+        let between = text
+            .get(actor.end().byte as usize..open)
+            .unwrap_or_default();
+        let lead = text
+            .get(start..actor.open.byte as usize)
+            .unwrap_or_default()
+            .trim_end();
+        first(actor)
+            && actor.open.byte as usize >= start
+            && between.trim().is_empty()
+            && ["与", "和", "同", "向"].iter().any(|w| lead.ends_with(w))
+    });
+    let to_after = parse.annotations.get(index + 1).is_some_and(|next| {
+        let between = text
+            .get(action.end().byte as usize..next.open.byte as usize)
+            .unwrap_or_default();
+        between.trim() == "给" && first(next)
+    });
+    to_before || to_after
 }
 
 /// Whether the `[…提供…]` that is annotation `index` of the sentence
@@ -417,8 +478,9 @@ fn gives_to_third_party(text: &str, parse: &LineParse, start: usize, index: usiz
 }
 
 /// What a whole line — a paragraph — states, read from every sentence of
-/// it, annotated or not (module doc). The default: a line with no
-/// annotation, of which the lints read nothing.
+/// it, annotated or not (module doc). A line with no annotation has only
+/// [`LineCues::public`] and [`LineCues::blank`] read; the rest stays at
+/// the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LineCues {
     /// Some sentence states consent (the cues of [`Practice::consent`]).
@@ -444,6 +506,16 @@ pub struct LineCues {
     /// ending in ： or a sentence broken at ，— so the next line continues
     /// it.
     pub open: bool,
+    /// The line speaks of public disclosure and of no other giving: its
+    /// words hold 公开披露 (公开[披露] included) and none of 共享, 分享,
+    /// 转让, 转移, 委托, 对外提供, 提供给. A heading （三）公开披露, or a list item
+    /// (我们)可能会公开[披露]…；, makes the plain [披露] of the line after
+    /// it a public disclosure (`recipient-missing`); a 共享、转让、公开披露
+    /// does not. Read on every line, annotated or not.
+    pub public: bool,
+    /// The line holds nothing but blanks and the Markdown marks `*`, `#`.
+    /// Read on every line.
+    pub blank: bool,
     /// The line is a heading: it starts with a section number (一、, （二）,
     /// 3., 3.1, 第四条 — `crate::topics::heading` with a numbering) and is
     /// no sentence: it has no terminator and no clause break (，,：:), so a
@@ -455,7 +527,11 @@ pub struct LineCues {
 /// ([`line_practices`]). O(line).
 pub fn line_cues(text: &str, parse: &LineParse, practices: &[Practice]) -> LineCues {
     if parse.annotations.is_empty() {
-        return LineCues::default();
+        return LineCues {
+            public: speaks_of_public_disclosure(text),
+            blank: trim_marks(text).is_empty(),
+            ..LineCues::default()
+        };
     }
     // The words of the line: its text without the annotations' brackets.
     let mut brackets = parse
@@ -479,19 +555,32 @@ pub fn line_cues(text: &str, parse: &LineParse, practices: &[Practice]) -> LineC
     let legal_basis = sentences().any(states_legal_basis);
     // A purpose or a party of a denied practice states none for the others.
     let affirmed = || practices.iter().filter(|p| !p.negated);
-    let trimmed =
-        words.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '#' || c == '\u{3000}');
+    let trimmed = trim_marks(&words);
     LineCues {
         consent,
         guardian,
         legal_basis,
         purpose: affirmed().any(|p| !p.purposes.is_empty()),
         third_party: affirmed().any(|p| p.actors.iter().any(|a| a.role == Party::Third)),
+        public: speaks_of_public_disclosure(&words),
+        blank: trimmed.is_empty(),
         open: !trimmed.ends_with(TERMINATORS),
         heading: !trimmed.contains(TERMINATORS)
             && !trimmed.contains(CLAUSE_BREAKS)
             && crate::topics::heading(trimmed).is_some_and(|n| n != Numbering::Plain),
     }
+}
+
+/// `words` without the blanks and Markdown marks (`*`, `#`) around them.
+fn trim_marks(words: &str) -> &str {
+    words.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '#' || c == '\u{3000}')
+}
+
+/// Whether a line's words speak of public disclosure and of no other
+/// giving ([`LineCues::public`]).
+fn speaks_of_public_disclosure(words: &str) -> bool {
+    const OTHER_GIVING: [&str; 7] = ["共享", "分享", "转让", "转移", "委托", "对外提供", "提供给"];
+    words.contains("公开披露") && !OTHER_GIVING.iter().any(|w| words.contains(w))
 }
 
 /// Whether `window` (the text before an action) denies the action; `whole`:
