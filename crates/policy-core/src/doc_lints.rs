@@ -1133,8 +1133,47 @@ mod tests {
     }
 
     #[test]
+    fn unannotated_terms_are_not_reported_in_headings_labels_definitions() {
+        // Positive: a plain sentence still gets its finding.
+        let text = "(我们)[收集]<设备信息>和<设备信息>。\n我们会使用设备信息。";
+        assert_eq!(found(text, "unannotated-term").len(), 1);
+        for text in [
+            "(我们)[收集]<设备信息>和<设备信息>。\n二、设备信息",
+            "(我们)[收集]<设备信息>和<设备信息>。\n设备信息：型号、系统版本。",
+            "(我们)[收集]<设备信息>和<设备信息>。\n单独的设备信息无法识别特定自然人身份。",
+            // Annotated once, unclassified.
+            "(我们)[收集]<奇怪条目>。\n奇怪条目也在这里。",
+        ] {
+            assert_eq!(found(text, "unannotated-term"), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_topic_stated_in_a_sentence_under_another_heading_is_disclosed() {
+        let mut policy = String::from("一、我们如何收集和使用您的个人信息\n");
+        for _ in 0..MIN_DISCLOSURE_LINES {
+            policy.push_str("(我们)[收集]<手机号码>{用于注册}。\n");
+        }
+        let mut config = LintConfig::default();
+        config.set("missing-disclosure", "on").unwrap();
+        let message = |p: &str| {
+            let doc = AnalysedDocument::new(p, Arc::new(Taxonomy::builtin()));
+            analysed_diagnostics(&doc, &config)[0].message.to_string()
+        };
+        let before = message(&policy);
+        assert!(before.contains("retention") && before.contains("consent-withdrawal"));
+        policy.push_str("我们仅在所需的最短期限内保存您的信息。您可以随时撤回您的授权同意。\n");
+        let after = message(&policy);
+        assert!(
+            !after.contains("retention") && !after.contains("consent-withdrawal"),
+            "{after}"
+        );
+        assert!(after.contains("controller-contact") && after.contains("minors"));
+    }
+
+    #[test]
     fn quick_fixes_wrap_one_or_every_unannotated_occurrence() {
-        let text = "<手机号码>\n😀手机号码，手机号码\n手机号码";
+        let text = "<手机号码>\n😀手机号码，手机号码\n更换手机号码。";
         let mut doc = AnalysedDocument::new(text, Arc::new(Taxonomy::builtin()));
         doc.set_document_index(true);
         let index = doc.document_index().unwrap();
