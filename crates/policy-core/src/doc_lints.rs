@@ -47,7 +47,7 @@ use crate::lints::{Lint, LintConfig};
 use crate::position::{LinePoint, LspRange, PositionEncoding};
 use crate::syntax::{AnnotationKind, LineParse};
 use crate::taxonomy::Category;
-use crate::topics::{LineSignature, Topic, line_signature, line_topics};
+use crate::topics::{LineSignature, Topic, disclosed_in, heading, line_signature, line_topics};
 use crate::vocabulary::ActionClass;
 
 /// The shortest data term, in characters, whose unannotated occurrences
@@ -84,6 +84,8 @@ pub struct Annotated {
     /// A data item's text as written, when its unannotated occurrences
     /// are looked for (at least [`MIN_TERM_CHARS`], not vague, no escape).
     pub term: Option<Box<str>>,
+    /// A data item the taxonomy has no category for.
+    pub unclassified: bool,
     pub start: LinePoint,
     pub end: LinePoint,
 }
@@ -107,6 +109,9 @@ pub struct Claim {
 pub struct LineIndex {
     pub annotations: Box<[Annotated]>,
     pub claims: Box<[Claim]>,
+    /// The required topics a sentence of the line discloses
+    /// ([`crate::topics::disclosed_in`]), as a bit set.
+    pub disclosed: u16,
 }
 
 /// An unannotated occurrence of an annotated data term.
@@ -126,6 +131,10 @@ struct Counts {
     kinds: HashMap<Box<str>, [u32; 4]>,
     /// Data term (as written) → how often.
     terms: HashMap<Box<str>, u32>,
+    /// Data term → how often as an unclassified item.
+    unclassified: HashMap<Box<str>, u32>,
+    /// Topic (bit of [`LineIndex::disclosed`]) → how many lines disclose it.
+    disclosed: [u32; 16],
     /// (class, category id) → [denied, affirmed] of that category, then
     /// [denied, affirmed] of the categories that refine it.
     claims: HashMap<ClaimKey, [u32; 4]>,
@@ -161,7 +170,15 @@ pub struct DocIndex {
 impl PartialEq for DocIndex {
     /// Equal content: what "incremental equals fresh" compares.
     fn eq(&self, other: &Self) -> bool {
-        let counts = |c: &Counts| (c.kinds.clone(), c.terms.clone(), c.claims.clone());
+        let counts = |c: &Counts| {
+            (
+                c.kinds.clone(),
+                c.terms.clone(),
+                c.unclassified.clone(),
+                c.claims.clone(),
+                c.disclosed,
+            )
+        };
         self.lines.iter().eq(other.lines.iter())
             && self.hits.iter().eq(other.hits.iter())
             && counts(&self.counts) == counts(&other.counts)
@@ -431,7 +448,7 @@ impl DocIndex {
     pub fn missing_topics(&self) -> Vec<Topic> {
         Topic::REQUIRED
             .into_iter()
-            .filter(|t| !self.covered.contains(t))
+            .filter(|t| !self.covered.contains(t) && self.counts.disclosed[*t as usize] == 0)
             .collect()
     }
 
@@ -439,11 +456,23 @@ impl DocIndex {
     pub fn term_count(&self, term: &str) -> u32 {
         self.counts.terms.get(term).copied().unwrap_or(0)
     }
+
+    /// Whether data term `term` is annotated once only, and that once as
+    /// an item the taxonomy has no category for: one annotator's choice of
+    /// an unknown word (类型, 介绍) is no evidence that the word names data.
+    fn term_is_doubtful(&self, term: &str) -> bool {
+        self.term_count(term) == 1 && self.counts.unclassified.get(term).copied().unwrap_or(0) == 1
+    }
 }
 
 impl Counts {
     fn add(&mut self, line: &LineIndex, sign: i64) {
         let bump = |n: &mut u32| *n = (*n as i64 + sign).max(0) as u32;
+        for (bit, n) in self.disclosed.iter_mut().enumerate() {
+            if line.disclosed & (1 << bit) != 0 {
+                bump(n);
+            }
+        }
         for a in line.annotations.iter() {
             let entry = self.kinds.entry(a.text.clone()).or_default();
             bump(&mut entry[kind_index(a.kind)]);
@@ -460,6 +489,13 @@ impl Counts {
                 }
                 if (was == 0) != (now == 0) {
                     self.terms_changed = true;
+                }
+                if a.unclassified {
+                    let n = self.unclassified.entry(term.clone()).or_default();
+                    bump(n);
+                    if *n == 0 {
+                        self.unclassified.remove(term);
+                    }
                 }
             }
         }
@@ -494,8 +530,12 @@ fn line_index(
     practices: &Practices,
     line: usize,
 ) -> LineIndex {
+    let disclosed = disclosed_in(text);
     let Some(parse) = parse.filter(|p| !p.annotations.is_empty()) else {
-        return LineIndex::default();
+        return LineIndex {
+            disclosed,
+            ..LineIndex::default()
+        };
     };
     let annotations = parse
         .annotations
@@ -514,6 +554,8 @@ fn line_index(
                 kind: a.kind,
                 text: value.into(),
                 term,
+                unclassified: a.kind == AnnotationKind::Data
+                    && matches!(class_of(classes, i), Class::Unclassified),
                 start: a.open,
                 end: a.end(),
             }
@@ -546,6 +588,7 @@ fn line_index(
     LineIndex {
         annotations,
         claims: claims.into(),
+        disclosed,
     }
 }
 
@@ -555,6 +598,11 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
     let Some(automaton) = &terms.automaton else {
         return Arc::new([]);
     };
+    // A heading, a label or a table cell names a subject; it states no
+    // processing that the annotation would be missing from.
+    if heading(text).is_some() {
+        return Arc::new([]);
+    }
     let annotations = parse.map_or(&[][..], |p| &p.annotations[..]);
     let mut out = Vec::new();
     let mut from = 0usize;
@@ -568,7 +616,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
         let segment = text.get(from..open.max(from)).unwrap_or_default();
         for m in automaton.find_iter(segment) {
             let (s, e) = (from + m.start(), from + m.end());
-            if text[..s].ends_with('\\') {
+            if text[..s].ends_with('\\') || in_definition(text, s) || in_label(text, s) {
                 continue;
             }
             point = point.advanced_by(&text[at..s]);
@@ -584,6 +632,60 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
         from = end.min(text.len()).max(from);
     }
     out.into()
+}
+
+/// Words by which a sentence defines or classifies kinds of information
+/// instead of stating what is done with them: 个人信息是指…, 日志信息…无法识别
+/// 特定自然人身份, 位置信息属于敏感信息.
+const DEFINITION_CUES: &[&str] = &[
+    "是指",
+    "指的是",
+    "系指",
+    "所指",
+    "定义",
+    "无法识别特定",
+    "不能识别特定",
+    "属于敏感",
+    "属于个人敏感",
+    "属于个人信息",
+    "敏感个人信息是",
+    "个人信息包括",
+];
+
+/// Whether byte `at` of `text` lies in a sentence (ended by 。！？；) that
+/// holds one of [`DEFINITION_CUES`].
+fn in_definition(text: &str, at: usize) -> bool {
+    let ends = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';');
+    let from = text[..at]
+        .rfind(ends)
+        .map_or(0, |i| i + ends_len(&text[i..]));
+    let to = text[at..].find(ends).map_or(text.len(), |i| at + i);
+    let sentence = &text[from..to];
+    DEFINITION_CUES.iter().any(|c| sentence.contains(c))
+}
+
+/// The longest label, in characters, before the first colon of a line
+/// (地理位置信息：GPS信息、…; 3、服务日志信息：…).
+const MAX_LABEL: usize = 16;
+
+/// Whether byte `at` of `text` lies in the line's label: the text before
+/// its first colon (：or :), when that is at most [`MAX_LABEL`] characters
+/// and ends no sentence. A label names the subject of a list, like a
+/// heading.
+fn in_label(text: &str, at: usize) -> bool {
+    let Some(colon) = text.find(['：', ':']) else {
+        return false;
+    };
+    let label = &text[..colon];
+    at < colon
+        && label.chars().count() <= MAX_LABEL
+        && !label.contains(['。', '，', '；', ','])
+        && !label.contains("://")
+}
+
+/// The length in bytes of the character `s` starts with.
+fn ends_len(s: &str) -> usize {
+    s.chars().next().map_or(0, char::len_utf8)
 }
 
 /// A place in the document: line and span.
@@ -619,7 +721,7 @@ pub fn document_findings(index: &DocIndex, doc: &Document, config: &LintConfig) 
     mismatches(index, config, &mut out);
     if let Some(severity) = config.level(Lint::UnannotatedTerm) {
         for (line, hits) in index.hits.iter().enumerate() {
-            for h in hits.iter() {
+            for h in hits.iter().filter(|h| !index.term_is_doubtful(&h.term)) {
                 let n = index.term_count(&h.term);
                 out.push(Diagnostic {
                     line,
@@ -1031,8 +1133,47 @@ mod tests {
     }
 
     #[test]
+    fn unannotated_terms_are_not_reported_in_headings_labels_definitions() {
+        // Positive: a plain sentence still gets its finding.
+        let text = "(我们)[收集]<设备信息>和<设备信息>。\n我们会使用设备信息。";
+        assert_eq!(found(text, "unannotated-term").len(), 1);
+        for text in [
+            "(我们)[收集]<设备信息>和<设备信息>。\n二、设备信息",
+            "(我们)[收集]<设备信息>和<设备信息>。\n设备信息：型号、系统版本。",
+            "(我们)[收集]<设备信息>和<设备信息>。\n单独的设备信息无法识别特定自然人身份。",
+            // Annotated once, unclassified.
+            "(我们)[收集]<奇怪条目>。\n奇怪条目也在这里。",
+        ] {
+            assert_eq!(found(text, "unannotated-term"), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_topic_stated_in_a_sentence_under_another_heading_is_disclosed() {
+        let mut policy = String::from("一、我们如何收集和使用您的个人信息\n");
+        for _ in 0..MIN_DISCLOSURE_LINES {
+            policy.push_str("(我们)[收集]<手机号码>{用于注册}。\n");
+        }
+        let mut config = LintConfig::default();
+        config.set("missing-disclosure", "on").unwrap();
+        let message = |p: &str| {
+            let doc = AnalysedDocument::new(p, Arc::new(Taxonomy::builtin()));
+            analysed_diagnostics(&doc, &config)[0].message.to_string()
+        };
+        let before = message(&policy);
+        assert!(before.contains("retention") && before.contains("consent-withdrawal"));
+        policy.push_str("我们仅在所需的最短期限内保存您的信息。您可以随时撤回您的授权同意。\n");
+        let after = message(&policy);
+        assert!(
+            !after.contains("retention") && !after.contains("consent-withdrawal"),
+            "{after}"
+        );
+        assert!(after.contains("controller-contact") && after.contains("minors"));
+    }
+
+    #[test]
     fn quick_fixes_wrap_one_or_every_unannotated_occurrence() {
-        let text = "<手机号码>\n😀手机号码，手机号码\n手机号码";
+        let text = "<手机号码>\n😀手机号码，手机号码\n更换手机号码。";
         let mut doc = AnalysedDocument::new(text, Arc::new(Taxonomy::builtin()));
         doc.set_document_index(true);
         let index = doc.document_index().unwrap();

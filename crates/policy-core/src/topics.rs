@@ -227,6 +227,158 @@ pub const CONTENT_WORDS: &[(Topic, &[&[&str]])] = &[
     (Topic::CollectionAndUse, &[&["收集", "使用"], &["信息"]]),
 ];
 
+/// Sentence-level disclosure cues (`missing-disclosure`, docs/language.md
+/// §7.12): a sentence anywhere in the document — under any heading —
+/// that holds a word of every group of an entry discloses that topic.
+/// Stricter than [`CONTENT_WORDS`] (the words must meet in one sentence,
+/// and say what is done, not just name the subject), but not exclusive:
+/// one sentence may disclose several topics. Contact details are
+/// [`discloses_contact`]'s.
+pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
+    // How long data is kept: a keeping verb with a period.
+    (
+        Topic::Retention,
+        &[
+            &["保存", "存储", "储存", "保留", "留存", "存放"],
+            &["期限", "期间", "时限", "时间", "最短"],
+        ],
+    ),
+    // How consent is withdrawn: withdrawing or cancelling an
+    // authorisation, or switching a permission off.
+    (
+        Topic::ConsentWithdrawal,
+        &[&["撤回", "撤销", "收回", "取消"], &["同意", "授权"]],
+    ),
+    (Topic::ConsentWithdrawal, &[&["关闭"], &["权限"]]),
+    (Topic::ConsentWithdrawal, &[&["授权同意的范围"]]),
+    // Minors: a child or minor, with a guardian or parent.
+    (
+        Topic::Minors,
+        &[
+            &["未成年", "儿童", "十四周岁", "14周岁", "不满14", "不满十四"],
+            &["监护人", "父母", "家长"],
+        ],
+    ),
+    // Security measures taken.
+    (
+        Topic::Security,
+        &[
+            &["采取", "采用", "使用", "部署", "建立"],
+            &[
+                "安全措施",
+                "加密",
+                "安全技术",
+                "安全防护",
+                "去标识化",
+                "访问控制",
+            ],
+        ],
+    ),
+    // Personal information shared, transferred or disclosed (granted or
+    // denied: 不会共享 discloses the policy on sharing too) …
+    (
+        Topic::ThirdPartySharing,
+        &[&["共享", "转让", "公开披露", "对外提供"], &["信息", "资料"]],
+    ),
+    // … or provided to a third party named as a class.
+    (
+        Topic::ThirdPartySharing,
+        &[
+            &["提供", "透露", "披露"],
+            &["第三方", "合作伙伴", "关联公司", "关联方", "服务提供商"],
+            &["信息", "资料"],
+        ],
+    ),
+    // The user's rights over his information or account.
+    (
+        Topic::UserRights,
+        &[
+            &[
+                "您可以",
+                "您有权",
+                "你可以",
+                "你有权",
+                "用户可以",
+                "用户有权",
+                "可以通过",
+            ],
+            &["访问", "查询", "更正", "删除", "注销", "复制"],
+        ],
+    ),
+    // Changes to the policy (or the agreement that holds it).
+    (
+        Topic::PolicyUpdates,
+        &[
+            &["更新", "修订", "变更", "修改"],
+            &[
+                "本政策",
+                "隐私政策",
+                "本指引",
+                "本协议",
+                "本声明",
+                "协议条款",
+                "本条款",
+            ],
+        ],
+    ),
+];
+
+/// The sentence ends of [`disclosed_in`].
+const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';'];
+
+/// The shortest run of digits (hyphens allowed) taken for a telephone
+/// number.
+const MIN_PHONE_DIGITS: usize = 7;
+
+/// Whether `line` gives the controller's contact details: a word of
+/// contact (联系, 邮箱, 电话, 客服, 地址, 邮件) with an e-mail address (an `@`
+/// between ASCII letters or digits) or a telephone number (a run of at
+/// least [`MIN_PHONE_DIGITS`] digits). A web address alone is none.
+pub fn discloses_contact(line: &str) -> bool {
+    if !["联系", "邮箱", "电话", "客服", "邮件", "地址"]
+        .iter()
+        .any(|w| line.contains(w))
+    {
+        return false;
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mail = chars
+        .windows(3)
+        .any(|w| w[1] == '@' && w[0].is_ascii_alphanumeric() && w[2].is_ascii_alphanumeric());
+    let mut run = 0;
+    let mut phone = false;
+    for c in &chars {
+        if c.is_ascii_digit() {
+            run += 1;
+        } else if *c != '-' {
+            run = 0;
+        }
+        phone |= run >= MIN_PHONE_DIGITS;
+    }
+    mail || phone
+}
+
+/// The required topics some sentence of `line` discloses by
+/// [`DISCLOSURE_CUES`] or [`discloses_contact`], as a bit set (bit
+/// `topic as u16`). O(line).
+pub fn disclosed_in(line: &str) -> u16 {
+    let mut out = 0u16;
+    if discloses_contact(line) {
+        out |= 1 << Topic::ControllerContact as u16;
+    }
+    for sentence in line.split(SENTENCE_ENDS) {
+        for (topic, groups) in DISCLOSURE_CUES {
+            if groups
+                .iter()
+                .all(|g| g.iter().any(|w| sentence.contains(w)))
+            {
+                out |= 1 << *topic as u16;
+            }
+        }
+    }
+    out
+}
+
 /// The longest line that is taken for the controller's name when it
 /// names a company (…有限公司), in characters.
 const MAX_NAME_LINE: usize = 30;
