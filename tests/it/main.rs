@@ -24,6 +24,7 @@ mod doc_lints;
 mod document;
 mod export;
 mod hover;
+mod jd_findings;
 mod language_doc;
 mod layers;
 mod lints_cli;
