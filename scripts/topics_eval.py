@@ -16,7 +16,15 @@ the test half. For each half and each required topic it prints
   every line the annotators gave a topic, pooled into a micro F1 over the
   required topics.
 
+With `--half tune` or `--half test` only that half is scored (tune on
+the tuning half; look at the test half once, at the end). With `--errors`
+(tuning half only) it also prints, per document, the required topics
+predicted but not annotated (false) and annotated but not predicted
+(missed), and the line-level confusion between the annotators' topic and
+the predicted one (counts, over the required topics and `other`).
+
 Usage: scripts/topics_eval.py [CORPUS] [--binary target/debug/policy-lsp]
+           [--half tune|test] [--errors]
 """
 
 import json
@@ -115,6 +123,33 @@ def report(name, doc_counts, line_counts):
     print()
 
 
+def errors(gold, pred, docs):
+    """Per-document false and missed topics, and the line confusion."""
+    print("## document-level errors (false: predicted, not annotated; missed: annotated, not predicted)")
+    confusion = {}
+    for doc in docs:
+        g_lines = {}
+        for p in gold[doc]:
+            for n in range(p["lines"][0], p["lines"][1] + 1):
+                g_lines[n] = p["topic"]
+        p_lines = pred.get(doc, {})
+        g_topics = set(g_lines.values()) & set(REQUIRED)
+        p_topics = set(p_lines.values()) & set(REQUIRED)
+        false, missed = sorted(p_topics - g_topics), sorted(g_topics - p_topics)
+        if false or missed:
+            print(f"{doc}  false: {', '.join(false) or '-'}  missed: {', '.join(missed) or '-'}")
+        for n, g in g_lines.items():
+            p = p_lines.get(n, "other")
+            key = (g if g in REQUIRED else "other", p if p in REQUIRED else "other")
+            confusion[key] = confusion.get(key, 0) + 1
+    print()
+    print("## line confusion (annotated -> predicted: lines), errors only, most first")
+    for (g, p), n in sorted(confusion.items(), key=lambda kv: -kv[1]):
+        if g != p:
+            print(f"{g:22} -> {p:22} {n}")
+    print()
+
+
 def main():
     args = sys.argv[1:]
     binary = "target/debug/policy-lsp"
@@ -122,6 +157,18 @@ def main():
         i = args.index("--binary")
         binary = args[i + 1]
         del args[i : i + 2]
+    half = "both"
+    if "--half" in args:
+        i = args.index("--half")
+        half = args[i + 1]
+        del args[i : i + 2]
+        if half not in ("tune", "test"):
+            sys.exit("--half takes tune or test")
+    show_errors = "--errors" in args
+    if show_errors:
+        args.remove("--errors")
+        if half != "tune":
+            sys.exit("--errors is for the tuning half only: add --half tune")
     corpus = Path(args[0] if args else "../shared/corpus")
     gold = {}
     with open(corpus / "ca4p-dev-topics.jsonl", encoding="utf-8") as f:
@@ -130,9 +177,14 @@ def main():
             gold[record["doc"]] = record["paragraphs"]
     docs = sorted(gold)
     tuning, test = docs[0::2], docs[1::2]
-    pred = predictions(binary, [corpus / "ca4p-dev" / f"{d}.policy" for d in docs])
-    report(f"tuning half ({len(tuning)} documents: even positions)", *score(gold, pred, tuning))
-    report(f"test half ({len(test)} documents: odd positions)", *score(gold, pred, test))
+    scored = {"tune": tuning, "test": test, "both": docs}[half]
+    pred = predictions(binary, [corpus / "ca4p-dev" / f"{d}.policy" for d in scored])
+    if half in ("tune", "both"):
+        report(f"tuning half ({len(tuning)} documents: even positions)", *score(gold, pred, tuning))
+    if show_errors:
+        errors(gold, pred, tuning)
+    if half in ("test", "both"):
+        report(f"test half ({len(test)} documents: odd positions)", *score(gold, pred, test))
 
 
 if __name__ == "__main__":
