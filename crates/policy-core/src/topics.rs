@@ -155,7 +155,14 @@ pub const TOPIC_WORDS: &[(Topic, &[&str])] = &[
     ),
     (
         Topic::ControllerContact,
-        &["联系我们", "联系方式", "如何联系", "关于我们", "我们是谁"],
+        &[
+            "联系我们",
+            "联系方式",
+            "如何联系",
+            "与我们联系",
+            "关于我们",
+            "我们是谁",
+        ],
     ),
     (Topic::CollectionAndUse, &["收集", "使用", "获取", "处理"]),
     (Topic::Definitions, &["定义", "术语", "释义"]),
@@ -167,7 +174,7 @@ const POLICY_ITSELF: &[&str] = &["政策", "指引", "声明", "协议", "条款
 /// Words of change: a heading about the policy with one of them is about
 /// its updates; so is a heading with one of them that names no other
 /// topic (十四、变更) — but 收集、使用目的变更 is about collection.
-const UPDATE_WORDS: &[&str] = &["更新", "变更", "修订", "修改", "变化"];
+const UPDATE_WORDS: &[&str] = &["更新", "变更", "修订", "修改", "变化", "更改"];
 
 /// The topic a heading's words name, if any.
 pub fn topic_of_heading(text: &str) -> Option<Topic> {
@@ -184,7 +191,13 @@ pub fn topic_of_heading(text: &str) -> Option<Topic> {
             _ => (updates && !text.contains("日期")).then_some(Topic::PolicyUpdates),
         };
     }
-    named.or(updates.then_some(Topic::PolicyUpdates))
+    // 联系 names the controller's contact in a heading (十五、联系某某),
+    // but not a contact list's (通讯录联系人).
+    let contact =
+        (text.contains("联系") && !text.contains("联系人")).then_some(Topic::ControllerContact);
+    named
+        .or(updates.then_some(Topic::PolicyUpdates))
+        .or(contact)
 }
 
 /// What a line of content outside any topical section says, when it
@@ -386,7 +399,7 @@ const MAX_NAME_LINE: usize = 30;
 /// The one topic `line` speaks of by [`CONTENT_WORDS`], if exactly one; a
 /// short line naming a company names the controller.
 pub fn topic_of_content(line: &str) -> Option<Topic> {
-    if line.contains("公司") && line.trim().chars().count() <= MAX_NAME_LINE {
+    if names_company(line) {
         return Some(Topic::ControllerContact);
     }
     let mut found = CONTENT_WORDS
@@ -397,10 +410,45 @@ pub fn topic_of_content(line: &str) -> Option<Topic> {
     found.all(|t| t == first).then_some(first)
 }
 
-/// Whether a line says how to reach the controller: 联系 with an e-mail
-/// address or a telephone number.
+/// Whether a line says how to reach the controller: contact details
+/// ([`discloses_contact`]: a word of contact with an e-mail address or a
+/// telephone number), 联系 with an e-mail address or 电话：, or a label
+/// of the controller's contact details with its value (联系地址：…,
+/// 客服邮箱：…).
 fn is_contact(line: &str) -> bool {
-    line.contains("联系") && (line.contains('@') || line.contains("电话："))
+    if discloses_contact(line)
+        || line.contains("联系") && (line.contains('@') || line.contains("电话："))
+    {
+        return true;
+    }
+    let text = trim_marks(line);
+    text.split_once(['：', ':']).is_some_and(|(label, value)| {
+        label.chars().count() <= MAX_LABEL
+            && CONTACT_LABELS.iter().any(|w| label.contains(w))
+            && CONTACT_KINDS.iter().any(|w| label.contains(w))
+            && !trim_marks(value).is_empty()
+    })
+}
+
+/// The longest label of contact details ([`is_contact`]), in characters.
+const MAX_LABEL: usize = 10;
+/// Whose contact details a label names: the controller's (联系, 客服,
+/// 注册 …), not a device's (MAC地址) nor a delivery's (收货地址).
+const CONTACT_LABELS: &[&str] = &[
+    "联系", "客服", "注册", "办公", "通讯", "公司", "投诉", "我们",
+];
+/// What a label of contact details names.
+const CONTACT_KINDS: &[&str] = &["地址", "电话", "邮箱", "邮件", "热线", "方式"];
+
+/// Whether a line names a company and nothing else (示例科技有限公司):
+/// ends with 公司, has no clause and is at most [`MAX_NAME_LINE`]
+/// characters, and is no 关联公司 (the affiliates of a sharing list).
+fn names_company(line: &str) -> bool {
+    let text = trim_marks(line);
+    text.ends_with("公司")
+        && text.chars().count() <= MAX_NAME_LINE
+        && !text.contains(['，', '：', ':', '。', ','])
+        && !text.contains("关联")
 }
 
 /// All that [`line_topics`] reads of one line: two texts whose lines,
@@ -411,10 +459,11 @@ fn is_contact(line: &str) -> bool {
 pub enum LineSignature {
     /// Nothing but blanks and Markdown marks.
     Blank,
-    /// A heading: its numbering and the topic its words name.
-    Heading(Numbering, Option<Topic>),
-    /// Any other line: whether it gives a contact, and its content topic.
-    Content(bool, Option<Topic>),
+    /// A heading: its numbering, its number and the topic its words name.
+    Heading(Numbering, Option<u32>, Option<Topic>),
+    /// Any other line: whether it gives contact details, whether it
+    /// names a company alone, and its content topic.
+    Content(bool, bool, Option<Topic>),
 }
 
 /// The [`LineSignature`] of `line`. O(line).
@@ -422,15 +471,13 @@ pub fn line_signature(line: &str) -> LineSignature {
     if trim_marks(line).is_empty() {
         return LineSignature::Blank;
     }
-    match heading(line) {
-        Some(n) => {
-            let words: String = line
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '*')
-                .collect();
-            LineSignature::Heading(n, topic_of_heading(&words))
-        }
-        None => LineSignature::Content(is_contact(line), topic_of_content(line)),
+    match section_heading(line) {
+        Some(h) => LineSignature::Heading(h.numbering, h.number, topic_of_heading(&h.words)),
+        None => LineSignature::Content(
+            is_contact(line),
+            names_company(line),
+            topic_of_content(line),
+        ),
     }
 }
 
@@ -449,6 +496,8 @@ pub enum Numbering {
     Dotted,
     /// （1） (2) 3）
     ParenDigit,
+    /// A、 B. (section headings only: [`heading`] takes them for plain).
+    Letter,
     /// No numbering.
     Plain,
 }
@@ -473,6 +522,150 @@ pub fn heading(line: &str) -> Option<Numbering> {
 /// The line without Markdown heading and emphasis marks and blanks.
 fn trim_marks(line: &str) -> &str {
     line.trim_matches(|c: char| c.is_whitespace() || c == '#' || c == '*' || c == '\u{3000}')
+}
+
+/// A heading as the sections read it ([`section_heading`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SectionHeading {
+    pub numbering: Numbering,
+    /// Its number (3 for 三、, （3）, 3. and C、; the last one for 1.3),
+    /// when it has one.
+    pub number: Option<u32>,
+    /// The words that may name its topic: the line without blanks and
+    /// emphasis marks, or only the bold heading that leads a paragraph.
+    pub words: String,
+}
+
+/// Whether `text` is a rule or a table's divider (`=====`, `---|---`):
+/// no heading, whatever its length.
+fn is_rule(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || matches!(c, '=' | '-' | '_' | '|' | ':' | '~' | '—' | '·'))
+}
+
+/// The words of a heading: its text without blanks and emphasis marks.
+fn heading_words(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .collect()
+}
+
+/// The heading that opens a section at `line`, if it is one. Besides the
+/// headings of [`heading`]:
+///
+/// - a numbered bold heading leading a paragraph (`**3. 您的权利** 您可以…`)
+///   is a heading, named by its bold words only;
+/// - a line lettered A、 or B. is a heading (numbering [`Numbering::Letter`]);
+/// - an unnumbered line is none when it is a label with its value
+///   (`客服邮箱：…`), a link or image (`[…](…)`), or a rule (`=====`);
+/// - a line giving contact details ([`is_contact`]) or naming a company
+///   alone ([`names_company`]) is none.
+pub fn section_heading(line: &str) -> Option<SectionHeading> {
+    let text = trim_marks(line);
+    if text.is_empty() || is_rule(text) {
+        return None;
+    }
+    let lead = line.trim_start_matches(|c: char| c.is_whitespace() || c == '#' || c == '\u{3000}');
+    if let Some(rest) = lead.strip_prefix("**")
+        && let Some(end) = rest.find("**")
+    {
+        let inner = rest[..end].trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+        let after = trim_marks(&rest[end + 2..]);
+        let n = numbering(inner);
+        if !after.is_empty()
+            && !inner.is_empty()
+            && n != Numbering::Plain
+            && inner.chars().count() <= MAX_HEADING
+            && !inner.ends_with(['。', '；', ';', '，', ','])
+        {
+            return Some(SectionHeading {
+                numbering: n,
+                number: number_of(inner, n),
+                words: heading_words(inner),
+            });
+        }
+    }
+    if is_contact(line) || names_company(line) {
+        return None;
+    }
+    let mut n = heading(line)?;
+    if n == Numbering::Plain {
+        if lettered(text) {
+            n = Numbering::Letter;
+        } else if text.contains("](")
+            || text
+                .split_once(['：', ':'])
+                .is_some_and(|(_, value)| !trim_marks(value).is_empty())
+        {
+            return None;
+        }
+    }
+    Some(SectionHeading {
+        numbering: n,
+        number: number_of(text, n),
+        words: heading_words(text),
+    })
+}
+
+/// Whether `text` starts with a letter numbering: A、 B. c．, then no
+/// ASCII letter or digit (A.B 测试 and a.m. are no numberings).
+fn lettered(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (Some(l), Some('、' | '.' | '．'), Some(c)) if l.is_ascii_alphabetic() && !c.is_ascii_alphanumeric()
+    )
+}
+
+/// The value of the Chinese numeral that starts `text` (一 … 九十九).
+fn chinese_number(text: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .find(c)
+            .map(|i| (i / '一'.len_utf8()) as u32)
+    };
+    let mut tens: Option<u32> = None;
+    let mut units: Option<u32> = None;
+    for c in text.chars() {
+        if c == '十' {
+            tens = Some(units.take().unwrap_or(1));
+        } else if let Some(d) = digit(c) {
+            units = Some(d);
+        } else if c == '〇' {
+            units = Some(0);
+        } else {
+            break;
+        }
+    }
+    match (tens, units) {
+        (None, None) => None,
+        (t, u) => Some(t.unwrap_or(0) * 10 + u.unwrap_or(0)),
+    }
+}
+
+/// The number of a heading numbered `n` ([`SectionHeading::number`]).
+fn number_of(text: &str, n: Numbering) -> Option<u32> {
+    let digits = |t: &str| -> Option<u32> {
+        let d: String = t.chars().take_while(char::is_ascii_digit).collect();
+        d.parse().ok()
+    };
+    let inner = text.trim_start_matches(['（', '(', '第']);
+    match n {
+        Numbering::Chinese | Numbering::Article | Numbering::ParenChinese => chinese_number(inner),
+        Numbering::Digit | Numbering::ParenDigit => digits(inner),
+        Numbering::Dotted => {
+            let end = text
+                .find(|c: char| !c.is_ascii_digit() && !matches!(c, '.' | '．'))
+                .unwrap_or(text.len());
+            let dotted = text[..end].trim_end_matches(['.', '．']);
+            digits(dotted.rsplit(['.', '．']).next().unwrap_or_default())
+        }
+        Numbering::Letter => text
+            .chars()
+            .next()
+            .map(|c| c.to_ascii_uppercase() as u32 - 'A' as u32 + 1),
+        Numbering::Plain => None,
+    }
 }
 
 fn numbering(text: &str) -> Numbering {
@@ -558,16 +751,24 @@ pub const SUB_TOPICS: &[Topic] = &[
 /// The topic of every line of `lines`. O(lines).
 pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
     let lines: Vec<&str> = lines.into_iter().collect();
-    let mut headings: Vec<Option<Numbering>> = lines.iter().map(|l| heading(l)).collect();
+    let parsed: Vec<Option<SectionHeading>> = lines.iter().map(|l| section_heading(l)).collect();
+    let mut headings: Vec<Option<Numbering>> = parsed
+        .iter()
+        .map(|h| h.as_ref().map(|h| h.numbering))
+        .collect();
     // A table of contents: headings of one numbering one after the other
     // (blank lines aside). Its lines open no section and set no level.
+    // A heading whose number does not follow the one before it (1. after
+    // 9.) starts the sections the table listed.
     let filled: Vec<usize> = (0..lines.len())
         .filter(|&i| !trim_marks(lines[i]).is_empty())
         .collect();
     let mut toc = vec![false; lines.len()];
     for w in filled.windows(2) {
         let (a, b) = (w[0], w[1]);
-        if headings[a].is_some() && headings[a] == headings[b] {
+        let number = |i: usize| parsed[i].as_ref().and_then(|h| h.number);
+        let restarts = matches!((number(a), number(b)), (Some(x), Some(y)) if y <= x);
+        if headings[a].is_some() && headings[a] == headings[b] && !restarts {
             toc[a] = true;
             toc[b] = true;
         }
@@ -597,11 +798,7 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
                 stack.pop();
             }
             let parent = stack.last().map(|&(_, t)| t);
-            let words: String = lines[i]
-                .chars()
-                .filter(|c| !c.is_whitespace() && *c != '*')
-                .collect();
-            let own = topic_of_heading(&words);
+            let own = parsed[i].as_ref().and_then(|h| topic_of_heading(&h.words));
             let topic = match (parent, own) {
                 (Some(p), Some(t)) if p != Topic::Other && SUB_TOPICS.contains(&t) => t,
                 (Some(p), _) if p != Topic::Other => p,
@@ -611,12 +808,18 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
             };
             stack.push((lv, topic));
         }
-        out[i] = match stack.last() {
-            // How to reach the controller is said wherever it is said.
-            Some(_) if h.is_none() && !toc[i] && is_contact(lines[i]) => Topic::ControllerContact,
-            Some(&(_, t)) if t != Topic::Other => t,
-            _ if h.is_none() && !toc[i] => topic_of_content(lines[i]).unwrap_or(Topic::Other),
-            _ => Topic::Other,
+        let content = h.is_none() && !toc[i];
+        let section = stack.last().map_or(Topic::Other, |&(_, t)| t);
+        out[i] = match section {
+            // How to reach the controller is said wherever it is said;
+            // a company named alone is the controller, but in a section
+            // on sharing it is a partner.
+            _ if content && is_contact(lines[i]) => Topic::ControllerContact,
+            s if content && s != Topic::ThirdPartySharing && names_company(lines[i]) => {
+                Topic::ControllerContact
+            }
+            Topic::Other if content => topic_of_content(lines[i]).unwrap_or(Topic::Other),
+            s => s,
         };
     }
     out
@@ -777,6 +980,110 @@ mod tests {
         assert_eq!(
             topic_of_heading("收集、使用个人信息目的变更的处理"),
             Some(Topic::CollectionAndUse)
+        );
+    }
+
+    fn section(line: &str) -> Option<(Numbering, Option<u32>, String)> {
+        section_heading(line).map(|h| (h.numbering, h.number, h.words))
+    }
+
+    #[test]
+    fn a_numbered_bold_heading_leading_a_paragraph_opens_a_section() {
+        assert_eq!(
+            section("**3\\. 如何访问您的个人信息** 您可以登录账户访问您的资料。"),
+            Some((Numbering::Digit, Some(3), "3\\.如何访问您的个人信息".into()))
+        );
+        // Bold words that are no numbered heading lead no section.
+        assert_eq!(section("**请您注意**，我们会收集您的设备信息。"), None);
+        let text = "一、我们如何收集和使用您的个人信息\n\
+                    正文。\n\
+                    **二、如何联系我们** 如有疑问，您可以写信给我们。";
+        assert_eq!(
+            names(text),
+            [
+                "collection-and-use",
+                "collection-and-use",
+                "controller-contact"
+            ]
+        );
+    }
+
+    #[test]
+    fn letters_number_headings_and_labels_rules_and_links_are_none() {
+        assert_eq!(
+            section("B、设备信息"),
+            Some((Numbering::Letter, Some(2), "B、设备信息".into()))
+        );
+        assert_eq!(section("B2B服务").map(|h| h.0), Some(Numbering::Plain));
+        assert_eq!(section("客服邮箱：help@example.com"), None);
+        assert_eq!(section("服务时间：工作日"), None);
+        assert_eq!(section("==========").map(|h| h.0), None);
+        assert_eq!(section("---|---|---").map(|h| h.0), None);
+        assert_eq!(section("* [帮助中心](//example.com/help)"), None);
+        // A colon ending a heading is still a heading.
+        assert_eq!(section("联系我们：").map(|h| h.0), Some(Numbering::Plain));
+    }
+
+    #[test]
+    fn a_heading_whose_number_starts_again_ends_the_table_of_contents() {
+        let text = "1.我们如何收集和使用您的个人信息\n\
+                    2.我们如何共享您的个人信息\n\
+                    1.我们如何收集和使用您的个人信息\n\
+                    正文。\n\
+                    2.我们如何共享您的个人信息\n\
+                    正文。";
+        assert_eq!(
+            names(text),
+            [
+                "other",
+                "other",
+                "collection-and-use",
+                "collection-and-use",
+                "third-party-sharing",
+                "third-party-sharing",
+            ]
+        );
+        assert_eq!(number_of("十二、变更", Numbering::Chinese), Some(12));
+        assert_eq!(number_of("二十、附则", Numbering::Chinese), Some(20));
+        assert_eq!(number_of("（三）转让", Numbering::ParenChinese), Some(3));
+        assert_eq!(number_of("1.3.4 访问权限", Numbering::Dotted), Some(4));
+    }
+
+    #[test]
+    fn contact_labels_and_a_company_named_alone_name_the_controller() {
+        let text = "一、本政策如何更新\n\
+                    我们会适时修订本政策。\n\
+                    示例科技有限公司\n\
+                    联系地址：北京市海淀区示例路1号\n\
+                    二、我们如何共享您的个人信息\n\
+                    示例推送有限公司\n\
+                    收货地址：您填写的地址\n\
+                    MAC地址：设备标识";
+        assert_eq!(
+            names(text),
+            [
+                "policy-updates",
+                "policy-updates",
+                "controller-contact",
+                "controller-contact",
+                "third-party-sharing",
+                // A company in a section on sharing is a partner.
+                "third-party-sharing",
+                "third-party-sharing",
+                "third-party-sharing",
+            ]
+        );
+        assert!(!names_company("本政策仅适用于我公司的产品与服务。"));
+        assert!(!names_company("关联公司"));
+        // A heading with 联系 names the contact, unless it is of contacts.
+        assert_eq!(
+            topic_of_heading("十五、联系示例公司"),
+            Some(Topic::ControllerContact)
+        );
+        assert_eq!(topic_of_heading("（3）读取通讯录联系人"), None);
+        assert_eq!(
+            topic_of_heading("7.本隐私政策的更改"),
+            Some(Topic::PolicyUpdates)
         );
     }
 
