@@ -385,7 +385,7 @@ impl DocIndex {
             } else if blank(t) {
                 LineSignature::Blank
             } else {
-                LineSignature::Content(false, false, None)
+                LineSignature::Content(false, false, None, None)
             }
         };
         let new_signatures: Vec<LineSignature> = texts.iter().map(|t| signature(t)).collect();

@@ -120,7 +120,7 @@ pub const TOPIC_WORDS: &[(Topic, &[&str])] = &[
         Topic::ConsentWithdrawal,
         &["撤回", "撤销同意", "撤销授权", "授权同意的范围", "取消授权"],
     ),
-    (Topic::Minors, &["未成年", "儿童", "未满"]),
+    (Topic::Minors, &["未成年", "儿童", "未满", "年龄"]),
     (Topic::DataTransfer, &["跨境", "出境", "全球范围"]),
     (
         Topic::ThirdPartySharing,
@@ -134,11 +134,12 @@ pub const TOPIC_WORDS: &[(Topic, &[&str])] = &[
             "对外提供",
         ],
     ),
-    (Topic::Security, &["安全", "保护"]),
+    // 我们如何存储和保护您的个人信息 is about keeping it.
     (
         Topic::Retention,
         &["存储", "储存", "保存", "存放", "保留", "留存", "期限"],
     ),
+    (Topic::Security, &["安全", "保护"]),
     (
         Topic::UserRights,
         &[
@@ -239,6 +240,53 @@ pub const CONTENT_WORDS: &[(Topic, &[&[&str]])] = &[
     ),
     (Topic::CollectionAndUse, &[&["收集", "使用"], &["信息"]]),
 ];
+
+/// What a paragraph states so plainly that it has that topic when no
+/// section of the document does (security measures stated under a
+/// section on sharing, a user's rights under one on accounts): each entry
+/// is a topic and groups of words, every group needing one of its words
+/// in the line; a line stating two of them states none. Only security
+/// and users' rights: the annotators label a retention period, a child's
+/// guardian or a withdrawal of consent by the section they stand in.
+pub const PARAGRAPH_CUES: &[(Topic, &[&[&str]])] = &[
+    (
+        Topic::Security,
+        &[
+            &[
+                "加密",
+                "安全措施",
+                "安全技术",
+                "安全防护",
+                "去标识化",
+                "安全事件",
+                "SSL",
+                "HTTPS",
+            ],
+            &[
+                "采取", "采用", "使用", "部署", "启用", "建立", "发生", "制定",
+            ],
+        ],
+    ),
+    (
+        Topic::UserRights,
+        &[
+            &["有权", "您可以", "你可以", "用户可以"],
+            &["访问", "更正", "删除", "注销", "复制", "查阅", "修改"],
+            &["个人信息", "账号", "帐号", "账户", "帐户", "资料"],
+        ],
+    ),
+];
+
+/// The one topic a line states plainly by [`PARAGRAPH_CUES`], if exactly
+/// one.
+pub fn topic_of_paragraph(line: &str) -> Option<Topic> {
+    let mut found = PARAGRAPH_CUES
+        .iter()
+        .filter(|(_, groups)| groups.iter().all(|g| g.iter().any(|w| line.contains(w))))
+        .map(|(t, _)| *t);
+    let first = found.next()?;
+    found.all(|t| t == first).then_some(first)
+}
 
 /// Sentence-level disclosure cues (`missing-disclosure`, docs/language.md
 /// §7.12): a sentence anywhere in the document — under any heading —
@@ -462,8 +510,8 @@ pub enum LineSignature {
     /// A heading: its numbering, its number and the topic its words name.
     Heading(Numbering, Option<u32>, Option<Topic>),
     /// Any other line: whether it gives contact details, whether it
-    /// names a company alone, and its content topic.
-    Content(bool, bool, Option<Topic>),
+    /// names a company alone, its content topic and its paragraph topic.
+    Content(bool, bool, Option<Topic>, Option<Topic>),
 }
 
 /// The [`LineSignature`] of `line`. O(line).
@@ -477,6 +525,7 @@ pub fn line_signature(line: &str) -> LineSignature {
             is_contact(line),
             names_company(line),
             topic_of_content(line),
+            topic_of_paragraph(line),
         ),
     }
 }
@@ -822,6 +871,21 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
             s => s,
         };
     }
+    // A required topic no section names is found in the paragraphs that
+    // state it plainly, wherever they stand.
+    let mut covered = 0u16;
+    for t in &out {
+        covered |= 1 << *t as u16;
+    }
+    for (i, t) in out.iter_mut().enumerate() {
+        if headings[i].is_none()
+            && !toc[i]
+            && let Some(p) = topic_of_paragraph(lines[i])
+            && covered & (1 << p as u16) == 0
+        {
+            *t = p;
+        }
+    }
     out
 }
 
@@ -1084,6 +1148,58 @@ mod tests {
         assert_eq!(
             topic_of_heading("7.本隐私政策的更改"),
             Some(Topic::PolicyUpdates)
+        );
+    }
+
+    #[test]
+    fn keeping_outranks_protecting_and_age_names_minors() {
+        assert_eq!(
+            topic_of_heading("三、我们如何存储和保护您的个人信息"),
+            Some(Topic::Retention)
+        );
+        assert_eq!(
+            topic_of_heading("四、我们如何保护您的个人信息"),
+            Some(Topic::Security)
+        );
+        assert_eq!(topic_of_heading("六、年龄限制"), Some(Topic::Minors));
+    }
+
+    #[test]
+    fn a_topic_no_section_names_is_found_in_paragraphs_stating_it() {
+        // No section on security: the paragraph on encryption is one.
+        let text = "一、我们如何共享您的个人信息\n\
+                    我们会与合作伙伴共享您的信息。\n\
+                    我们采用加密技术保护您的个人信息。\n\
+                    二、账号\n\
+                    您可以在设置中删除您的账号。";
+        assert_eq!(
+            names(text),
+            [
+                "third-party-sharing",
+                "third-party-sharing",
+                "security",
+                "other",
+                "user-rights",
+            ]
+        );
+        // With a section on security, the paragraph keeps its section's.
+        let text = "一、我们如何共享您的个人信息\n\
+                    我们采用加密技术保护您的个人信息。\n\
+                    二、我们如何保护您的个人信息\n\
+                    正文。";
+        assert_eq!(
+            names(text),
+            [
+                "third-party-sharing",
+                "third-party-sharing",
+                "security",
+                "security",
+            ]
+        );
+        // A line stating two topics states none.
+        assert_eq!(
+            topic_of_paragraph("您可以删除您的账号，我们采用加密技术。"),
+            None
         );
     }
 
