@@ -118,7 +118,15 @@ pub const TOPIC_WORDS: &[(Topic, &[&str])] = &[
     ),
     (
         Topic::ConsentWithdrawal,
-        &["撤回", "撤销同意", "撤销授权", "授权同意的范围", "取消授权"],
+        &[
+            "撤回",
+            "撤销同意",
+            "撤销授权",
+            "授权同意的范围",
+            "管理授权",
+            "管理您的授权",
+            "取消授权",
+        ],
     ),
     (Topic::Minors, &["未成年", "儿童", "未满", "年龄"]),
     (Topic::DataTransfer, &["跨境", "出境", "全球范围"]),
@@ -207,7 +215,10 @@ pub fn topic_of_heading(text: &str) -> Option<Topic> {
 pub const CONTENT_WORDS: &[(Topic, &[&[&str]])] = &[
     (
         Topic::ControllerContact,
-        &[&["联系"], &["邮箱", "电话", "@", "地址", "客服", "邮件"]],
+        &[
+            &["联系我们", "与我们联系", "与我们取得联系"],
+            &["邮箱", "电话", "@", "地址", "客服", "邮件"],
+        ],
     ),
     (Topic::ControllerContact, &[&["注册地址", "办公地址"]]),
     (Topic::ConsentWithdrawal, &[&["撤回"], &["同意", "授权"]]),
@@ -273,6 +284,45 @@ pub const PARAGRAPH_CUES: &[(Topic, &[&[&str]])] = &[
             &["有权", "您可以", "你可以", "用户可以"],
             &["访问", "更正", "删除", "注销", "复制", "查阅", "修改"],
             &["个人信息", "账号", "帐号", "账户", "帐户", "资料"],
+        ],
+    ),
+    (
+        Topic::ThirdPartySharing,
+        &[
+            &[
+                "共享",
+                "分享",
+                "转让",
+                "披露",
+                "透露",
+                "提供给",
+                "对外提供",
+                "公开",
+            ],
+            &[
+                "第三方",
+                "合作伙伴",
+                "关联公司",
+                "合作方",
+                "合作单位",
+                "他人",
+            ],
+            &["信息", "资料"],
+        ],
+    ),
+    (
+        Topic::PolicyUpdates,
+        &[
+            &["修订", "更新", "修改", "变更", "更改"],
+            &[
+                "本政策",
+                "隐私政策",
+                "本指引",
+                "隐私权政策",
+                "本协议",
+                "协议条款",
+                "本隐私",
+            ],
         ],
     ),
 ];
@@ -1199,6 +1249,46 @@ mod tests {
         // A line stating two topics states none.
         assert_eq!(
             topic_of_paragraph("您可以删除您的账号，我们采用加密技术。"),
+            None
+        );
+    }
+
+    #[test]
+    fn sharing_and_updates_stated_plainly_count_where_no_section_names_them() {
+        let text = "第一条 用户信息\n\
+                    未经用户同意，我们不会向任何第三方透露用户的个人信息。\n\
+                    我们有权随时修改本协议条款。\n\
+                    第二条 其他\n\
+                    本协议适用中华人民共和国法律。";
+        assert_eq!(
+            names(text),
+            [
+                "other",
+                "third-party-sharing",
+                "policy-updates",
+                "other",
+                "other"
+            ]
+        );
+        // A user's sharing with no third party named is none.
+        assert_eq!(topic_of_paragraph("您可以分享您的动态。"), None);
+    }
+
+    #[test]
+    fn managing_an_authorisation_is_consent_withdrawal_and_contact_needs_us() {
+        assert_eq!(
+            topic_of_heading("4、管理您的授权范围"),
+            Some(Topic::ConsentWithdrawal)
+        );
+        assert_eq!(topic_of_heading("2、软件授权范围"), None);
+        assert_eq!(
+            topic_of_content("如有疑问，您可以通过客服电话与我们联系。"),
+            Some(Topic::ControllerContact)
+        );
+        // The user's contact details are data collected, not the
+        // controller's.
+        assert_eq!(
+            topic_of_content("您需要提供收货人姓名、收货地址、联系电话。"),
             None
         );
     }
