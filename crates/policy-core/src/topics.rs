@@ -173,7 +173,9 @@ pub const TOPIC_WORDS: &[(Topic, &[&str])] = &[
             "我们是谁",
         ],
     ),
-    (Topic::CollectionAndUse, &["收集", "使用", "获取", "处理"]),
+    // 使用 and 处理 name collection and use only of information
+    // ([`topic_of_heading`]): 使用规则 is about using the service.
+    (Topic::CollectionAndUse, &["收集", "获取"]),
     (Topic::Definitions, &["定义", "术语", "释义"]),
 ];
 
@@ -185,13 +187,19 @@ const POLICY_ITSELF: &[&str] = &["政策", "指引", "声明", "协议", "条款
 /// topic (十四、变更) — but 收集、使用目的变更 is about collection.
 const UPDATE_WORDS: &[&str] = &["更新", "变更", "修订", "修改", "变化", "更改"];
 
+/// Words of rights that are not a user's over his information.
+const NOT_USER_RIGHTS: &[&str] = &["知识产权", "归属", "合法权益", "合法权利"];
+
 /// The topic a heading's words name, if any.
 pub fn topic_of_heading(text: &str) -> Option<Topic> {
     let updates = UPDATE_WORDS.iter().any(|w| text.contains(w));
     let named = TOPIC_WORDS
         .iter()
         .find(|(_, words)| words.iter().any(|w| text.contains(w)))
-        .map(|(t, _)| *t);
+        .map(|(t, _)| *t)
+        // A right that is no user's over his data: 知识产权, 权利归属,
+        // 合法权益.
+        .filter(|t| *t != Topic::UserRights || !NOT_USER_RIGHTS.iter().any(|w| text.contains(w)));
     if POLICY_ITSELF.iter().any(|w| text.contains(w)) {
         // 儿童隐私政策 and Cookie 政策 keep their topic; 个人信息保护政策
         // is a title.
@@ -204,7 +212,12 @@ pub fn topic_of_heading(text: &str) -> Option<Topic> {
     // but not a contact list's (通讯录联系人).
     let contact =
         (text.contains("联系") && !text.contains("联系人")).then_some(Topic::ControllerContact);
+    // 使用, 处理 and 用途 name collection and use of information only.
+    let using = (["使用", "处理", "用途"].iter().any(|w| text.contains(w))
+        && ["信息", "数据", "资料"].iter().any(|w| text.contains(w)))
+    .then_some(Topic::CollectionAndUse);
     named
+        .or(using)
         .or(updates.then_some(Topic::PolicyUpdates))
         .or(contact)
 }
@@ -249,7 +262,10 @@ pub const CONTENT_WORDS: &[(Topic, &[&[&str]])] = &[
         Topic::PolicyUpdates,
         &[&["更新", "修订", "变更"], &["本政策", "隐私政策", "本指引"]],
     ),
-    (Topic::CollectionAndUse, &[&["收集", "使用"], &["信息"]]),
+    (
+        Topic::CollectionAndUse,
+        &[&["收集", "获取"], &["信息", "数据"]],
+    ),
 ];
 
 /// What a paragraph states so plainly that it has that topic when no
@@ -1289,6 +1305,29 @@ mod tests {
         // controller's.
         assert_eq!(
             topic_of_content("您需要提供收货人姓名、收货地址、联系电话。"),
+            None
+        );
+    }
+
+    #[test]
+    fn using_names_collection_only_with_information_and_ip_is_no_user_right() {
+        assert_eq!(
+            topic_of_heading("二、我们如何使用您的个人信息"),
+            Some(Topic::CollectionAndUse)
+        );
+        assert_eq!(topic_of_heading("五、使用规则"), None);
+        assert_eq!(topic_of_heading("四、帐户注册与使用"), None);
+        assert_eq!(topic_of_heading("六、您的权利"), Some(Topic::UserRights));
+        assert_eq!(topic_of_heading("一、权利归属"), None);
+        assert_eq!(topic_of_heading("九、知识产权"), None);
+        // Outside sections, collecting names collection; using alone does
+        // not (本政策适用于您对我们服务的使用).
+        assert_eq!(
+            topic_of_content("我们会收集您的设备信息。"),
+            Some(Topic::CollectionAndUse)
+        );
+        assert_eq!(
+            topic_of_content("您使用我们的服务即表示您同意本政策的信息。"),
             None
         );
     }
