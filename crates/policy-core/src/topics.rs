@@ -688,7 +688,7 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
         let after = trim_marks(&rest[end + 2..]);
         let n = numbering(inner);
         if !after.is_empty()
-            && !inner.is_empty()
+            && has_words(inner)
             && n != Numbering::Plain
             && inner.chars().count() <= MAX_HEADING
             && !inner.ends_with(['。', '；', ';', '，', ','])
@@ -703,7 +703,16 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
     if is_contact(line) || names_company(line) {
         return None;
     }
-    let mut n = heading(line)?;
+    // Emphasis marks and blanks inside a heading do not make it long
+    // (**3.      ****我们如何使用** **Cookie**).
+    let compact = heading_words(text);
+    let mut n = heading(line).or_else(|| {
+        let n = numbering(&compact);
+        (n != Numbering::Plain
+            && compact.chars().count() <= MAX_HEADING
+            && !compact.ends_with(['。', '；', ';']))
+        .then_some(n)
+    })?;
     if n == Numbering::Plain {
         if lettered(text) {
             n = Numbering::Letter;
@@ -720,6 +729,22 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
         number: number_of(text, n),
         words: heading_words(text),
     })
+}
+
+/// The numbering and number of a short numbered line that is no heading
+/// for its ending (一、我们收集的信息；): an item of a list.
+fn list_item(line: &str) -> Option<(Numbering, Option<u32>)> {
+    let compact = heading_words(trim_marks(line));
+    let n = numbering(&compact);
+    (n != Numbering::Plain && compact.chars().count() <= MAX_HEADING)
+        .then(|| (n, number_of(&compact, n)))
+}
+
+/// Whether `text` has words besides a numbering (三、 and **3.** have
+/// none).
+fn has_words(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_alphabetic() && !CHINESE_DIGITS.contains(c) && !"第条章部分节篇".contains(c))
 }
 
 /// Whether `text` starts with a letter numbering: A、 B. c．, then no
@@ -878,14 +903,35 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
     let filled: Vec<usize> = (0..lines.len())
         .filter(|&i| !trim_marks(lines[i]).is_empty())
         .collect();
+    // A short numbered line ending like a sentence (1. 我们收集的信息；) is
+    // an item of such a list too, though no heading.
+    let items: Vec<Option<(Numbering, Option<u32>)>> = lines
+        .iter()
+        .zip(&parsed)
+        .map(|(l, h)| match h {
+            Some(h) => Some((h.numbering, h.number)),
+            None => list_item(l),
+        })
+        .collect();
     let mut toc = vec![false; lines.len()];
+    let listed = |a: usize, b: usize| match (items[a], items[b]) {
+        (Some((na, xa)), Some((nb, xb))) => {
+            na == nb && !matches!((xa, xb), (Some(x), Some(y)) if y <= x)
+        }
+        _ => false,
+    };
     for w in filled.windows(2) {
         let (a, b) = (w[0], w[1]);
-        let number = |i: usize| parsed[i].as_ref().and_then(|h| h.number);
-        let restarts = matches!((number(a), number(b)), (Some(x), Some(y)) if y <= x);
-        if headings[a].is_some() && headings[a] == headings[b] && !restarts {
+        if listed(a, b) && (headings[a].is_some() || headings[b].is_some()) {
             toc[a] = true;
             toc[b] = true;
+        }
+    }
+    // The whole run of items is the list, the ones before its first
+    // heading too.
+    for w in filled.windows(2).rev() {
+        if toc[w[1]] && listed(w[0], w[1]) {
+            toc[w[0]] = true;
         }
     }
     for (h, t) in headings.iter_mut().zip(&toc) {
@@ -929,7 +975,7 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
             // How to reach the controller is said wherever it is said;
             // a company named alone is the controller, but in a section
             // on sharing it is a partner.
-            _ if content && is_contact(lines[i]) => Topic::ControllerContact,
+            _ if h.is_none() && is_contact(lines[i]) => Topic::ControllerContact,
             s if content && s != Topic::ThirdPartySharing && names_company(lines[i]) => {
                 Topic::ControllerContact
             }
@@ -1330,6 +1376,52 @@ mod tests {
             topic_of_content("您使用我们的服务即表示您同意本政策的信息。"),
             None
         );
+    }
+
+    #[test]
+    fn emphasis_inside_a_heading_does_not_make_it_long() {
+        let line = "**3.            ****我们如何使用** **Cookie** **、** **SDK** **和同类技术**";
+        assert_eq!(heading(line), None);
+        assert_eq!(
+            section(line),
+            Some((
+                Numbering::Digit,
+                Some(3),
+                "3.我们如何使用Cookie、SDK和同类技术".into()
+            ))
+        );
+        // A bold number alone leads no heading of its own words.
+        assert_eq!(
+            section("**8.** 我们会不时更新本政策，更新后会通知您。"),
+            None
+        );
+    }
+
+    #[test]
+    fn list_items_ending_like_sentences_make_a_table_of_contents_too() {
+        let text = "本政策将帮助您了解以下内容：\n\
+                    1. 我们收集的个人信息；\n\
+                    2. 本政策如何更新；\n\
+                    3. 我们的联系方式\n\
+                    正文。\n\
+                    1. 我们收集的个人信息\n\
+                    正文。";
+        assert_eq!(
+            names(text),
+            [
+                "other",
+                "other",
+                "other",
+                // The last item of the table opens no section.
+                "other",
+                "other",
+                "collection-and-use",
+                "collection-and-use",
+            ]
+        );
+        // Contact details in a list are contact details.
+        let text = "（1）客服热线：400-000-0000\n（2）电子邮件：help@example.com";
+        assert_eq!(names(text), ["controller-contact", "controller-contact"]);
     }
 
     #[test]
