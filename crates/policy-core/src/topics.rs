@@ -621,6 +621,9 @@ pub enum Numbering {
     ParenDigit,
     /// A、 B. (section headings only: [`heading`] takes them for plain).
     Letter,
+    /// An unnumbered Markdown heading of so many `#` (section headings
+    /// only: [`heading`] takes them for plain).
+    Hash(u8),
     /// No numbering.
     Plain,
 }
@@ -722,8 +725,13 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
         .then_some(n)
     })?;
     if n == Numbering::Plain {
+        let hashes = line.trim_start().chars().take_while(|&c| c == '#').count();
         if lettered(text) {
             n = Numbering::Letter;
+        } else if hashes > 0 {
+            n = Numbering::Hash(hashes.min(6) as u8);
+        } else if text.chars().count() < 2 || text.starts_with(BULLETS) {
+            return None;
         } else if text.contains("](")
             || text
                 .split_once(['：', ':'])
@@ -747,6 +755,9 @@ fn list_item(line: &str) -> Option<(Numbering, Option<u32>)> {
     (n != Numbering::Plain && compact.chars().count() <= MAX_HEADING)
         .then(|| (n, number_of(&compact, n)))
 }
+
+/// Marks of a list item: a line led by one is no heading.
+const BULLETS: &[char] = &['•', '·', '●', '○', '◆', '◇', '■', '□', '▪', '-', '+', '>'];
 
 /// Whether `text` has words besides a numbering (三、 and **3.** have
 /// none).
@@ -812,7 +823,7 @@ fn number_of(text: &str, n: Numbering) -> Option<u32> {
             .chars()
             .next()
             .map(|c| c.to_ascii_uppercase() as u32 - 'A' as u32 + 1),
-        Numbering::Plain => None,
+        Numbering::Hash(_) | Numbering::Plain => None,
     }
 }
 
@@ -1430,6 +1441,38 @@ mod tests {
         // Contact details in a list are contact details.
         let text = "（1）客服热线：400-000-0000\n（2）电子邮件：help@example.com";
         assert_eq!(names(text), ["controller-contact", "controller-contact"]);
+    }
+
+    #[test]
+    fn markdown_headings_stand_above_plain_lines_and_bullets_are_none() {
+        let text = "### 我们如何收集您的信息\n\
+                    您提供的信息\n\
+                    • 注册信息\n\
+                    o\n\
+                    正文。\n\
+                    ### 我们如何保护您的信息\n\
+                    正文。";
+        assert_eq!(
+            names(text),
+            [
+                "collection-and-use",
+                // A short plain line is below the Markdown heading.
+                "collection-and-use",
+                "collection-and-use",
+                "collection-and-use",
+                "collection-and-use",
+                "security",
+                "security",
+            ]
+        );
+        assert_eq!(
+            section("## 联系我们").map(|h| h.0),
+            Some(Numbering::Hash(2))
+        );
+        assert_eq!(section("• 注册信息"), None);
+        assert_eq!(section("o"), None);
+        // For the other checks a Markdown heading is still plain.
+        assert_eq!(heading("## 联系我们"), Some(Numbering::Plain));
     }
 
     #[test]
