@@ -235,15 +235,18 @@ pub const CONTENT_WORDS: &[(Topic, &[&[&str]])] = &[
     ),
     (Topic::ControllerContact, &[&["注册地址", "办公地址"]]),
     (Topic::ConsentWithdrawal, &[&["撤回"], &["同意", "授权"]]),
-    (Topic::Minors, &[&["未成年", "儿童", "十四周岁", "14周岁"]]),
+    (
+        Topic::Minors,
+        &[
+            &["未成年", "儿童", "十四周岁", "14周岁"],
+            &["监护人", "父母", "家长", "信息"],
+        ],
+    ),
     (
         Topic::Retention,
         &[&["存储", "储存", "保存", "保留"], &["期限", "境内", "期间"]],
     ),
-    (
-        Topic::Security,
-        &[&["安全措施", "加密", "安全防护", "安全保护"]],
-    ),
+    (Topic::Security, &[&["安全措施", "加密", "安全防护"]]),
     (
         Topic::UserRights,
         &[
@@ -691,6 +694,25 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
     if text.is_empty() || is_rule(text) {
         return None;
     }
+    // Emphasis marks and blanks inside a heading do not make it long
+    // (**3.      ****我们如何使用** **Cookie**, **一、定** **义**).
+    let compact = heading_words(text);
+    let numbered = {
+        let n = numbering(&compact);
+        (n != Numbering::Plain
+            && compact.chars().count() <= MAX_HEADING
+            && !compact.ends_with(['。', '；', ';']))
+        .then_some(n)
+    };
+    if let Some(n) = numbered
+        && !is_contact(line)
+    {
+        return Some(SectionHeading {
+            numbering: n,
+            number: number_of(&compact, n),
+            words: compact,
+        });
+    }
     let lead = line.trim_start_matches(|c: char| c.is_whitespace() || c == '#' || c == '\u{3000}');
     if let Some(rest) = lead.strip_prefix("**")
         && let Some(end) = rest.find("**")
@@ -714,16 +736,7 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
     if is_contact(line) || names_company(line) {
         return None;
     }
-    // Emphasis marks and blanks inside a heading do not make it long
-    // (**3.      ****我们如何使用** **Cookie**).
-    let compact = heading_words(text);
-    let mut n = heading(line).or_else(|| {
-        let n = numbering(&compact);
-        (n != Numbering::Plain
-            && compact.chars().count() <= MAX_HEADING
-            && !compact.ends_with(['。', '；', ';']))
-        .then_some(n)
-    })?;
+    let mut n = heading(line)?;
     if n == Numbering::Plain {
         let hashes = line.trim_start().chars().take_while(|&c| c == '#').count();
         if lettered(text) {
@@ -743,7 +756,7 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
     Some(SectionHeading {
         numbering: n,
         number: number_of(text, n),
-        words: heading_words(text),
+        words: compact,
     })
 }
 
@@ -971,6 +984,13 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
     let mut out = vec![Topic::Other; lines.len()];
     // The open sections: (level, topic).
     let mut stack: Vec<(usize, Topic)> = Vec::new();
+    // Whether a topical section has begun: before it, the preamble
+    // introduces the whole policy (when there is one at all).
+    let mut begun = !headings.iter().zip(&parsed).any(|(h, p)| {
+        h.is_some()
+            && p.as_ref()
+                .is_some_and(|p| topic_of_heading(&p.words).is_some_and(|t| t != Topic::Other))
+    });
     for (i, h) in headings.iter().enumerate() {
         if let Some(n) = h {
             let lv = level(*n);
@@ -987,6 +1007,7 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
                 (None, None) => Topic::Other,
             };
             stack.push((lv, topic));
+            begun |= topic != Topic::Other;
         }
         let content = h.is_none() && !toc[i];
         let section = stack.last().map_or(Topic::Other, |&(_, t)| t);
@@ -998,7 +1019,7 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
             s if content && s != Topic::ThirdPartySharing && names_company(lines[i]) => {
                 Topic::ControllerContact
             }
-            Topic::Other if content => topic_of_content(lines[i]).unwrap_or(Topic::Other),
+            Topic::Other if content && begun => topic_of_content(lines[i]).unwrap_or(Topic::Other),
             s => s,
         };
     }
@@ -1473,6 +1494,65 @@ mod tests {
         assert_eq!(section("o"), None);
         // For the other checks a Markdown heading is still plain.
         assert_eq!(heading("## 联系我们"), Some(Numbering::Plain));
+    }
+
+    #[test]
+    fn a_heading_split_by_emphasis_is_read_whole() {
+        assert_eq!(
+            section("**一、定** **义**"),
+            Some((Numbering::Chinese, Some(1), "一、定义".into()))
+        );
+        assert_eq!(topic_of_heading("一、定义"), Some(Topic::Definitions));
+    }
+
+    #[test]
+    fn the_preamble_before_the_first_topical_section_is_other() {
+        let text = "隐私政策\n\
+                    我们会收集和使用您的个人信息，请您仔细阅读。\n\
+                    一、我们如何收集和使用您的个人信息\n\
+                    正文。\n\
+                    二、其他\n\
+                    我们会收集您的设备信息。";
+        assert_eq!(
+            names(text),
+            [
+                "other",
+                // Before any topical section, a line introduces the policy.
+                "other",
+                "collection-and-use",
+                "collection-and-use",
+                "other",
+                // Under a heading naming nothing, a line has its own topic.
+                "collection-and-use",
+            ]
+        );
+        // With no topical heading at all, every line has its own.
+        assert_eq!(
+            names("用户协议\n我们会收集您的设备信息。"),
+            ["other", "collection-and-use"]
+        );
+    }
+
+    #[test]
+    fn minors_and_security_in_content_need_more_than_a_word() {
+        assert_eq!(topic_of_content("(2) 以任何方式危害未成年人。"), None);
+        assert_eq!(
+            topic_of_content("我们不会收集未成年人的个人信息。"),
+            // 收集 + 信息 too: two topics, none.
+            None
+        );
+        assert_eq!(
+            topic_of_content("未成年人应在监护人的陪同下阅读本政策。"),
+            Some(Topic::Minors)
+        );
+        assert_eq!(
+            topic_of_content("请遵守《计算机信息系统安全保护条例》。"),
+            None
+        );
+        assert_eq!(
+            topic_of_content("我们采取加密等措施。"),
+            Some(Topic::Security)
+        );
     }
 
     #[test]
