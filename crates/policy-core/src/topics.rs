@@ -275,10 +275,15 @@ pub const CONTENT_WORDS: &[(Topic, &[&[&str]])] = &[
 /// section of the document does (security measures stated under a
 /// section on sharing, a user's rights under one on accounts): each entry
 /// is a topic and groups of words, every group needing one of its words
-/// in the line; a line stating two of them states none. Only security
-/// and users' rights: the annotators label a retention period, a child's
-/// guardian or a withdrawal of consent by the section they stand in.
+/// in the line; a line stating two of them states none. Not retention,
+/// minors nor consent withdrawal: the annotators label a retention
+/// period, a child's guardian or a withdrawal of consent by the section
+/// they stand in.
 pub const PARAGRAPH_CUES: &[(Topic, &[&[&str]])] = &[
+    (
+        Topic::CollectionAndUse,
+        &[&["收集"], &["个人信息", "用户信息", "您的信息"]],
+    ),
     (
         Topic::Security,
         &[
@@ -1552,6 +1557,41 @@ mod tests {
         assert_eq!(
             topic_of_content("我们采取加密等措施。"),
             Some(Topic::Security)
+        );
+    }
+
+    #[test]
+    fn collection_stated_plainly_counts_where_no_section_names_it() {
+        let text = "第一部分 定义\n\
+                    个人信息：指能够识别特定自然人的信息。\n\
+                    我们会出于以下目的，收集您的个人信息：\n\
+                    第二部分 我们如何保护您的个人信息\n\
+                    我们会在收集您的个人信息后加以保护。";
+        assert_eq!(
+            names(text),
+            [
+                "definitions",
+                "definitions",
+                "collection-and-use",
+                "security",
+                // Wherever it stands.
+                "collection-and-use",
+            ]
+        );
+        // When a section names collection, a line elsewhere keeps its
+        // section's topic.
+        let text = "一、我们如何收集您的个人信息\n\
+                    正文。\n\
+                    二、我们如何保护您的个人信息\n\
+                    我们会在收集您的个人信息后加以保护。";
+        assert_eq!(
+            names(text),
+            [
+                "collection-and-use",
+                "collection-and-use",
+                "security",
+                "security"
+            ]
         );
     }
 
