@@ -925,6 +925,10 @@ pub const SUB_TOPICS: &[Topic] = &[
     Topic::UserRights,
 ];
 
+/// Words of a sub-heading under collection that names information
+/// shared with the controller, not by it.
+const RECEIVED: &[&str] = &["分享的", "共享的", "提供的"];
+
 /// The topic of every line of `lines`. O(lines).
 pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
     let lines: Vec<&str> = lines.into_iter().collect();
@@ -1004,7 +1008,15 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
             }
             let parent = stack.last().map(|&(_, t)| t);
             let own = parsed[i].as_ref().and_then(|h| topic_of_heading(&h.words));
+            // Under collection, information others shared (其他方分享的您的
+            // 信息) is information collected.
+            let received = parent == Some(Topic::CollectionAndUse)
+                && own == Some(Topic::ThirdPartySharing)
+                && parsed[i]
+                    .as_ref()
+                    .is_some_and(|h| RECEIVED.iter().any(|w| h.words.contains(w)));
             let topic = match (parent, own) {
+                (Some(p), _) if received => p,
                 (Some(p), Some(t)) if p != Topic::Other && SUB_TOPICS.contains(&t) => t,
                 (Some(p), _) if p != Topic::Other => p,
                 (_, Some(t)) => t,
@@ -1591,6 +1603,25 @@ mod tests {
                 "collection-and-use",
                 "security",
                 "security"
+            ]
+        );
+    }
+
+    #[test]
+    fn information_others_shared_is_collected_under_collection() {
+        let text = "一、我们如何收集您的个人信息\n\
+                    1.1 其他方分享的您的信息\n\
+                    正文。\n\
+                    1.2 与第三方共享\n\
+                    正文。";
+        assert_eq!(
+            names(text),
+            [
+                "collection-and-use",
+                "collection-and-use",
+                "collection-and-use",
+                "third-party-sharing",
+                "third-party-sharing",
             ]
         );
     }
