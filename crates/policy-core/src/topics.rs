@@ -623,8 +623,8 @@ pub enum Numbering {
     ParenChinese,
     /// 1、 2. 3 (not 1.1)
     Digit,
-    /// 1.1, 2.3.
-    Dotted,
+    /// 1.1, 2.3. (2 parts), 1.2.3 (3 parts): each depth is a level.
+    Dotted(u8),
     /// （1） (2) 3）
     ParenDigit,
     /// A、 B. (section headings only: [`heading`] takes them for plain).
@@ -830,7 +830,7 @@ fn number_of(text: &str, n: Numbering) -> Option<u32> {
     match n {
         Numbering::Chinese | Numbering::Article | Numbering::ParenChinese => chinese_number(inner),
         Numbering::Digit | Numbering::ParenDigit => digits(inner),
-        Numbering::Dotted => {
+        Numbering::Dotted(_) => {
             let end = text
                 .find(|c: char| !c.is_ascii_digit() && !matches!(c, '.' | '．'))
                 .unwrap_or(text.len());
@@ -893,7 +893,15 @@ fn numbering(text: &str) -> Numbering {
         if let Some(t) = tail.strip_prefix(['.', '．'])
             && t.starts_with(|c: char| c.is_ascii_digit())
         {
-            return Numbering::Dotted;
+            let mut parts = 2u8;
+            let mut t = t.trim_start_matches(|c: char| c.is_ascii_digit());
+            while let Some(u) = t.strip_prefix(['.', '．'])
+                && u.starts_with(|c: char| c.is_ascii_digit())
+            {
+                parts = parts.saturating_add(1);
+                t = u.trim_start_matches(|c: char| c.is_ascii_digit());
+            }
+            return Numbering::Dotted(parts);
         }
         if tail.starts_with(['、', '.', '．', ' ', '　']) {
             return Numbering::Digit;
@@ -1105,7 +1113,8 @@ mod tests {
             ("（二）转让", Some(Numbering::ParenChinese)),
             ("三）公开披露", Some(Numbering::ParenChinese)),
             ("**2. 信息安全**", Some(Numbering::Digit)),
-            ("5.2 信息保护", Some(Numbering::Dotted)),
+            ("5.2 信息保护", Some(Numbering::Dotted(2))),
+            ("1.4.2 通用数据收集", Some(Numbering::Dotted(3))),
             ("(1) 访问您的个人信息", Some(Numbering::ParenDigit)),
             ("## 联系我们", Some(Numbering::Plain)),
             ("我们会采取加密等安全措施。", None),
@@ -1279,7 +1288,7 @@ mod tests {
         assert_eq!(number_of("十二、变更", Numbering::Chinese), Some(12));
         assert_eq!(number_of("二十、附则", Numbering::Chinese), Some(20));
         assert_eq!(number_of("（三）转让", Numbering::ParenChinese), Some(3));
-        assert_eq!(number_of("1.3.4 访问权限", Numbering::Dotted), Some(4));
+        assert_eq!(number_of("1.3.4 访问权限", Numbering::Dotted(3)), Some(4));
     }
 
     #[test]
@@ -1622,6 +1631,32 @@ mod tests {
                 "collection-and-use",
                 "third-party-sharing",
                 "third-party-sharing",
+            ]
+        );
+    }
+
+    #[test]
+    fn each_depth_of_dotted_numbers_is_a_level() {
+        let text = "一、我们如何收集您的个人信息\n\
+                    1.1 您提供的信息\n\
+                    正文。\n\
+                    1.2 我们接入的第三方SDK\n\
+                    1.2.1 通用数据收集\n\
+                    正文。\n\
+                    1.3 设备信息\n\
+                    正文。";
+        assert_eq!(
+            names(text),
+            [
+                "collection-and-use",
+                "collection-and-use",
+                "collection-and-use",
+                "third-party-sharing",
+                // 1.2.1 is below 1.2, not beside it.
+                "third-party-sharing",
+                "third-party-sharing",
+                "collection-and-use",
+                "collection-and-use",
             ]
         );
     }
