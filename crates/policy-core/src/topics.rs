@@ -748,9 +748,9 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
             n = Numbering::Letter;
         } else if hashes > 0 {
             n = Numbering::Hash(hashes.min(6) as u8);
-        } else if text.chars().count() < 2 || text.starts_with(BULLETS) {
-            return None;
-        } else if text.contains("](")
+        } else if text.chars().count() < 2
+            || text.starts_with(BULLETS)
+            || text.contains("](")
             || text
                 .split_once(['：', ':'])
                 .is_some_and(|(_, value)| !trim_marks(value).is_empty())
