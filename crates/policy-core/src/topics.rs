@@ -2,34 +2,54 @@
 //! collected and used, shared, kept, secured; users' rights; minors;
 //! updates; how to reach the controller …), from its headings.
 //!
-//! **Headings.** A line is a heading when it is short (at most
-//! [`MAX_HEADING`] characters once Markdown marks `#`, `*` and blanks are
-//! trimmed), does not end like a sentence (。；;), and either starts with a
-//! numbering (一、 / 第一条 / （一） / 1、 1. / （1）) or is at most
-//! [`MAX_PLAIN_HEADING`] characters with no sentence punctuation (，。).
-//! Its *level* is the order in which its numbering style first appears in
-//! the document (so 一、 above （一） above 1. in one policy, and the other
-//! way round in another); unnumbered headings are below all numbered ones.
+//! **Headings** ([`section_heading`]). A line is a heading when it is
+//! short (at most [`MAX_HEADING`] characters once Markdown marks `#`, `*`
+//! and blanks are trimmed — blanks and `*` inside it do not count, so
+//! `**一、定** **义**` is 一、定义), does not end like a sentence (。；;), and
+//! either starts with a numbering (一、 / 第一条 / （一） / 1、 1. / 1.1 /
+//! （1） / A、) or is at most [`MAX_PLAIN_HEADING`] characters with no
+//! sentence punctuation (，。). A numbered bold heading that leads a
+//! paragraph (`**3. 您的权利** 您可以…`) is a heading named by its bold words.
+//! No heading: a rule or table divider (`=====`, `---|---`), a line led by a
+//! bullet (• · - …) or of one character, an unnumbered label with its value
+//! (`客服邮箱：…`), a link, contact details, a company named alone.
+//! A heading's *level* is the order in which its numbering style first
+//! appears in the document (so 一、 above （一） above 1. in one policy,
+//! and the other way round in another; each depth of 1.1 / 1.1.1 and each
+//! `#` count of an unnumbered Markdown heading is a style of its own);
+//! plain unnumbered headings are below all others.
+//!
+//! **Lists.** Headings of one numbering that follow each other (blank
+//! lines aside) are a list — a table of contents, or short items of a
+//! section — and open no section: they take the topic of the section they
+//! are in (`other` for a table of contents before the first section). A
+//! short numbered line ending in ； is an item of such a list too, and the
+//! whole run of items is the list; a heading whose number does not follow
+//! the one before it (1. after 9.) starts the sections the list announced.
 //!
 //! **Sections.** A heading's section runs to the next heading of its level
 //! or above. A heading names a topic by the first matching entry of
 //! [`TOPIC_WORDS`] (general terms of the field: Cookie, 共享, 存储, 安全,
-//! 权利, 更新, 联系 …); a heading that names none takes its parent
+//! 权利, 更新, 联系 …; 使用/处理 only with 信息/数据; no user right in
+//! 知识产权 or 权利归属); a heading that names none takes its parent
 //! section's (a heading about the policy itself names only its updates).
-//! Headings of one numbering that follow each other (blank lines aside)
-//! are a list — a table of contents, or short items of a section — and
-//! open no section: they take the topic of the section they are in
-//! (`other` for a table of contents before the first section).
 //! A sub-heading keeps its parent's topic unless it names one of
 //! [`SUB_TOPICS`] (every required topic but collection, and cookies): a
 //! 撤回同意 under users' rights is consent withdrawal, a 为您提供服务 under
-//! collection is collection. A line of content outside
-//! any topical section (before the first heading, or under one that names
-//! none) takes the one topic its words speak of ([`CONTENT_WORDS`]: 联系 with
-//! 邮箱 or 电话, 撤回 with 同意 …), or `other` when they speak of none or
-//! of several (an introduction listing the whole policy). A short line
-//! naming a company, and a line with 联系 and an e-mail address or 电话：,
-//! is `controller-contact` wherever it stands.
+//! collection is collection, and so is 其他方分享的您的信息 (information
+//! shared with the controller).
+//!
+//! **Content.** A line of content under a heading that names no topic
+//! takes the one topic its words speak of ([`CONTENT_WORDS`]: 联系我们 with
+//! 邮箱 or 电话, 撤回 with 同意, 收集 with 信息 …), or `other` when they speak
+//! of none or of several; before the first topical heading (the preamble,
+//! when the policy has one) a line is `other`. Contact details (an e-mail
+//! address, a telephone number, a label such as 联系地址：) are
+//! `controller-contact` wherever they stand, and so is a company named
+//! alone, but in a section on sharing (a partner). Last, a required topic
+//! that no line has yet is found in the lines that state it plainly
+//! ([`PARAGRAPH_CUES`]: collection, sharing with a third party, security
+//! measures, a user's rights, changes to the policy), under any heading.
 //!
 //! How well this agrees with CA4P's annotators, and how that was measured:
 //! `docs/topics.md`.
@@ -687,13 +707,16 @@ fn heading_words(text: &str) -> String {
 /// The heading that opens a section at `line`, if it is one. Besides the
 /// headings of [`heading`]:
 ///
+/// - blanks and emphasis marks inside a numbered heading do not count
+///   towards its length (`**3.    ****我们如何使用** **Cookie**`);
 /// - a numbered bold heading leading a paragraph (`**3. 您的权利** 您可以…`)
 ///   is a heading, named by its bold words only;
-/// - a line lettered A、 or B. is a heading (numbering [`Numbering::Letter`]);
+/// - a line lettered A、 or B. is a heading ([`Numbering::Letter`]), and an
+///   unnumbered Markdown heading is [`Numbering::Hash`];
 /// - an unnumbered line is none when it is a label with its value
-///   (`客服邮箱：…`), a link or image (`[…](…)`), or a rule (`=====`);
-/// - a line giving contact details ([`is_contact`]) or naming a company
-///   alone ([`names_company`]) is none.
+///   (`客服邮箱：…`), a link or image (`[…](…)`), a rule (`=====`), led by
+///   a bullet (• · - …) or of one character;
+/// - a line giving contact details or naming a company alone is none.
 pub fn section_heading(line: &str) -> Option<SectionHeading> {
     let text = trim_marks(line);
     if text.is_empty() || is_rule(text) {
