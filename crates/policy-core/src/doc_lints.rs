@@ -650,18 +650,29 @@ const DEFINITION_CUES: &[&str] = &[
     "属于个人信息",
     "敏感个人信息是",
     "个人信息包括",
+    // Classifications written with 是/为 (tuning round 3): 银行卡号…是个人
+    // 敏感信息, …均为敏感个人信息.
+    "是个人敏感",
+    "为个人敏感",
+    "是敏感个人",
+    "为敏感个人",
+    "是敏感信息",
+    "为敏感信息",
 ];
 
 /// Whether byte `at` of `text` lies in a sentence (ended by 。！？；) that
-/// holds one of [`DEFINITION_CUES`].
+/// holds one of [`DEFINITION_CUES`], or that continues, after a ；, a
+/// sentence that does (a definition listing its examples in pieces split
+/// at ；: 个人信息是指…，包括个人身份信息（…）；财产信息…；个人位置信息等).
 fn in_definition(text: &str, at: usize) -> bool {
     let ends = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';');
+    let full_stops = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?');
     let from = text[..at]
-        .rfind(ends)
+        .rfind(full_stops)
         .map_or(0, |i| i + ends_len(&text[i..]));
     let to = text[at..].find(ends).map_or(text.len(), |i| at + i);
-    let sentence = &text[from..to];
-    DEFINITION_CUES.iter().any(|c| sentence.contains(c))
+    let sentences = &text[from..to];
+    DEFINITION_CUES.iter().any(|c| sentences.contains(c))
 }
 
 /// The longest label, in characters, before the first colon of a line
@@ -1146,6 +1157,23 @@ mod tests {
         ] {
             assert_eq!(found(text, "unannotated-term"), [], "{text}");
         }
+    }
+
+    #[test]
+    fn classifications_with_shi_and_definitions_split_at_semicolons_are_not_reported() {
+        let annotated = "(我们)[收集]<银行卡号>、<位置信息>和<位置信息>、<银行卡号>。\n";
+        for line in [
+            "银行卡号是个人敏感信息，拒绝提供将无法支付。",
+            "个人信息是指能识别自然人的信息，包括身份信息；财产信息；位置信息、银行卡号等。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // The definition ends at its full stop; a plain ；-list is reported.
+        let text = format!(
+            "{annotated}个人信息是指能识别自然人的信息。我们会收集位置信息；并使用银行卡号。"
+        );
+        assert_eq!(found(&text, "unannotated-term").len(), 2);
     }
 
     #[test]
