@@ -616,7 +616,11 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
         let segment = text.get(from..open.max(from)).unwrap_or_default();
         for m in automaton.find_iter(segment) {
             let (s, e) = (from + m.start(), from + m.end());
-            if text[..s].ends_with('\\') || in_definition(text, s) || in_label(text, s) {
+            if text[..s].ends_with('\\')
+                || in_definition(text, s)
+                || in_label(text, s)
+                || in_inquiry(text, s)
+            {
                 continue;
             }
             point = point.advanced_by(&text[at..s]);
@@ -673,6 +677,48 @@ fn in_definition(text: &str, at: usize) -> bool {
     let to = text[at..].find(ends).map_or(text.len(), |i| at + i);
     let sentences = &text[from..to];
     DEFINITION_CUES.iter().any(|c| sentences.contains(c))
+}
+
+/// The sentence (ended by 。！？；) around byte `at` of `text`.
+fn sentence_at(text: &str, at: usize) -> &str {
+    let ends = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';');
+    let from = text[..at]
+        .rfind(ends)
+        .map_or(0, |i| i + ends_len(&text[i..]));
+    let to = text[at..].find(ends).map_or(text.len(), |i| at + i);
+    &text[from..to]
+}
+
+/// Ways of telling the reader to contact the controller.
+const CONTACT_CUES: &[&str] = &[
+    "联系我们",
+    "与我们联系",
+    "与我们取得联系",
+    "联络我们",
+    "与我们联络",
+    "联系客服",
+    "与客服联系",
+];
+
+/// What a reader contacts the controller about.
+const INQUIRY_CUES: &[&str] = &["疑问", "问题", "意见", "建议", "投诉", "举报", "咨询"];
+
+/// Rights a reader may exercise by contacting the controller: a sentence
+/// naming one states the right, not just where to ask.
+const RIGHT_CUES: &[&str] = &[
+    "访问", "查询", "查阅", "更正", "修改", "删除", "注销", "撤回", "复制", "副本",
+];
+
+/// Whether byte `at` of `text` lies in a sentence that only says where to
+/// ask (如您对…有任何疑问、意见或建议，请通过…联系方式与我们联系): a contact cue
+/// ([`CONTACT_CUES`]) with an inquiry ([`INQUIRY_CUES`]) and no right
+/// ([`RIGHT_CUES`]). The information it names is the subject of a
+/// question, and a 联系方式 there is the controller's own.
+fn in_inquiry(text: &str, at: usize) -> bool {
+    let sentence = sentence_at(text, at);
+    CONTACT_CUES.iter().any(|c| sentence.contains(c))
+        && INQUIRY_CUES.iter().any(|c| sentence.contains(c))
+        && !RIGHT_CUES.iter().any(|c| sentence.contains(c))
 }
 
 /// The longest label, in characters, before the first colon of a line
@@ -1174,6 +1220,27 @@ mod tests {
             "{annotated}个人信息是指能识别自然人的信息。我们会收集位置信息；并使用银行卡号。"
         );
         assert_eq!(found(&text, "unannotated-term").len(), 2);
+    }
+
+    #[test]
+    fn sentences_that_only_say_where_to_ask_are_not_reported() {
+        let annotated = "(我们)[收集]<联系方式>、<儿童个人信息>和<联系方式>、<儿童个人信息>。\n";
+        for line in [
+            "如您对本政策有任何疑问、意见或建议，您可通过我们提供的各种联系方式与我们联系。",
+            "如您对儿童个人信息相关事宜有任何问题，请随时联系我们。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // A right exercised through the contact is a statement of it; a
+        // contact with no question asked is a plain sentence.
+        for line in [
+            "如您对儿童个人信息有疑问，或需要更正儿童个人信息，请联系我们。",
+            "我们会通过您的联系方式与我们联系的客服人员核实。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert!(!found(&text, "unannotated-term").is_empty(), "{line}");
+        }
     }
 
     #[test]
