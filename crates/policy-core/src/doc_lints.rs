@@ -620,6 +620,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
                 || in_definition(text, s)
                 || in_label(text, s)
                 || in_inquiry(text, s)
+                || in_user_duty(text, s)
             {
                 continue;
             }
@@ -719,6 +720,32 @@ fn in_inquiry(text: &str, at: usize) -> bool {
     CONTACT_CUES.iter().any(|c| sentence.contains(c))
         && INQUIRY_CUES.iter().any(|c| sentence.contains(c))
         && !RIGHT_CUES.iter().any(|c| sentence.contains(c))
+}
+
+/// Words by which a sentence puts a duty or a liability on the user (您有
+/// 义务及时更新…, …由您自行承担, 您…负有保密责任): the clauses of a user
+/// agreement, which state no processing by the controller.
+const USER_DUTY_CUES: &[&str] = &[
+    "您有义务",
+    "你有义务",
+    "用户有义务",
+    "负有保密",
+    "负全部责任",
+    "承担全部责任",
+    "自行承担",
+    "自行负责",
+];
+
+/// Words of a refusal, which is the user's control of his information
+/// (decision 1 of the test-half judging) even where a duty follows.
+const REFUSAL_CUES: &[&str] = &["拒绝", "不提供", "不同意"];
+
+/// Whether byte `at` of `text` lies in a sentence holding one of
+/// [`USER_DUTY_CUES`] and none of [`REFUSAL_CUES`].
+fn in_user_duty(text: &str, at: usize) -> bool {
+    let sentence = sentence_at(text, at);
+    USER_DUTY_CUES.iter().any(|c| sentence.contains(c))
+        && !REFUSAL_CUES.iter().any(|c| sentence.contains(c))
 }
 
 /// The longest label, in characters, before the first colon of a line
@@ -1241,6 +1268,22 @@ mod tests {
             let text = format!("{annotated}{line}");
             assert!(!found(&text, "unannotated-term").is_empty(), "{line}");
         }
+    }
+
+    #[test]
+    fn duties_put_on_the_user_are_not_reported() {
+        let annotated = "(我们)[收集]<联系方式>、<密码>和<联系方式>、<密码>。\n";
+        for line in [
+            "对于联系方式发生变更的，您有义务及时更新有关信息。",
+            "如因提供的联系方式不确切，由您自行承担由此产生的法律后果。",
+            "您是唯一对您的账号和密码信息负有保密责任的人。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // A refusal is the user's control of his information, a duty or not.
+        let text = format!("{annotated}如您拒绝提供联系方式，由此产生的后果由您自行承担。");
+        assert_eq!(found(&text, "unannotated-term").len(), 1);
     }
 
     #[test]
