@@ -250,6 +250,12 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
         &[&["撤回", "撤销", "收回", "取消"], &["同意", "授权"]],
     ),
     (Topic::ConsentWithdrawal, &[&["关闭"], &["权限"]]),
+    // Switching a feature off so that the collection stops (您可以通过关闭
+    // 定位功能，停止对您的位置信息的收集): tuning round 3.
+    (
+        Topic::ConsentWithdrawal,
+        &[&["关闭"], &["停止", "不再"], &["收集", "获取"]],
+    ),
     (Topic::ConsentWithdrawal, &[&["授权同意的范围"]]),
     // Minors: a child or minor, with a guardian or parent.
     (
@@ -656,6 +662,30 @@ mod tests {
             .into_iter()
             .map(Topic::name)
             .collect()
+    }
+
+    fn disclosed(line: &str, topic: Topic) -> bool {
+        disclosed_in(line) & (1 << topic as u16) != 0
+    }
+
+    #[test]
+    fn switching_a_feature_off_to_stop_the_collection_withdraws_consent() {
+        assert!(disclosed(
+            "您可以通过关闭定位功能，停止对您的地理位置信息的收集。",
+            Topic::ConsentWithdrawal
+        ));
+        assert!(disclosed(
+            "关闭个性化推荐后，我们将不再获取您的浏览记录。",
+            Topic::ConsentWithdrawal
+        ));
+        // A feature switched off, or a collection stopped, alone is not.
+        for line in [
+            "您可以关闭消息提醒功能。",
+            "账号注销后我们将停止收集您的信息。",
+            "关闭该功能。我们将停止收集您的信息。",
+        ] {
+            assert!(!disclosed(line, Topic::ConsentWithdrawal), "{line}");
+        }
     }
 
     #[test]
