@@ -280,6 +280,24 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
             ],
         ],
     ),
+    // Measures taken, named otherwise, for security or protection (采取
+    // 技术措施和其他必要措施，确保…信息安全; 采取技术与管理等合理措施保障…安全):
+    // tuning round 3.
+    (
+        Topic::Security,
+        &[
+            &["采取", "采用"],
+            &[
+                "技术措施",
+                "管理措施",
+                "保护措施",
+                "合理措施",
+                "必要措施",
+                "技术手段",
+            ],
+            &["安全", "保护", "泄露", "丢失"],
+        ],
+    ),
     // Personal information shared, transferred or disclosed (granted or
     // denied: 不会共享 discloses the policy on sharing too) …
     (
@@ -685,6 +703,23 @@ mod tests {
             "关闭该功能。我们将停止收集您的信息。",
         ] {
             assert!(!disclosed(line, Topic::ConsentWithdrawal), "{line}");
+        }
+    }
+
+    #[test]
+    fn measures_named_otherwise_for_security_are_security() {
+        for line in [
+            "我们将采取技术措施和其他必要措施，确保用户个人信息安全。",
+            "我们应积极地采取技术与管理等合理措施保障用户账号的安全。",
+        ] {
+            assert!(disclosed(line, Topic::Security), "{line}");
+        }
+        // Measures against the user, or a remedy with no security word.
+        for line in [
+            "我们有权采取必要措施终止该用户的服务。",
+            "请您立即联络客服，以便我们采取相应措施。",
+        ] {
+            assert!(!disclosed(line, Topic::Security), "{line}");
         }
     }
 
