@@ -351,17 +351,45 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
 const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';'];
 
 /// The shortest run of digits (hyphens allowed) taken for a telephone
-/// number.
+/// number anywhere in a line with a contact word.
 const MIN_PHONE_DIGITS: usize = 7;
 
-/// Whether `line` gives the controller's contact details: a word of
-/// contact (联系, 邮箱, 电话, 客服, 地址, 邮件) with an e-mail address (an `@`
-/// between ASCII letters or digits) or a telephone number (a run of at
-/// least [`MIN_PHONE_DIGITS`] digits). A web address alone is none.
+/// The shortest run of digits taken for a telephone number right after a
+/// word of telephone (客服电话：95021, 热线 12345).
+const MIN_HOTLINE_DIGITS: usize = 4;
+
+/// The most characters between a word of telephone or instant messaging
+/// and the number or handle it introduces (电话（工作日）：…).
+const MAX_LEAD: usize = 8;
+
+/// The shortest handle taken for an instant-messaging contact (客服微信：
+/// abc12, QQ：12345).
+const MIN_HANDLE: usize = 5;
+
+/// Whether `line` gives the controller's contact details: a contact word
+/// (联系, 邮箱, 电话, 客服, 地址, 邮件) with an e-mail address (an `@`
+/// between ASCII letters or digits), a telephone number (a run of at
+/// least [`MIN_PHONE_DIGITS`] digits) or a web address (`http`, `www.`)
+/// in a sentence with 联系; or, tuning round 3, a short number right after
+/// a word of telephone (电话, 热线, 拨打: a hotline of
+/// [`MIN_HOTLINE_DIGITS`] digits or more) or a handle right after a word of
+/// instant messaging (微信, QQ, 公众号: at least [`MIN_HANDLE`] ASCII letters
+/// or digits). A web address with no 联系 is none.
 pub fn discloses_contact(line: &str) -> bool {
-    if !["联系", "邮箱", "电话", "客服", "邮件", "地址"]
-        .iter()
-        .any(|w| line.contains(w))
+    if ![
+        "联系",
+        "邮箱",
+        "电话",
+        "客服",
+        "邮件",
+        "地址",
+        "热线",
+        "微信",
+        "QQ",
+        "公众号",
+    ]
+    .iter()
+    .any(|w| line.contains(w))
     {
         return false;
     }
@@ -379,7 +407,46 @@ pub fn discloses_contact(line: &str) -> bool {
         }
         phone |= run >= MIN_PHONE_DIGITS;
     }
+    let web = line
+        .split(SENTENCE_ENDS)
+        .any(|s| s.contains("联系") && (s.contains("http") || s.contains("www.")));
     mail || phone
+        || web
+        || after_word(
+            line,
+            &["电话", "热线", "拨打"],
+            MIN_HOTLINE_DIGITS,
+            |c| c.is_ascii_digit() || c == '-',
+        )
+        || after_word(line, &["微信", "QQ", "公众号"], MIN_HANDLE, |c| {
+            c.is_ascii_alphanumeric() || c == '_' || c == '-'
+        })
+}
+
+/// Whether one of `words` in `line` is followed, within [`MAX_LEAD`]
+/// characters of other kinds, by a run of at least `min` characters that
+/// `part` accepts.
+fn after_word(line: &str, words: &[&str], min: usize, part: impl Fn(char) -> bool) -> bool {
+    words.iter().any(|w| {
+        line.match_indices(w).any(|(i, _)| {
+            let rest = line[i + w.len()..].chars();
+            let mut lead = 0;
+            let mut run = 0;
+            for c in rest {
+                if part(c) {
+                    run += 1;
+                    if run >= min {
+                        return true;
+                    }
+                } else if run > 0 || lead >= MAX_LEAD {
+                    return false;
+                } else {
+                    lead += 1;
+                }
+            }
+            false
+        })
+    })
 }
 
 /// The required topics some sentence of `line` discloses by
@@ -720,6 +787,27 @@ mod tests {
             "请您立即联络客服，以便我们采取相应措施。",
         ] {
             assert!(!disclosed(line, Topic::Security), "{line}");
+        }
+    }
+
+    #[test]
+    fn hotlines_handles_and_web_addresses_are_contacts() {
+        for line in [
+            "如有问题，请添加我们的客服微信：kefu2020",
+            "您可以拨打客服电话（95021）与我们联系。",
+            "联系我们https://www.example.com/contact.html",
+            "请通过QQ：12345678联系我们。",
+        ] {
+            assert!(disclosed(line, Topic::ControllerContact), "{line}");
+        }
+        for line in [
+            "请联系我们的客服。",
+            "我们会申请电话权限，用于拨打客服电话。",
+            "第三方SDK隐私政策链接：https://www.example.com/privacy",
+            "您可以使用微信：登录后即可绑定。",
+            "客服电话工作时间为9点至18点。",
+        ] {
+            assert!(!disclosed(line, Topic::ControllerContact), "{line}");
         }
     }
 
