@@ -466,9 +466,56 @@ pub fn disclosed_in(line: &str) -> u16 {
                 out |= 1 << *topic as u16;
             }
         }
+        if UPDATE_VERBS.iter().any(|w| sentence.contains(w)) && names_this_policy(sentence) {
+            out |= 1 << Topic::PolicyUpdates as u16;
+        }
     }
     out
 }
+
+/// Verbs of a change to the policy.
+const UPDATE_VERBS: &[&str] = &["更新", "修订", "变更", "修改"];
+
+/// What a policy calls itself, as the last word of its name.
+const POLICY_NAMES: &[&str] = &[
+    "政策", "指引", "声明", "协议", "条款", "规则", "指南", "说明",
+];
+
+/// The longest name of a policy, in characters, after 本 or inside 《》.
+const MAX_POLICY_NAME: usize = 12;
+
+/// Whether `sentence` names the policy itself whatever its words (tuning
+/// round 3): 本 followed by a name ending in one of [`POLICY_NAMES`]
+/// (本隐私权政策, 本隐私保护指引, 本《隐私政策》; not the 本 of a word:
+/// [`NOT_THIS`]), or a name in 《》 ending so (《用户个人信息保护声明》), at
+/// most [`MAX_POLICY_NAME`] characters with no sentence punctuation.
+fn names_this_policy(sentence: &str) -> bool {
+    let name_ends = |rest: &str| {
+        let mut n = 0;
+        for (i, c) in rest.char_indices() {
+            if POLICY_NAMES.iter().any(|w| rest[i..].starts_with(w)) {
+                return true;
+            }
+            n += 1;
+            if n > MAX_POLICY_NAME || matches!(c, '，' | ',' | '、' | '：' | ':') {
+                return false;
+            }
+        }
+        false
+    };
+    sentence.match_indices(['本', '《']).any(|(i, m)| {
+        let word = m == "本"
+            && sentence[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| NOT_THIS.contains(c));
+        !word && name_ends(&sentence[i + m.len()..])
+    })
+}
+
+/// Characters that make a 本 after them part of a word (版本, 基本, 文本 …),
+/// not "this".
+const NOT_THIS: &str = "版基根成日文样资副剧课书原账脚标";
 
 /// The longest line that is taken for the controller's name when it
 /// names a company (…有限公司), in characters.
@@ -808,6 +855,24 @@ mod tests {
             "客服电话工作时间为9点至18点。",
         ] {
             assert!(!disclosed(line, Topic::ControllerContact), "{line}");
+        }
+    }
+
+    #[test]
+    fn an_update_of_the_policy_under_any_of_its_names_is_an_update() {
+        for line in [
+            "我们可能适时修订本隐私权政策的条款。",
+            "本隐私保护指引如有更新，我们会在页面上公布。",
+            "我们会不时变更《用户个人信息保护规则》。",
+        ] {
+            assert!(disclosed(line, Topic::PolicyUpdates), "{line}");
+        }
+        for line in [
+            "我们会更新本应用的版本。",
+            "我们会推送版本更新说明。",
+            "请您及时更新您的个人资料，本公司不承担由此产生的后果。",
+        ] {
+            assert!(!disclosed(line, Topic::PolicyUpdates), "{line}");
         }
     }
 
