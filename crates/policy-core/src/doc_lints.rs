@@ -655,8 +655,13 @@ const DEFINITION_CUES: &[&str] = &[
     "属于个人信息",
     "敏感个人信息是",
     "个人信息包括",
-    // Classifications written with 是/为 (tuning round 3): 银行卡号…是个人
-    // 敏感信息, …均为敏感个人信息.
+];
+
+/// Classifications written with 是/为 (tuning round 3): 银行卡号…是个人敏感
+/// 信息. Read in the clause (ended by ，as well) only: the rest of the
+/// sentence may state a practice (GPS信息是敏感个人信息，若您拒绝提供，我们将
+/// 不会根据GPS信息向您推荐).
+const CLASSIFICATION_CUES: &[&str] = &[
     "是个人敏感",
     "为个人敏感",
     "是敏感个人",
@@ -666,7 +671,8 @@ const DEFINITION_CUES: &[&str] = &[
 ];
 
 /// Whether byte `at` of `text` lies in a sentence (ended by 。！？；) that
-/// holds one of [`DEFINITION_CUES`], or that continues, after a ；, a
+/// holds one of [`DEFINITION_CUES`] (or in a clause holding one of
+/// [`CLASSIFICATION_CUES`]), or that continues, after a ；, a
 /// sentence that does (a definition listing its examples in pieces split
 /// at ；: 个人信息是指…，包括个人身份信息（…）；财产信息…；个人位置信息等).
 fn in_definition(text: &str, at: usize) -> bool {
@@ -677,7 +683,14 @@ fn in_definition(text: &str, at: usize) -> bool {
         .map_or(0, |i| i + ends_len(&text[i..]));
     let to = text[at..].find(ends).map_or(text.len(), |i| at + i);
     let sentences = &text[from..to];
+    let clause_ends = |c: char| matches!(c, '，' | ',') || ends(c);
+    let clause_from = text[..at]
+        .rfind(clause_ends)
+        .map_or(0, |i| i + ends_len(&text[i..]));
+    let clause_to = text[at..].find(clause_ends).map_or(text.len(), |i| at + i);
+    let clause = &text[clause_from..clause_to];
     DEFINITION_CUES.iter().any(|c| sentences.contains(c))
+        || CLASSIFICATION_CUES.iter().any(|c| clause.contains(c))
 }
 
 /// The sentence (ended by 。！？；) around byte `at` of `text`.
@@ -1242,6 +1255,11 @@ mod tests {
             let text = format!("{annotated}{line}");
             assert_eq!(found(&text, "unannotated-term"), [], "{line}");
         }
+        // A classification covers its own clause, not a practice after it.
+        let text = format!(
+            "{annotated}位置信息是敏感个人信息，若您拒绝提供，我们将不会根据位置信息推荐。"
+        );
+        assert_eq!(found(&text, "unannotated-term").len(), 1);
         // The definition ends at its full stop; a plain ；-list is reported.
         let text = format!(
             "{annotated}个人信息是指能识别自然人的信息。我们会收集位置信息；并使用银行卡号。"
