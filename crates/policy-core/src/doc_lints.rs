@@ -45,7 +45,7 @@ use crate::diagnostics::{Diagnostic, Related};
 use crate::document::{Document, EditOutcome, LineTable};
 use crate::lints::{Lint, LintConfig};
 use crate::position::{LinePoint, LspRange, PositionEncoding};
-use crate::syntax::{AnnotationKind, LineParse};
+use crate::syntax::{Annotation, AnnotationKind, LineParse};
 use crate::taxonomy::Category;
 use crate::topics::{LineSignature, Topic, disclosed_in, heading, line_signature, line_topics};
 use crate::vocabulary::ActionClass;
@@ -621,6 +621,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
                 || in_label(text, s)
                 || in_inquiry(text, s)
                 || in_user_duty(text, s)
+                || heads_annotated_list(text, e, annotations)
             {
                 continue;
             }
@@ -759,6 +760,44 @@ fn in_user_duty(text: &str, at: usize) -> bool {
     let sentence = sentence_at(text, at);
     USER_DUTY_CUES.iter().any(|c| sentence.contains(c))
         && !REFUSAL_CUES.iter().any(|c| sentence.contains(c))
+}
+
+/// Words that open the list of what an item comprises.
+const LIST_OPENERS: &[&str] = &["包括", "包含", "例如", "比如"];
+
+/// Words that may stand between an item and its list: 应用使用情况的信息，包括….
+const ITEM_TAILS: &[&str] = &["的信息", "信息", "的数据", "数据"];
+
+/// Whether the term ending at byte `end` of `text` heads a list whose items
+/// the same sentence annotates as data (在**应用使用情况的信息**，包括<应用的
+/// 版本>…; 其中设备和软件信息包括…<配置信息>): the term, then at most one of
+/// [`ITEM_TAILS`], a comma, 主要, and one of [`LIST_OPENERS`], with
+/// Markdown emphasis and spaces between allowed, then a `<data>`
+/// annotation before the sentence ends. Like a label (tuning round 2), the
+/// head names the subject of a list the annotator annotated item by item.
+fn heads_annotated_list(text: &str, end: usize, annotations: &[Annotation]) -> bool {
+    fn skip(s: &str) -> &str {
+        s.trim_start_matches([' ', '\u{3000}', '*', '_'])
+    }
+    let mut rest = skip(&text[end..]);
+    if let Some(t) = ITEM_TAILS.iter().find(|t| rest.starts_with(**t)) {
+        rest = skip(&rest[t.len()..]);
+    }
+    for comma in ["，", ","] {
+        if let Some(r) = rest.strip_prefix(comma) {
+            rest = skip(r);
+        }
+    }
+    rest = rest.strip_prefix("主要").unwrap_or(rest);
+    let Some(opener) = LIST_OPENERS.iter().find(|o| rest.starts_with(**o)) else {
+        return false;
+    };
+    let list = text.len() - rest.len() + opener.len();
+    let ends = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';');
+    let sentence_end = text[list..].find(ends).map_or(text.len(), |i| list + i);
+    annotations.iter().any(|a| {
+        a.kind == AnnotationKind::Data && (list..sentence_end).contains(&(a.open.byte as usize))
+    })
 }
 
 /// The longest label, in characters, before the first colon of a line
@@ -1302,6 +1341,27 @@ mod tests {
         // A refusal is the user's control of his information, a duty or not.
         let text = format!("{annotated}如您拒绝提供联系方式，由此产生的后果由您自行承担。");
         assert_eq!(found(&text, "unannotated-term").len(), 1);
+    }
+
+    #[test]
+    fn the_head_of_a_list_annotated_item_by_item_is_not_reported() {
+        let annotated = "(我们)[收集]<使用情况>、<设备信息>和<使用情况>、<设备信息>。\n";
+        for line in [
+            "3. 在 **应用使用情况的信息** ，包括<应用的版本>、<当前时区>。",
+            "其中设备信息包括您的<设备型号>。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // A list left unannotated, or annotated after the sentence ends, is
+        // the annotator's miss.
+        for line in [
+            "我们会收集设备信息，包括设备型号、系统版本。",
+            "我们会收集设备信息，包括设备型号。(我们)[收集]<系统版本>。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
+        }
     }
 
     #[test]
