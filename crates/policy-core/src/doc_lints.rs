@@ -621,6 +621,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
                 || in_label(text, s)
                 || in_inquiry(text, s)
                 || in_user_duty(text, s)
+                || in_security_advice(text, s)
                 || heads_annotated_list(text, e, annotations)
             {
                 continue;
@@ -760,6 +761,31 @@ fn in_user_duty(text: &str, at: usize) -> bool {
     let sentence = sentence_at(text, at);
     USER_DUTY_CUES.iter().any(|c| sentence.contains(c))
         && !REFUSAL_CUES.iter().any(|c| sentence.contains(c))
+}
+
+/// Words by which a sentence advises the user on keeping his own data
+/// safe (我们建议您使用复杂密码; 用户应采取积极措施…，如：定期修改账号密码):
+/// the user's care, not the controller's processing.
+const ADVICE_CUES: &[&str] = &[
+    "建议您",
+    "建议你",
+    "建议用户",
+    "您应采取",
+    "你应采取",
+    "用户应采取",
+    "妥善保管",
+    "复杂密码",
+];
+
+/// Words of safety that an advice of [`ADVICE_CUES`] must be about.
+const SAFETY_WORDS: &[&str] = &["安全", "保护", "泄露", "透露", "保管"];
+
+/// Whether byte `at` of `text` lies in a sentence holding one of
+/// [`ADVICE_CUES`] and one of [`SAFETY_WORDS`].
+fn in_security_advice(text: &str, at: usize) -> bool {
+    let sentence = sentence_at(text, at);
+    ADVICE_CUES.iter().any(|c| sentence.contains(c))
+        && SAFETY_WORDS.iter().any(|c| sentence.contains(c))
 }
 
 /// Words that open the list of what an item comprises.
@@ -1358,6 +1384,26 @@ mod tests {
         for line in [
             "我们会收集设备信息，包括设备型号、系统版本。",
             "我们会收集设备信息，包括设备型号。(我们)[收集]<系统版本>。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn advice_to_the_user_on_his_own_safety_is_not_reported() {
+        let annotated = "(我们)[收集]<密码>、<位置信息>和<密码>、<位置信息>。\n";
+        for line in [
+            "我们建议您使用复杂密码，并注意保护您的信息安全。",
+            "用户应采取积极措施保证个人信息的安全，如：定期修改账号密码。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // Advice on anything but safety, or safety with no advice, stays.
+        for line in [
+            "我们建议您开启定位，以便我们根据位置信息推荐附近的门店。",
+            "我们会加密保存您的密码，保护您的账号安全。",
         ] {
             let text = format!("{annotated}{line}");
             assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
