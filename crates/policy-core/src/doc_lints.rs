@@ -622,6 +622,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
                 || in_inquiry(text, s)
                 || in_user_duty(text, s)
                 || in_security_advice(text, s)
+                || in_title(text, s)
                 || heads_annotated_list(text, e, annotations)
             {
                 continue;
@@ -786,6 +787,14 @@ fn in_security_advice(text: &str, at: usize) -> bool {
     let sentence = sentence_at(text, at);
     ADVICE_CUES.iter().any(|c| sentence.contains(c))
         && SAFETY_WORDS.iter().any(|c| sentence.contains(c))
+}
+
+/// Whether byte `at` of `text` lies inside a title in 《》 (《儿童个人信息网络
+/// 保护规定》): the words name a law or a document, not data.
+fn in_title(text: &str, at: usize) -> bool {
+    text[..at]
+        .rfind(['《', '》'])
+        .is_some_and(|i| text[i..].starts_with('《') && text[at..].contains('》'))
 }
 
 /// Words that open the list of what an item comprises.
@@ -1404,6 +1413,21 @@ mod tests {
         for line in [
             "我们建议您开启定位，以便我们根据位置信息推荐附近的门店。",
             "我们会加密保存您的密码，保护您的账号安全。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn terms_inside_a_title_are_not_reported() {
+        let annotated = "(我们)[收集]<儿童个人信息>和<儿童个人信息>。\n";
+        let text = format!("{annotated}我们会根据《儿童个人信息网络保护规定》的要求指定专人。");
+        assert_eq!(found(&text, "unannotated-term"), []);
+        // After the title, or with a 《 left open, the term is text.
+        for line in [
+            "我们会根据《网络安全法》保护儿童个人信息。",
+            "《我们会保护儿童个人信息。",
         ] {
             let text = format!("{annotated}{line}");
             assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
