@@ -800,13 +800,17 @@ fn in_title(text: &str, at: usize) -> bool {
 /// Words that open the list of what an item comprises.
 const LIST_OPENERS: &[&str] = &["包括", "包含", "例如", "比如"];
 
+/// Words that may stand, in this order, just before a list opener:
+/// 这些实名信息可能包括…, …主要包括….
+const LIST_HEDGES: &[&str] = &["可能", "主要"];
+
 /// Words that may stand between an item and its list: 应用使用情况的信息，包括….
 const ITEM_TAILS: &[&str] = &["的信息", "信息", "的数据", "数据"];
 
 /// Whether the term ending at byte `end` of `text` heads a list whose items
 /// the same sentence annotates as data (在**应用使用情况的信息**，包括<应用的
 /// 版本>…; 其中设备和软件信息包括…<配置信息>): the term, then at most one of
-/// [`ITEM_TAILS`], a comma, 主要, and one of [`LIST_OPENERS`], with
+/// [`ITEM_TAILS`], a comma, [`LIST_HEDGES`], and one of [`LIST_OPENERS`], with
 /// Markdown emphasis and spaces between allowed, then a `<data>`
 /// annotation before the sentence ends. Like a label (tuning round 2), the
 /// head names the subject of a list the annotator annotated item by item.
@@ -823,7 +827,9 @@ fn heads_annotated_list(text: &str, end: usize, annotations: &[Annotation]) -> b
             rest = skip(r);
         }
     }
-    rest = rest.strip_prefix("主要").unwrap_or(rest);
+    for hedge in LIST_HEDGES {
+        rest = rest.strip_prefix(hedge).unwrap_or(rest);
+    }
     let Some(opener) = LIST_OPENERS.iter().find(|o| rest.starts_with(**o)) else {
         return false;
     };
@@ -1384,6 +1390,7 @@ mod tests {
         for line in [
             "3. 在 **应用使用情况的信息** ，包括<应用的版本>、<当前时区>。",
             "其中设备信息包括您的<设备型号>。",
+            "(我们)[收集]<设备信息>，这些设备信息可能包括<设备型号>。",
         ] {
             let text = format!("{annotated}{line}");
             assert_eq!(found(&text, "unannotated-term"), [], "{line}");
