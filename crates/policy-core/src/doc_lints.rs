@@ -623,6 +623,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
                 || in_user_duty(text, s)
                 || in_security_advice(text, s)
                 || in_title(text, s)
+                || in_users_own_sharing(text, s)
                 || heads_annotated_list(text, e, annotations)
             {
                 continue;
@@ -787,6 +788,37 @@ fn in_security_advice(text: &str, at: usize) -> bool {
     let sentence = sentence_at(text, at);
     ADVICE_CUES.iter().any(|c| sentence.contains(c))
         && SAFETY_WORDS.iter().any(|c| sentence.contains(c))
+}
+
+/// Verbs by which a user, or another user, passes information on.
+const PASSING_ON: &[&str] = &[
+    "披露", "共享", "分享", "发送", "公开", "透露", "上传", "发布",
+];
+
+/// The most characters between 其他用户 and a verb of [`PASSING_ON`] for
+/// the other users to be its subject.
+const MAX_OTHERS_GAP: usize = 6;
+
+/// Whether byte `at` of `text` lies in a sentence about what the user, or
+/// other users, pass on themselves (您…要向交易对方披露自己的个人信息;
+/// 其他用户也有可能分享与您有关的信息): a verb of [`PASSING_ON`] with 自己的
+/// in the sentence, or within [`MAX_OTHERS_GAP`] characters after 其他用户;
+/// no processing by the controller or its partners. A sentence naming a
+/// right ([`RIGHT_CUES`]) still counts.
+fn in_users_own_sharing(text: &str, at: usize) -> bool {
+    let sentence = sentence_at(text, at);
+    if RIGHT_CUES.iter().any(|c| sentence.contains(c)) {
+        return false;
+    }
+    let passes = |s: &str| PASSING_ON.iter().any(|v| s.contains(v));
+    (sentence.contains("自己的") && passes(sentence))
+        || sentence.match_indices("其他用户").any(|(i, m)| {
+            let after: String = sentence[i + m.len()..]
+                .chars()
+                .take(MAX_OTHERS_GAP + 2)
+                .collect();
+            passes(&after)
+        })
 }
 
 /// Whether byte `at` of `text` lies inside a title in 《》 (《儿童个人信息网络
@@ -1435,6 +1467,26 @@ mod tests {
         for line in [
             "我们会根据《网络安全法》保护儿童个人信息。",
             "《我们会保护儿童个人信息。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn what_users_pass_on_themselves_is_not_reported() {
+        let annotated = "(我们)[收集]<联络方式>、<日志信息>和<联络方式>、<日志信息>。\n";
+        for line in [
+            "交易时您不可避免地要向交易对方披露自己的个人信息，如联络方式。",
+            "使用我们服务的其他用户也有可能分享与您有关的信息（包括日志信息）。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // The controller passing it on, or a right over one's own, stays.
+        for line in [
+            "我们会与其他用户签订协议，并向合作伙伴共享您的日志信息。",
+            "您可以访问自己的联络方式，并决定是否公开。",
         ] {
             let text = format!("{annotated}{line}");
             assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
