@@ -45,7 +45,7 @@ use crate::diagnostics::{Diagnostic, Related};
 use crate::document::{Document, EditOutcome, LineTable};
 use crate::lints::{Lint, LintConfig};
 use crate::position::{LinePoint, LspRange, PositionEncoding};
-use crate::syntax::{AnnotationKind, LineParse};
+use crate::syntax::{Annotation, AnnotationKind, LineParse};
 use crate::taxonomy::Category;
 use crate::topics::{LineSignature, Topic, disclosed_in, heading, line_signature, line_topics};
 use crate::vocabulary::ActionClass;
@@ -616,7 +616,16 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
         let segment = text.get(from..open.max(from)).unwrap_or_default();
         for m in automaton.find_iter(segment) {
             let (s, e) = (from + m.start(), from + m.end());
-            if text[..s].ends_with('\\') || in_definition(text, s) || in_label(text, s) {
+            if text[..s].ends_with('\\')
+                || in_definition(text, s)
+                || in_label(text, s)
+                || in_inquiry(text, s)
+                || in_user_duty(text, s)
+                || in_security_advice(text, s)
+                || in_title(text, s)
+                || in_users_own_sharing(text, s)
+                || heads_annotated_list(text, e, annotations)
+            {
                 continue;
             }
             point = point.advanced_by(&text[at..s]);
@@ -652,16 +661,216 @@ const DEFINITION_CUES: &[&str] = &[
     "个人信息包括",
 ];
 
+/// Classifications written with 是/为 (tuning round 3): 银行卡号…是个人敏感
+/// 信息. Read in the clause (ended by ，as well) only: the rest of the
+/// sentence may state a practice (GPS信息是敏感个人信息，若您拒绝提供，我们将
+/// 不会根据GPS信息向您推荐).
+const CLASSIFICATION_CUES: &[&str] = &[
+    "是个人敏感",
+    "为个人敏感",
+    "是敏感个人",
+    "为敏感个人",
+    "是敏感信息",
+    "为敏感信息",
+];
+
 /// Whether byte `at` of `text` lies in a sentence (ended by 。！？；) that
-/// holds one of [`DEFINITION_CUES`].
+/// holds one of [`DEFINITION_CUES`] (or in a clause holding one of
+/// [`CLASSIFICATION_CUES`]), or that continues, after a ；, a
+/// sentence that does (a definition listing its examples in pieces split
+/// at ；: 个人信息是指…，包括个人身份信息（…）；财产信息…；个人位置信息等).
 fn in_definition(text: &str, at: usize) -> bool {
+    let ends = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';');
+    let full_stops = |c: char| matches!(c, '。' | '！' | '？' | '!' | '?');
+    let from = text[..at]
+        .rfind(full_stops)
+        .map_or(0, |i| i + ends_len(&text[i..]));
+    let to = text[at..].find(ends).map_or(text.len(), |i| at + i);
+    let sentences = &text[from..to];
+    let clause_ends = |c: char| matches!(c, '，' | ',') || ends(c);
+    let clause_from = text[..at]
+        .rfind(clause_ends)
+        .map_or(0, |i| i + ends_len(&text[i..]));
+    let clause_to = text[at..].find(clause_ends).map_or(text.len(), |i| at + i);
+    let clause = &text[clause_from..clause_to];
+    DEFINITION_CUES.iter().any(|c| sentences.contains(c))
+        || CLASSIFICATION_CUES.iter().any(|c| clause.contains(c))
+}
+
+/// The sentence (ended by 。！？；) around byte `at` of `text`.
+fn sentence_at(text: &str, at: usize) -> &str {
     let ends = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';');
     let from = text[..at]
         .rfind(ends)
         .map_or(0, |i| i + ends_len(&text[i..]));
     let to = text[at..].find(ends).map_or(text.len(), |i| at + i);
-    let sentence = &text[from..to];
-    DEFINITION_CUES.iter().any(|c| sentence.contains(c))
+    &text[from..to]
+}
+
+/// Ways of telling the reader to contact the controller.
+const CONTACT_CUES: &[&str] = &[
+    "联系我们",
+    "与我们联系",
+    "与我们取得联系",
+    "联络我们",
+    "与我们联络",
+    "联系客服",
+    "与客服联系",
+];
+
+/// What a reader contacts the controller about.
+const INQUIRY_CUES: &[&str] = &["疑问", "问题", "意见", "建议", "投诉", "举报", "咨询"];
+
+/// Rights a reader may exercise by contacting the controller: a sentence
+/// naming one states the right, not just where to ask.
+const RIGHT_CUES: &[&str] = &[
+    "访问", "查询", "查阅", "更正", "修改", "删除", "注销", "撤回", "复制", "副本",
+];
+
+/// Whether byte `at` of `text` lies in a sentence that only says where to
+/// ask (如您对…有任何疑问、意见或建议，请通过…联系方式与我们联系): a contact cue
+/// ([`CONTACT_CUES`]) with an inquiry ([`INQUIRY_CUES`]) and no right
+/// ([`RIGHT_CUES`]). The information it names is the subject of a
+/// question, and a 联系方式 there is the controller's own.
+fn in_inquiry(text: &str, at: usize) -> bool {
+    let sentence = sentence_at(text, at);
+    CONTACT_CUES.iter().any(|c| sentence.contains(c))
+        && INQUIRY_CUES.iter().any(|c| sentence.contains(c))
+        && !RIGHT_CUES.iter().any(|c| sentence.contains(c))
+}
+
+/// Words by which a sentence puts a duty or a liability on the user (您有
+/// 义务及时更新…, …由您自行承担, 您…负有保密责任): the clauses of a user
+/// agreement, which state no processing by the controller.
+const USER_DUTY_CUES: &[&str] = &[
+    "您有义务",
+    "你有义务",
+    "用户有义务",
+    "负有保密",
+    "负全部责任",
+    "承担全部责任",
+    "自行承担",
+    "自行负责",
+];
+
+/// Words of a refusal, which is the user's control of his information
+/// (decision 1 of the test-half judging) even where a duty follows.
+const REFUSAL_CUES: &[&str] = &["拒绝", "不提供", "不同意"];
+
+/// Whether byte `at` of `text` lies in a sentence holding one of
+/// [`USER_DUTY_CUES`] and none of [`REFUSAL_CUES`].
+fn in_user_duty(text: &str, at: usize) -> bool {
+    let sentence = sentence_at(text, at);
+    USER_DUTY_CUES.iter().any(|c| sentence.contains(c))
+        && !REFUSAL_CUES.iter().any(|c| sentence.contains(c))
+}
+
+/// Words by which a sentence advises the user on keeping his own data
+/// safe (我们建议您使用复杂密码; 用户应采取积极措施…，如：定期修改账号密码):
+/// the user's care, not the controller's processing.
+const ADVICE_CUES: &[&str] = &[
+    "建议您",
+    "建议你",
+    "建议用户",
+    "您应采取",
+    "你应采取",
+    "用户应采取",
+    "妥善保管",
+    "复杂密码",
+];
+
+/// Words of safety that an advice of [`ADVICE_CUES`] must be about.
+const SAFETY_WORDS: &[&str] = &["安全", "保护", "泄露", "透露", "保管"];
+
+/// Whether byte `at` of `text` lies in a sentence holding one of
+/// [`ADVICE_CUES`] and one of [`SAFETY_WORDS`].
+fn in_security_advice(text: &str, at: usize) -> bool {
+    let sentence = sentence_at(text, at);
+    ADVICE_CUES.iter().any(|c| sentence.contains(c))
+        && SAFETY_WORDS.iter().any(|c| sentence.contains(c))
+}
+
+/// Verbs by which a user, or another user, passes information on.
+const PASSING_ON: &[&str] = &[
+    "披露", "共享", "分享", "发送", "公开", "透露", "上传", "发布",
+];
+
+/// The most characters between 其他用户 and a verb of [`PASSING_ON`] for
+/// the other users to be its subject.
+const MAX_OTHERS_GAP: usize = 6;
+
+/// Whether byte `at` of `text` lies in a sentence about what the user, or
+/// other users, pass on themselves (您…要向交易对方披露自己的个人信息;
+/// 其他用户也有可能分享与您有关的信息): a verb of [`PASSING_ON`] with 自己的
+/// in the sentence, or within [`MAX_OTHERS_GAP`] characters after 其他用户;
+/// no processing by the controller or its partners. A sentence naming a
+/// right ([`RIGHT_CUES`]) still counts.
+fn in_users_own_sharing(text: &str, at: usize) -> bool {
+    let sentence = sentence_at(text, at);
+    if RIGHT_CUES.iter().any(|c| sentence.contains(c)) {
+        return false;
+    }
+    let passes = |s: &str| PASSING_ON.iter().any(|v| s.contains(v));
+    (sentence.contains("自己的") && passes(sentence))
+        || sentence.match_indices("其他用户").any(|(i, m)| {
+            let after: String = sentence[i + m.len()..]
+                .chars()
+                .take(MAX_OTHERS_GAP + 2)
+                .collect();
+            passes(&after)
+        })
+}
+
+/// Whether byte `at` of `text` lies inside a title in 《》 (《儿童个人信息网络
+/// 保护规定》): the words name a law or a document, not data.
+fn in_title(text: &str, at: usize) -> bool {
+    text[..at]
+        .rfind(['《', '》'])
+        .is_some_and(|i| text[i..].starts_with('《') && text[at..].contains('》'))
+}
+
+/// Words that open the list of what an item comprises.
+const LIST_OPENERS: &[&str] = &["包括", "包含", "例如", "比如"];
+
+/// Words that may stand, in this order, just before a list opener:
+/// 这些实名信息可能包括…, …主要包括….
+const LIST_HEDGES: &[&str] = &["可能", "主要"];
+
+/// Words that may stand between an item and its list: 应用使用情况的信息，包括….
+const ITEM_TAILS: &[&str] = &["的信息", "信息", "的数据", "数据"];
+
+/// Whether the term ending at byte `end` of `text` heads a list whose items
+/// the same sentence annotates as data (在**应用使用情况的信息**，包括<应用的
+/// 版本>…; 其中设备和软件信息包括…<配置信息>): the term, then at most one of
+/// [`ITEM_TAILS`], a comma, [`LIST_HEDGES`], and one of [`LIST_OPENERS`], with
+/// Markdown emphasis and spaces between allowed, then a `<data>`
+/// annotation before the sentence ends. Like a label (tuning round 2), the
+/// head names the subject of a list the annotator annotated item by item.
+fn heads_annotated_list(text: &str, end: usize, annotations: &[Annotation]) -> bool {
+    fn skip(s: &str) -> &str {
+        s.trim_start_matches([' ', '\u{3000}', '*', '_'])
+    }
+    let mut rest = skip(&text[end..]);
+    if let Some(t) = ITEM_TAILS.iter().find(|t| rest.starts_with(**t)) {
+        rest = skip(&rest[t.len()..]);
+    }
+    for comma in ["，", ","] {
+        if let Some(r) = rest.strip_prefix(comma) {
+            rest = skip(r);
+        }
+    }
+    for hedge in LIST_HEDGES {
+        rest = rest.strip_prefix(hedge).unwrap_or(rest);
+    }
+    let Some(opener) = LIST_OPENERS.iter().find(|o| rest.starts_with(**o)) else {
+        return false;
+    };
+    let list = text.len() - rest.len() + opener.len();
+    let ends = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';');
+    let sentence_end = text[list..].find(ends).map_or(text.len(), |i| list + i);
+    annotations.iter().any(|a| {
+        a.kind == AnnotationKind::Data && (list..sentence_end).contains(&(a.open.byte as usize))
+    })
 }
 
 /// The longest label, in characters, before the first colon of a line
@@ -1145,6 +1354,142 @@ mod tests {
             "(我们)[收集]<奇怪条目>。\n奇怪条目也在这里。",
         ] {
             assert_eq!(found(text, "unannotated-term"), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn classifications_with_shi_and_definitions_split_at_semicolons_are_not_reported() {
+        let annotated = "(我们)[收集]<银行卡号>、<位置信息>和<位置信息>、<银行卡号>。\n";
+        for line in [
+            "银行卡号是个人敏感信息，拒绝提供将无法支付。",
+            "个人信息是指能识别自然人的信息，包括身份信息；财产信息；位置信息、银行卡号等。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // A classification covers its own clause, not a practice after it.
+        let text = format!(
+            "{annotated}位置信息是敏感个人信息，若您拒绝提供，我们将不会根据位置信息推荐。"
+        );
+        assert_eq!(found(&text, "unannotated-term").len(), 1);
+        // The definition ends at its full stop; a plain ；-list is reported.
+        let text = format!(
+            "{annotated}个人信息是指能识别自然人的信息。我们会收集位置信息；并使用银行卡号。"
+        );
+        assert_eq!(found(&text, "unannotated-term").len(), 2);
+    }
+
+    #[test]
+    fn sentences_that_only_say_where_to_ask_are_not_reported() {
+        let annotated = "(我们)[收集]<联系方式>、<儿童个人信息>和<联系方式>、<儿童个人信息>。\n";
+        for line in [
+            "如您对本政策有任何疑问、意见或建议，您可通过我们提供的各种联系方式与我们联系。",
+            "如您对儿童个人信息相关事宜有任何问题，请随时联系我们。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // A right exercised through the contact is a statement of it; a
+        // contact with no question asked is a plain sentence.
+        for line in [
+            "如您对儿童个人信息有疑问，或需要更正儿童个人信息，请联系我们。",
+            "我们会通过您的联系方式与我们联系的客服人员核实。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert!(!found(&text, "unannotated-term").is_empty(), "{line}");
+        }
+    }
+
+    #[test]
+    fn duties_put_on_the_user_are_not_reported() {
+        let annotated = "(我们)[收集]<联系方式>、<密码>和<联系方式>、<密码>。\n";
+        for line in [
+            "对于联系方式发生变更的，您有义务及时更新有关信息。",
+            "如因提供的联系方式不确切，由您自行承担由此产生的法律后果。",
+            "您是唯一对您的账号和密码信息负有保密责任的人。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // A refusal is the user's control of his information, a duty or not.
+        let text = format!("{annotated}如您拒绝提供联系方式，由此产生的后果由您自行承担。");
+        assert_eq!(found(&text, "unannotated-term").len(), 1);
+    }
+
+    #[test]
+    fn the_head_of_a_list_annotated_item_by_item_is_not_reported() {
+        let annotated = "(我们)[收集]<使用情况>、<设备信息>和<使用情况>、<设备信息>。\n";
+        for line in [
+            "3. 在 **应用使用情况的信息** ，包括<应用的版本>、<当前时区>。",
+            "其中设备信息包括您的<设备型号>。",
+            "(我们)[收集]<设备信息>，这些设备信息可能包括<设备型号>。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // A list left unannotated, or annotated after the sentence ends, is
+        // the annotator's miss.
+        for line in [
+            "我们会收集设备信息，包括设备型号、系统版本。",
+            "我们会收集设备信息，包括设备型号。(我们)[收集]<系统版本>。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn advice_to_the_user_on_his_own_safety_is_not_reported() {
+        let annotated = "(我们)[收集]<密码>、<位置信息>和<密码>、<位置信息>。\n";
+        for line in [
+            "我们建议您使用复杂密码，并注意保护您的信息安全。",
+            "用户应采取积极措施保证个人信息的安全，如：定期修改账号密码。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // Advice on anything but safety, or safety with no advice, stays.
+        for line in [
+            "我们建议您开启定位，以便我们根据位置信息推荐附近的门店。",
+            "我们会加密保存您的密码，保护您的账号安全。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn terms_inside_a_title_are_not_reported() {
+        let annotated = "(我们)[收集]<儿童个人信息>和<儿童个人信息>。\n";
+        let text = format!("{annotated}我们会根据《儿童个人信息网络保护规定》的要求指定专人。");
+        assert_eq!(found(&text, "unannotated-term"), []);
+        // After the title, or with a 《 left open, the term is text.
+        for line in [
+            "我们会根据《网络安全法》保护儿童个人信息。",
+            "《我们会保护儿童个人信息。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn what_users_pass_on_themselves_is_not_reported() {
+        let annotated = "(我们)[收集]<联络方式>、<日志信息>和<联络方式>、<日志信息>。\n";
+        for line in [
+            "交易时您不可避免地要向交易对方披露自己的个人信息，如联络方式。",
+            "使用我们服务的其他用户也有可能分享与您有关的信息（包括日志信息）。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        // The controller passing it on, or a right over one's own, stays.
+        for line in [
+            "我们会与其他用户签订协议，并向合作伙伴共享您的日志信息。",
+            "您可以访问自己的联络方式，并决定是否公开。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
         }
     }
 

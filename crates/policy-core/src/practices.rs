@@ -31,7 +31,8 @@
 //!
 //! A 不 that begins a word which does not deny — 不限于, 不同, 不断, 不时,
 //! 不定期, 不超过, 不少于, 不低于, 不必要, 不可逆, 不相关, 不准确, 不完整,
-//! 不良, 不法, 不当, 不利 — and the double negation 不得不 are not cues.
+//! 不良, 不法, 不当, 不利, 不可避免, 不可或缺, 不仅, 不论, 不管, 不满 (不满14周岁)
+//! — and the double negation 不得不 are not cues.
 //!
 //! What this deliberately misses: negation after the verb (收集…的行为是
 //! 不允许的), negation by a word not listed (拒绝, 无需, 免于), scope beyond
@@ -182,6 +183,14 @@ const NOT_NEGATIONS: &[&str] = &[
     "不法",
     "不当",
     "不利",
+    // Tuning round 3: adverbs and a qualifier of age that deny nothing
+    // (您不可避免地要向交易对方[披露]…; 不满14周岁的儿童).
+    "不可避免",
+    "不可或缺",
+    "不仅",
+    "不论",
+    "不管",
+    "不满",
 ];
 const CONSENT_CUES: &[&str] = &["同意", "授权", "许可", "允许"];
 /// Granting a permission: one of these followed by 权限 in one sentence.
@@ -639,6 +648,8 @@ mod tests {
             "(我们)不会[收集]<位置信息>或[共享]给他人",
             "(我们)不会[收集]<位置信息>，也不会[共享]给他人",
             "我们不会在未经您同意的情况下，[共享]<位置信息>",
+            // 不可 alone still denies; only 不可避免 is an adverb.
+            "(我们)不可[共享]<位置信息>",
         ] {
             assert!(one(line).negated, "{line}");
         }
@@ -654,6 +665,9 @@ mod tests {
             "(我们)不得不[收集]<位置信息>",
             "(我们)[收集]<位置信息>，但不会[共享]给他人",
             "如您不同意，(我们)将[使用]<设备信息>",
+            "(您)不可避免地要向(交易对方)[披露]<联系方式>",
+            "(我们)不仅[收集]<位置信息>",
+            "(我们)对不满14周岁的儿童[收集]<位置信息>",
         ] {
             assert!(!one(line).negated, "{line}");
         }

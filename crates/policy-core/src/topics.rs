@@ -413,6 +413,12 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
         &[&["撤回", "撤销", "收回", "取消"], &["同意", "授权"]],
     ),
     (Topic::ConsentWithdrawal, &[&["关闭"], &["权限"]]),
+    // Switching a feature off so that the collection stops (您可以通过关闭
+    // 定位功能，停止对您的位置信息的收集): tuning round 3.
+    (
+        Topic::ConsentWithdrawal,
+        &[&["关闭"], &["停止", "不再"], &["收集", "获取"]],
+    ),
     (Topic::ConsentWithdrawal, &[&["授权同意的范围"]]),
     // Minors: a child or minor, with a guardian or parent.
     (
@@ -435,6 +441,24 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
                 "去标识化",
                 "访问控制",
             ],
+        ],
+    ),
+    // Measures taken, named otherwise, for security or protection (采取
+    // 技术措施和其他必要措施，确保…信息安全; 采取技术与管理等合理措施保障…安全):
+    // tuning round 3.
+    (
+        Topic::Security,
+        &[
+            &["采取", "采用"],
+            &[
+                "技术措施",
+                "管理措施",
+                "保护措施",
+                "合理措施",
+                "必要措施",
+                "技术手段",
+            ],
+            &["安全", "保护", "泄露", "丢失"],
         ],
     ),
     // Personal information shared, transferred or disclosed (granted or
@@ -490,17 +514,45 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
 const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';'];
 
 /// The shortest run of digits (hyphens allowed) taken for a telephone
-/// number.
+/// number anywhere in a line with a contact word.
 const MIN_PHONE_DIGITS: usize = 7;
 
-/// Whether `line` gives the controller's contact details: a word of
-/// contact (联系, 邮箱, 电话, 客服, 地址, 邮件) with an e-mail address (an `@`
-/// between ASCII letters or digits) or a telephone number (a run of at
-/// least [`MIN_PHONE_DIGITS`] digits). A web address alone is none.
+/// The shortest run of digits taken for a telephone number right after a
+/// word of telephone (客服电话：95021, 热线 12345).
+const MIN_HOTLINE_DIGITS: usize = 4;
+
+/// The most characters between a word of telephone or instant messaging
+/// and the number or handle it introduces (电话（工作日）：…).
+const MAX_LEAD: usize = 8;
+
+/// The shortest handle taken for an instant-messaging contact (客服微信：
+/// abc12, QQ：12345).
+const MIN_HANDLE: usize = 5;
+
+/// Whether `line` gives the controller's contact details: a contact word
+/// (联系, 邮箱, 电话, 客服, 地址, 邮件) with an e-mail address (an `@`
+/// between ASCII letters or digits), a telephone number (a run of at
+/// least [`MIN_PHONE_DIGITS`] digits) or a web address (`http`, `www.`)
+/// in a sentence with 联系; or, tuning round 3, a short number right after
+/// a word of telephone (电话, 热线, 拨打: a hotline of
+/// [`MIN_HOTLINE_DIGITS`] digits or more) or a handle right after a word of
+/// instant messaging (微信, QQ, 公众号: at least [`MIN_HANDLE`] ASCII letters
+/// or digits). A web address with no 联系 is none.
 pub fn discloses_contact(line: &str) -> bool {
-    if !["联系", "邮箱", "电话", "客服", "邮件", "地址"]
-        .iter()
-        .any(|w| line.contains(w))
+    if ![
+        "联系",
+        "邮箱",
+        "电话",
+        "客服",
+        "邮件",
+        "地址",
+        "热线",
+        "微信",
+        "QQ",
+        "公众号",
+    ]
+    .iter()
+    .any(|w| line.contains(w))
     {
         return false;
     }
@@ -518,7 +570,46 @@ pub fn discloses_contact(line: &str) -> bool {
         }
         phone |= run >= MIN_PHONE_DIGITS;
     }
+    let web = line
+        .split(SENTENCE_ENDS)
+        .any(|s| s.contains("联系") && (s.contains("http") || s.contains("www.")));
     mail || phone
+        || web
+        || after_word(
+            line,
+            &["电话", "热线", "拨打"],
+            MIN_HOTLINE_DIGITS,
+            |c| c.is_ascii_digit() || c == '-',
+        )
+        || after_word(line, &["微信", "QQ", "公众号"], MIN_HANDLE, |c| {
+            c.is_ascii_alphanumeric() || c == '_' || c == '-'
+        })
+}
+
+/// Whether one of `words` in `line` is followed, within [`MAX_LEAD`]
+/// characters of other kinds, by a run of at least `min` characters that
+/// `part` accepts.
+fn after_word(line: &str, words: &[&str], min: usize, part: impl Fn(char) -> bool) -> bool {
+    words.iter().any(|w| {
+        line.match_indices(w).any(|(i, _)| {
+            let rest = line[i + w.len()..].chars();
+            let mut lead = 0;
+            let mut run = 0;
+            for c in rest {
+                if part(c) {
+                    run += 1;
+                    if run >= min {
+                        return true;
+                    }
+                } else if run > 0 || lead >= MAX_LEAD {
+                    return false;
+                } else {
+                    lead += 1;
+                }
+            }
+            false
+        })
+    })
 }
 
 /// The required topics some sentence of `line` discloses by
@@ -538,9 +629,56 @@ pub fn disclosed_in(line: &str) -> u16 {
                 out |= 1 << *topic as u16;
             }
         }
+        if UPDATE_VERBS.iter().any(|w| sentence.contains(w)) && names_this_policy(sentence) {
+            out |= 1 << Topic::PolicyUpdates as u16;
+        }
     }
     out
 }
+
+/// Verbs of a change to the policy.
+const UPDATE_VERBS: &[&str] = &["更新", "修订", "变更", "修改"];
+
+/// What a policy calls itself, as the last word of its name.
+const POLICY_NAMES: &[&str] = &[
+    "政策", "指引", "声明", "协议", "条款", "规则", "指南", "说明",
+];
+
+/// The longest name of a policy, in characters, after 本 or inside 《》.
+const MAX_POLICY_NAME: usize = 12;
+
+/// Whether `sentence` names the policy itself whatever its words (tuning
+/// round 3): 本 followed by a name ending in one of [`POLICY_NAMES`]
+/// (本隐私权政策, 本隐私保护指引, 本《隐私政策》; not the 本 of a word:
+/// [`NOT_THIS`]), or a name in 《》 ending so (《用户个人信息保护声明》), at
+/// most [`MAX_POLICY_NAME`] characters with no sentence punctuation.
+fn names_this_policy(sentence: &str) -> bool {
+    let name_ends = |rest: &str| {
+        let mut n = 0;
+        for (i, c) in rest.char_indices() {
+            if POLICY_NAMES.iter().any(|w| rest[i..].starts_with(w)) {
+                return true;
+            }
+            n += 1;
+            if n > MAX_POLICY_NAME || matches!(c, '，' | ',' | '、' | '：' | ':') {
+                return false;
+            }
+        }
+        false
+    };
+    sentence.match_indices(['本', '《']).any(|(i, m)| {
+        let word = m == "本"
+            && sentence[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| NOT_THIS.contains(c));
+        !word && name_ends(&sentence[i + m.len()..])
+    })
+}
+
+/// Characters that make a 本 after them part of a word (版本, 基本, 文本 …),
+/// not "this".
+const NOT_THIS: &str = "版基根成日文样资副剧课书原账脚标";
 
 /// The longest line that is taken for the controller's name when it
 /// names a company (…有限公司), in characters.
@@ -1123,6 +1261,86 @@ mod tests {
             .into_iter()
             .map(Topic::name)
             .collect()
+    }
+
+    fn disclosed(line: &str, topic: Topic) -> bool {
+        disclosed_in(line) & (1 << topic as u16) != 0
+    }
+
+    #[test]
+    fn switching_a_feature_off_to_stop_the_collection_withdraws_consent() {
+        assert!(disclosed(
+            "您可以通过关闭定位功能，停止对您的地理位置信息的收集。",
+            Topic::ConsentWithdrawal
+        ));
+        assert!(disclosed(
+            "关闭个性化推荐后，我们将不再获取您的浏览记录。",
+            Topic::ConsentWithdrawal
+        ));
+        // A feature switched off, or a collection stopped, alone is not.
+        for line in [
+            "您可以关闭消息提醒功能。",
+            "账号注销后我们将停止收集您的信息。",
+            "关闭该功能。我们将停止收集您的信息。",
+        ] {
+            assert!(!disclosed(line, Topic::ConsentWithdrawal), "{line}");
+        }
+    }
+
+    #[test]
+    fn measures_named_otherwise_for_security_are_security() {
+        for line in [
+            "我们将采取技术措施和其他必要措施，确保用户个人信息安全。",
+            "我们应积极地采取技术与管理等合理措施保障用户账号的安全。",
+        ] {
+            assert!(disclosed(line, Topic::Security), "{line}");
+        }
+        // Measures against the user, or a remedy with no security word.
+        for line in [
+            "我们有权采取必要措施终止该用户的服务。",
+            "请您立即联络客服，以便我们采取相应措施。",
+        ] {
+            assert!(!disclosed(line, Topic::Security), "{line}");
+        }
+    }
+
+    #[test]
+    fn hotlines_handles_and_web_addresses_are_contacts() {
+        for line in [
+            "如有问题，请添加我们的客服微信：kefu2020",
+            "您可以拨打客服电话（95021）与我们联系。",
+            "联系我们https://www.example.com/contact.html",
+            "请通过QQ：12345678联系我们。",
+        ] {
+            assert!(disclosed(line, Topic::ControllerContact), "{line}");
+        }
+        for line in [
+            "请联系我们的客服。",
+            "我们会申请电话权限，用于拨打客服电话。",
+            "第三方SDK隐私政策链接：https://www.example.com/privacy",
+            "您可以使用微信：登录后即可绑定。",
+            "客服电话工作时间为9点至18点。",
+        ] {
+            assert!(!disclosed(line, Topic::ControllerContact), "{line}");
+        }
+    }
+
+    #[test]
+    fn an_update_of_the_policy_under_any_of_its_names_is_an_update() {
+        for line in [
+            "我们可能适时修订本隐私权政策的条款。",
+            "本隐私保护指引如有更新，我们会在页面上公布。",
+            "我们会不时变更《用户个人信息保护规则》。",
+        ] {
+            assert!(disclosed(line, Topic::PolicyUpdates), "{line}");
+        }
+        for line in [
+            "我们会更新本应用的版本。",
+            "我们会推送版本更新说明。",
+            "请您及时更新您的个人资料，本公司不承担由此产生的后果。",
+        ] {
+            assert!(!disclosed(line, Topic::PolicyUpdates), "{line}");
+        }
     }
 
     #[test]
