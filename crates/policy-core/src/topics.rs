@@ -37,7 +37,10 @@
 //! Topics are computed from the whole document (sections span lines), so
 //! they are not a per-line layer; `topics` is O(lines).
 
+use std::sync::LazyLock;
+
 use crate::document::Document;
+use crate::words::{Bits, Words, all_groups};
 
 /// The longest line that can be a heading, in characters.
 pub const MAX_HEADING: usize = 40;
@@ -335,12 +338,15 @@ const MIN_PHONE_DIGITS: usize = 7;
 /// between ASCII letters or digits) or a telephone number (a run of at
 /// least [`MIN_PHONE_DIGITS`] digits). A web address alone is none.
 pub fn discloses_contact(line: &str) -> bool {
-    if !["联系", "邮箱", "电话", "客服", "邮件", "地址"]
-        .iter()
-        .any(|w| line.contains(w))
-    {
-        return false;
-    }
+    CONTACT_WORDS.iter().any(|w| line.contains(w)) && contact_details(line)
+}
+
+/// The words of contact of [`discloses_contact`].
+const CONTACT_WORDS: &[&str] = &["联系", "邮箱", "电话", "客服", "邮件", "地址"];
+
+/// Whether `line` holds an e-mail address or a telephone number
+/// ([`discloses_contact`]).
+fn contact_details(line: &str) -> bool {
     let chars: Vec<char> = line.chars().collect();
     let mail = chars
         .windows(3)
@@ -358,23 +364,57 @@ pub fn discloses_contact(line: &str) -> bool {
     mail || phone
 }
 
+/// The words of [`DISCLOSURE_CUES`] and [`CONTACT_WORDS`] in one automaton,
+/// and each entry's groups as bit sets of it.
+struct DisclosureWords {
+    words: Words,
+    contact: Bits,
+    entries: Vec<(Topic, Vec<Bits>)>,
+}
+
+static DISCLOSURE_WORDS: LazyLock<DisclosureWords> = LazyLock::new(|| {
+    let cues = DISCLOSURE_CUES
+        .iter()
+        .flat_map(|(_, groups)| groups.iter().flat_map(|g| g.iter()));
+    let words = Words::new(CONTACT_WORDS.iter().chain(cues));
+    DisclosureWords {
+        contact: words.bits(CONTACT_WORDS),
+        entries: DISCLOSURE_CUES
+            .iter()
+            .map(|(topic, groups)| (*topic, groups.iter().map(|g| words.bits(g)).collect()))
+            .collect(),
+        words,
+    }
+});
+
 /// The required topics some sentence of `line` discloses by
 /// [`DISCLOSURE_CUES`] or [`discloses_contact`], as a bit set (bit
 /// `topic as u16`). O(line).
 pub fn disclosed_in(line: &str) -> u16 {
+    let cues = &*DISCLOSURE_WORDS;
+    let of_sentence = |bits: Bits| {
+        cues.entries
+            .iter()
+            .filter(|(_, groups)| all_groups(bits, groups))
+            .fold(0u16, |out, (topic, _)| out | 1 << *topic as u16)
+    };
     let mut out = 0u16;
-    if discloses_contact(line) {
-        out |= 1 << Topic::ControllerContact as u16;
-    }
-    for sentence in line.split(SENTENCE_ENDS) {
-        for (topic, groups) in DISCLOSURE_CUES {
-            if groups
-                .iter()
-                .all(|g| g.iter().any(|w| sentence.contains(w)))
-            {
-                out |= 1 << *topic as u16;
-            }
+    // One pass over the line: a word lies in the sentence before the
+    // first sentence end after it (no word holds a sentence end).
+    let mut ends = line.match_indices(SENTENCE_ENDS).map(|(i, _)| i).peekable();
+    let (mut in_line, mut in_sentence) = (0, 0);
+    for (_, end, bit) in cues.words.matches(line) {
+        if ends.next_if(|&e| e < end).is_some() {
+            out |= of_sentence(in_sentence);
+            in_sentence = 0;
+            while ends.next_if(|&e| e < end).is_some() {}
         }
+        in_sentence |= bit;
+        in_line |= bit;
+    }
+    out |= of_sentence(in_sentence);
+    if in_line & cues.contact != 0 && contact_details(line) {
+        out |= 1 << Topic::ControllerContact as u16;
     }
     out
 }
@@ -650,6 +690,45 @@ pub fn topics(doc: &Document) -> Vec<TopicSpan> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// What [`disclosed_in`] computes in one pass: each sentence's words
+    /// looked for one by one.
+    fn disclosed_word_by_word(line: &str) -> u16 {
+        let mut out = 0u16;
+        if discloses_contact(line) {
+            out |= 1 << Topic::ControllerContact as u16;
+        }
+        for sentence in line.split(SENTENCE_ENDS) {
+            for (topic, groups) in DISCLOSURE_CUES {
+                if groups
+                    .iter()
+                    .all(|g| g.iter().any(|w| sentence.contains(w)))
+                {
+                    out |= 1 << *topic as u16;
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #[test]
+        fn disclosed_in_finds_what_a_word_by_word_search_finds(
+            pieces in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "保存", "存", "期限", "期", "撤回", "同意", "不同意", "关闭", "权限",
+                    "授权同意的范围", "儿童", "监护人", "采取", "加密", "共享", "信息",
+                    "提供", "第三方", "您可以", "删除", "更新", "本政策", "联系", "电话",
+                    "12345678", "a@b", "。", "；", "!", "，", "😀", "x",
+                ]),
+                0..16,
+            )
+        ) {
+            let line = pieces.concat();
+            prop_assert_eq!(disclosed_in(&line), disclosed_word_by_word(&line), "{}", line);
+        }
+    }
 
     fn names(text: &str) -> Vec<&'static str> {
         line_topics(crate::document::lines_of(text))
