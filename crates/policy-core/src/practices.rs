@@ -592,12 +592,21 @@ fn has_negation(window: &str, whole: bool) -> bool {
         window.rfind(CLAUSE_BREAKS).map_or(window, |i| &window[i..])
     };
     let cues = |s: &str, cues: &[&str]| {
-        s.char_indices().any(|(i, _)| {
+        s.char_indices().any(|(i, c)| {
             let rest = &s[i..];
-            cues.iter().any(|c| rest.starts_with(c)) && !not_a_negation(s, i)
+            may_start_cue(c) && cues.iter().any(|c| rest.starts_with(c)) && !not_a_negation(s, i)
         })
     };
     cues(window, FIRM_CUES) || cues(clause, PLAIN_CUES)
+}
+
+/// Whether `c` is the first character of a cue of [`FIRM_CUES`] or
+/// [`PLAIN_CUES`]: elsewhere none begins, and the cues need not be tried.
+fn may_start_cue(c: char) -> bool {
+    matches!(
+        c,
+        '不' | '绝' | '决' | '从' | '禁' | '严' | '没' | '并' | '未'
+    )
 }
 
 /// Whether the cue at byte `i` of `s` is a 不 that denies nothing: a word
@@ -641,6 +650,14 @@ mod tests {
             "我们不会在未经您同意的情况下，[共享]<位置信息>",
         ] {
             assert!(one(line).negated, "{line}");
+        }
+    }
+
+    #[test]
+    fn every_negation_cue_starts_with_a_character_that_may_start_one() {
+        for cue in FIRM_CUES.iter().chain(PLAIN_CUES) {
+            let first = cue.chars().next().unwrap_or_default();
+            assert!(may_start_cue(first), "{cue}");
         }
     }
 
