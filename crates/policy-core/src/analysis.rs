@@ -20,7 +20,7 @@
 //! either one [`Class`] per annotation of that line's parse, or none at all
 //! when no annotation of the line needs one (read with [`class_of`]).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use crate::agreement::{Disagreements, TheirLines};
@@ -284,9 +284,10 @@ pub struct Classes {
 impl Classes {
     /// Classifies every annotation of `doc`. O(annotations).
     pub fn new(doc: &Document, taxonomy: &Taxonomy) -> Classes {
+        let mut memo = Memo::default();
         Classes {
             classes: (0..doc.line_count())
-                .map(|l| line_classes(doc, l, taxonomy))
+                .map(|l| line_classes(doc, l, taxonomy, &mut memo))
                 .collect(),
         }
     }
@@ -295,7 +296,9 @@ impl Classes {
     /// O(touched lines + lines / 256).
     pub fn update(&mut self, doc: &Document, edit: &EditOutcome, taxonomy: &Taxonomy) {
         let first = edit.first_line;
-        let new = (first..first + edit.new_lines).map(|l| line_classes(doc, l, taxonomy));
+        let mut memo = Memo::default();
+        let new =
+            (first..first + edit.new_lines).map(|l| line_classes(doc, l, taxonomy, &mut memo));
         self.classes
             .splice(first..first + edit.old_lines, new.collect::<Vec<_>>());
     }
@@ -459,7 +462,12 @@ pub fn is_sensitive(classes: &[Class], index: usize) -> bool {
     class_of(classes, index).is_sensitive()
 }
 
-fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy) -> Box<[Class]> {
+/// The class of each data item's text classified so far: a policy names
+/// the same items again and again (手机号码, 设备信息), and the taxonomy's
+/// answer depends on the text alone.
+type Memo = HashMap<Box<str>, Class>;
+
+fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy, memo: &mut Memo) -> Box<[Class]> {
     let Some(parse) = doc.line_parse(line) else {
         return Box::default();
     };
@@ -472,10 +480,18 @@ fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy) -> Box<[Class]
         .annotations
         .iter()
         .map(|a| match a.kind {
-            AnnotationKind::Data => taxonomy
-                .classify(&a.value(&text))
-                .summary()
-                .map_or(Class::Unclassified, |c| Class::Data(c.clone())),
+            AnnotationKind::Data => {
+                let value = a.value(&text);
+                if let Some(class) = memo.get(&*value) {
+                    return class.clone();
+                }
+                let class = taxonomy
+                    .classify(&value)
+                    .summary()
+                    .map_or(Class::Unclassified, |c| Class::Data(c.clone()));
+                memo.insert(value.into(), class.clone());
+                class
+            }
             AnnotationKind::Action if practice(&a.value(&text)).is_none() => Class::UnknownPractice,
             _ => Class::Plain,
         })
