@@ -163,7 +163,10 @@ pub struct DocIndex {
     /// How many lines are not blank.
     filled: usize,
     /// Built for one reading ([`DocIndex::once`]): the signatures only
-    /// tell blank lines from others, and every update redoes the topics.
+    /// tell blank lines from others, every update redoes the topics, and
+    /// the lines' disclosures are not kept (`disclosed` stays 0): only the
+    /// required topics no section covers are looked for, and each only
+    /// until one line discloses it (its count is then 1).
     transient: bool,
 }
 
@@ -213,7 +216,9 @@ impl DocIndex {
 
     /// An index for one reading (`check`, a diagnostics request on a
     /// document that keeps none): it skips what only makes later updates
-    /// cheap (each line's topic signature; the topics are read once).
+    /// cheap (each line's topic signature; the topics are read once), and
+    /// looks for the disclosures of a sentence only of the required topics
+    /// no section covers (`missing-disclosure` reads no others).
     pub fn once(doc: &Document, classes: &Classes, practices: &Practices) -> DocIndex {
         Self::build(doc, classes, practices, true)
     }
@@ -297,6 +302,7 @@ impl DocIndex {
                     classes.line(l),
                     practices,
                     l,
+                    !self.transient,
                 ))
             })
             .collect();
@@ -421,6 +427,36 @@ impl DocIndex {
             covered.dedup();
             self.covered = covered.into();
         }
+        if self.transient {
+            // One reading asks only `missing_topics`, which reads the
+            // disclosures of the required topics no section covers: look
+            // for those alone, and each only until a line discloses it.
+            let counts = Arc::make_mut(&mut self.counts);
+            counts.disclosed = [0; 16];
+            let mut needed = Topic::REQUIRED
+                .iter()
+                .filter(|t| !self.covered.contains(t))
+                .fold(0u16, |bits, t| bits | 1 << *t as u16);
+            if needed != 0 && self.filled >= MIN_DISCLOSURE_LINES {
+                let all: Vec<std::borrow::Cow<str>> = if fresh {
+                    texts.iter().map(|t| t.as_str().into()).collect()
+                } else {
+                    lines(doc).map(|(_, _, text)| text).collect()
+                };
+                for text in &all {
+                    let found = disclosed_in(text) & needed;
+                    for (bit, n) in counts.disclosed.iter_mut().enumerate() {
+                        if found & (1 << bit) != 0 {
+                            *n = 1;
+                        }
+                    }
+                    needed &= !found;
+                    if needed == 0 {
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     /// Whether the distinct terms differ from the automaton's.
@@ -529,8 +565,10 @@ fn line_index(
     classes: &[Class],
     practices: &Practices,
     line: usize,
+    disclose: bool,
 ) -> LineIndex {
-    let disclosed = disclosed_in(text);
+    // An index for one reading finds the disclosures it needs later.
+    let disclosed = if disclose { disclosed_in(text) } else { 0 };
     let Some(parse) = parse.filter(|p| !p.annotations.is_empty()) else {
         return LineIndex {
             disclosed,
