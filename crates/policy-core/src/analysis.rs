@@ -29,7 +29,7 @@ use crate::document::{Document, EditError, EditOutcome, LineTable};
 use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::{LspRange, PositionEncoding};
 use crate::practices::{LineCues, Practice, line_cues, line_practices};
-use crate::syntax::AnnotationKind;
+use crate::syntax::{AnnotationKind, LineParse};
 use crate::taxonomy::{Category, Taxonomy};
 use crate::vocabulary::practice;
 
@@ -286,8 +286,10 @@ impl Classes {
     pub fn new(doc: &Document, taxonomy: &Taxonomy) -> Classes {
         let mut memo = Memo::default();
         Classes {
-            classes: (0..doc.line_count())
-                .map(|l| line_classes(doc, l, taxonomy, &mut memo))
+            classes: doc
+                .line_parses()
+                .zip(doc.line_texts_from(0))
+                .map(|((_, parse), text)| line_classes(parse, &text, taxonomy, &mut memo))
                 .collect(),
         }
     }
@@ -297,8 +299,11 @@ impl Classes {
     pub fn update(&mut self, doc: &Document, edit: &EditOutcome, taxonomy: &Taxonomy) {
         let first = edit.first_line;
         let mut memo = Memo::default();
-        let new =
-            (first..first + edit.new_lines).map(|l| line_classes(doc, l, taxonomy, &mut memo));
+        let new = doc
+            .line_parses_from(first)
+            .zip(doc.line_texts_from(first))
+            .take(edit.new_lines)
+            .map(|((_, parse), text)| line_classes(parse, &text, taxonomy, &mut memo));
         self.classes
             .splice(first..first + edit.old_lines, new.collect::<Vec<_>>());
     }
@@ -327,8 +332,11 @@ impl Practices {
     /// The practices of every line of `doc`, whose annotations have these
     /// classes. O(n).
     pub fn new(doc: &Document, classes: &Classes) -> Practices {
-        let (practices, cues) = (0..doc.line_count())
-            .map(|l| practices_of(doc, l, classes))
+        let (practices, cues) = doc
+            .line_parses()
+            .zip(doc.line_texts_from(0))
+            .zip(classes.lines_from(0))
+            .map(|(((_, parse), text), classes)| practices_of(parse, &text, classes))
             .unzip::<_, _, Vec<_>, Vec<_>>();
         Practices {
             practices: practices.into_iter().collect(),
@@ -340,8 +348,12 @@ impl Practices {
     /// recomputes the lines it replaced. O(touched lines + lines / 256).
     pub fn update(&mut self, doc: &Document, edit: &EditOutcome, classes: &Classes) {
         let first = edit.first_line;
-        let (practices, cues) = (first..first + edit.new_lines)
-            .map(|l| practices_of(doc, l, classes))
+        let (practices, cues) = doc
+            .line_parses_from(first)
+            .zip(doc.line_texts_from(first))
+            .zip(classes.lines_from(first))
+            .take(edit.new_lines)
+            .map(|(((_, parse), text), classes)| practices_of(parse, &text, classes))
             .unzip::<_, _, Vec<_>, Vec<_>>();
         self.practices
             .splice(first..first + edit.old_lines, practices);
@@ -438,16 +450,12 @@ fn findings_of(doc: &AnalysedDocument, line: usize, config: &LintConfig) -> Box<
         .collect()
 }
 
-fn practices_of(doc: &Document, line: usize, classes: &Classes) -> (Box<[Practice]>, LineCues) {
-    let Some(parse) = doc.line_parse(line) else {
-        return Default::default();
-    };
+fn practices_of(parse: &LineParse, text: &str, classes: &[Class]) -> (Box<[Practice]>, LineCues) {
     // A line with no annotation has no practice, but its cues say whether
     // it is blank or speaks of public disclosure (a heading the next line
     // is read under).
-    let text = doc.line_text(line).unwrap_or_default();
-    let practices = line_practices(&text, parse, classes.line(line));
-    let cues = line_cues(&text, parse, &practices);
+    let practices = line_practices(text, parse, classes);
+    let cues = line_cues(text, parse, &practices);
     (practices, cues)
 }
 
@@ -467,21 +475,22 @@ pub fn is_sensitive(classes: &[Class], index: usize) -> bool {
 /// answer depends on the text alone.
 type Memo = HashMap<Box<str>, Class>;
 
-fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy, memo: &mut Memo) -> Box<[Class]> {
-    let Some(parse) = doc.line_parse(line) else {
-        return Box::default();
-    };
+fn line_classes(
+    parse: &LineParse,
+    text: &str,
+    taxonomy: &Taxonomy,
+    memo: &mut Memo,
+) -> Box<[Class]> {
     let needs_text = |k| matches!(k, AnnotationKind::Data | AnnotationKind::Action);
     if !parse.annotations.iter().any(|a| needs_text(a.kind)) {
         return Box::default();
     }
-    let text = doc.line_text(line).unwrap_or_default();
     parse
         .annotations
         .iter()
         .map(|a| match a.kind {
             AnnotationKind::Data => {
-                let value = a.value(&text);
+                let value = a.value(text);
                 if let Some(class) = memo.get(&*value) {
                     return class.clone();
                 }
@@ -492,7 +501,7 @@ fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy, memo: &mut Mem
                 memo.insert(value.into(), class.clone());
                 class
             }
-            AnnotationKind::Action if practice(&a.value(&text)).is_none() => Class::UnknownPractice,
+            AnnotationKind::Action if practice(&a.value(text)).is_none() => Class::UnknownPractice,
             _ => Class::Plain,
         })
         .collect()

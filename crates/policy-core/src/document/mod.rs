@@ -166,6 +166,35 @@ impl Document {
         })
     }
 
+    /// The text of every line from line `first` on, without its break, in
+    /// order: what [`Self::line_text`] gives line by line, in one walk of the
+    /// rope. O(log n) to start, O(1) per line plus O(line) for a line that
+    /// straddles rope chunks.
+    pub fn line_texts_from(&self, first: usize) -> impl Iterator<Item = Cow<'_, str>> {
+        self.rope
+            .lines_at(first.min(self.line_count()))
+            .map(|slice| {
+                let text = match slice.as_str() {
+                    Some(s) => Cow::Borrowed(s),
+                    None => Cow::Owned(slice.to_string()),
+                };
+                let brk = if text.ends_with("\r\n") {
+                    2
+                } else if text.ends_with(['\n', '\r']) {
+                    1
+                } else {
+                    0
+                };
+                match text {
+                    Cow::Borrowed(s) => Cow::Borrowed(&s[..s.len() - brk]),
+                    Cow::Owned(mut s) => {
+                        s.truncate(s.len() - brk);
+                        Cow::Owned(s)
+                    }
+                }
+            })
+    }
+
     /// The parse of line `line`. O(lines / 256).
     pub fn line_parse(&self, line: usize) -> Option<&LineParse> {
         self.lines.get(line)
