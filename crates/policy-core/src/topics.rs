@@ -517,15 +517,10 @@ fn trim_marks(line: &str) -> &str {
 
 fn numbering(text: &str) -> Numbering {
     let chinese = |c: char| CHINESE_DIGITS.contains(c);
-    let mut chars = text.chars().peekable();
-    let Some(first) = chars.next() else {
+    let Some(first) = text.chars().next() else {
         return Numbering::Plain;
     };
-    let rest: String = chars.collect();
-    let after = |rest: &str, digit: &dyn Fn(char) -> bool| -> Option<String> {
-        let tail = rest.trim_start_matches(digit);
-        Some(tail.to_string())
-    };
+    let rest = &text[first.len_utf8()..];
     if first == '第' {
         let tail = rest.trim_start_matches(chinese);
         if tail.len() < rest.len() && tail.starts_with(['条', '章', '部', '节', '篇']) {
@@ -533,8 +528,9 @@ fn numbering(text: &str) -> Numbering {
         }
     }
     if chinese(first)
-        && let Some(tail) = after(&rest, &chinese)
-        && tail.starts_with(['、', '.', '．', ' ', '　'])
+        && rest
+            .trim_start_matches(chinese)
+            .starts_with(['、', '.', '．', ' ', '　'])
     {
         return Numbering::Chinese;
     }
