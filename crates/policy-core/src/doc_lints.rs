@@ -14,13 +14,16 @@
 //! ones: O(annotations of the touched lines), never the document's text.
 //!
 //! The unannotated occurrences of the data terms are one more per-line
-//! layer, found by one Aho–Corasick automaton over the distinct terms. The
-//! automaton is rebuilt only when the *set* of distinct terms changes — a
+//! layer, found by one leftmost-longest search for all the distinct terms
+//! ([`Terms`]: each place's first two characters looked up, through a
+//! bit filter, among the terms' first two; cheap to build, as each file of
+//! a `check` builds one). The search is rebuilt only when the *set* of
+//! distinct terms changes — a
 //! data item annotated with a text the document had not annotated before
 //! (typing inside `<…>` does, at each keystroke), or the last annotation of
 //! a text removed; then the lines searched again are those that contain a
 //! new term (a plain substring test over the text, much cheaper than the
-//! automaton's search, but O(document)) or had a match of a term now gone.
+//! search for every term, but O(document)) or had a match of a term now gone.
 //! Any other edit searches only the lines it touched.
 //!
 //! The topics (`crate::topics`) span lines, so `missing-disclosure` keeps
@@ -36,8 +39,6 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::analysis::{Class, Classes, Practices, class_of};
 use crate::authoring::{Action, ActionKind, LineEdit, lines};
@@ -142,12 +143,100 @@ struct Counts {
     terms_changed: bool,
 }
 
-/// The automaton over the distinct data terms.
+/// The distinct data terms and their search: leftmost-longest, as an
+/// Aho–Corasick automaton's, but built in O(terms): every term has at least
+/// [`MIN_TERM_CHARS`] (2) characters, so a place of the text can start
+/// only a term whose first two characters are the place's. Those pairs are
+/// kept sorted (longest term first within a pair) behind a bit filter, so
+/// most places cost one bit test.
 #[derive(Clone, Debug, Default)]
 struct Terms {
     /// Sorted.
     patterns: Vec<Arc<str>>,
-    automaton: Option<AhoCorasick>,
+    /// (the first two characters' key, the pattern's index), by key and
+    /// then longest pattern first.
+    starts: Vec<(u64, u32)>,
+    /// Bit `filter_bit(key)` set for each key of `starts`.
+    filter: Box<[u64]>,
+}
+
+/// The key of two characters (a char is at most 21 bits).
+fn pair_key(a: char, b: char) -> u64 {
+    (a as u64) << 21 | b as u64
+}
+
+impl Terms {
+    fn new(patterns: Vec<Arc<str>>) -> Terms {
+        let mut starts: Vec<(u64, u32)> = patterns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let mut chars = p.chars();
+                let key = pair_key(chars.next()?, chars.next()?);
+                Some((key, i as u32))
+            })
+            .collect();
+        starts.sort_by_key(|&(key, i)| (key, std::cmp::Reverse(patterns[i as usize].len())));
+        // About 16 bits per key: one place in 16 or fewer passes the filter
+        // without starting a term.
+        let words = (starts.len() * 16 / 64).next_power_of_two().max(16);
+        let mut filter = vec![0u64; words].into_boxed_slice();
+        for &(key, _) in &starts {
+            let bit = Self::filter_bit(key, words);
+            filter[bit / 64] |= 1 << (bit % 64);
+        }
+        Terms {
+            patterns,
+            starts,
+            filter,
+        }
+    }
+
+    fn filter_bit(key: u64, words: usize) -> usize {
+        // Fibonacci hashing; `words` is a power of two.
+        let bits = (words * 64).trailing_zeros();
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The leftmost-longest occurrences of the terms in `text`, each after
+    /// the previous one's end: (start byte, end byte, pattern index).
+    fn find(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        if self.is_empty() {
+            return out;
+        }
+        let words = self.filter.len();
+        let mut at = 0;
+        while at < text.len() {
+            let rest = &text[at..];
+            let mut chars = rest.chars();
+            let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+                break;
+            };
+            let key = pair_key(a, b);
+            let bit = Self::filter_bit(key, words);
+            if self.filter[bit / 64] & (1 << (bit % 64)) != 0 {
+                let from = self.starts.partition_point(|&(k, _)| k < key);
+                let found = self.starts[from..]
+                    .iter()
+                    .take_while(|&&(k, _)| k == key)
+                    .map(|&(_, i)| i as usize)
+                    .find(|&i| rest.starts_with(&*self.patterns[i]));
+                if let Some(i) = found {
+                    let end = at + self.patterns[i].len();
+                    out.push((at, end, i));
+                    at = end;
+                    continue;
+                }
+            }
+            at += a.len_utf8();
+        }
+        out
+    }
 }
 
 /// The index of one document; see the module doc.
@@ -314,24 +403,7 @@ impl DocIndex {
             let mut patterns: Vec<Arc<str>> =
                 self.counts.terms.keys().map(|k| Arc::from(&**k)).collect();
             patterns.sort();
-            let automaton = (!patterns.is_empty())
-                .then(|| {
-                    // No DFA: building one costs more than a document's
-                    // search gains from it.
-                    AhoCorasick::builder()
-                        .kind(Some(AhoCorasickKind::ContiguousNFA))
-                        .match_kind(MatchKind::LeftmostLongest)
-                        .build(patterns.iter().map(|p| p.as_bytes()))
-                        .ok()
-                })
-                .flatten();
-            let before = std::mem::replace(
-                &mut self.terms,
-                Arc::new(Terms {
-                    patterns,
-                    automaton,
-                }),
-            );
+            let before = std::mem::replace(&mut self.terms, Arc::new(Terms::new(patterns)));
             let terms = self.terms.clone();
             if fresh {
                 self.hits = texts
@@ -459,7 +531,7 @@ impl DocIndex {
         }
     }
 
-    /// Whether the distinct terms differ from the automaton's.
+    /// Whether the distinct terms differ from the search's.
     fn terms_differ(&self) -> bool {
         self.counts.terms.len() != self.terms.patterns.len()
             || self
@@ -633,9 +705,9 @@ fn line_index(
 /// The unannotated occurrences of the terms on one line: leftmost-longest
 /// matches in the text between annotations, not right after a backslash.
 fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
-    let Some(automaton) = &terms.automaton else {
+    if terms.is_empty() {
         return Arc::new([]);
-    };
+    }
     // A heading, a label or a table cell names a subject; it states no
     // processing that the annotation would be missing from.
     if heading(text).is_some() {
@@ -652,8 +724,8 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
         .chain(std::iter::once((text.len(), text.len())));
     for (open, end) in segments {
         let segment = text.get(from..open.max(from)).unwrap_or_default();
-        for m in automaton.find_iter(segment) {
-            let (s, e) = (from + m.start(), from + m.end());
+        for (start, end, pattern) in terms.find(segment) {
+            let (s, e) = (from + start, from + end);
             if text[..s].ends_with('\\') || in_definition(text, s) || in_label(text, s) {
                 continue;
             }
@@ -662,7 +734,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
             point = point.advanced_by(&text[s..e]);
             at = e;
             out.push(Hit {
-                term: terms.patterns[m.pattern().as_usize()].clone(),
+                term: terms.patterns[pattern].clone(),
                 start,
                 end: point,
             });
@@ -1108,6 +1180,31 @@ mod tests {
             "(我们)不会[共享]<个人信息>。\n(我们)[共享]<个人信息>给(广告商)。",
         ] {
             assert_eq!(found(text, "contradiction"), [], "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The terms' search finds what an Aho–Corasick automaton finds
+        /// with leftmost-longest matching, the automaton it replaced.
+        #[test]
+        fn the_terms_search_is_leftmost_longest(
+            terms in proptest::collection::btree_set("[手机号码😀a]{2,4}", 0..8),
+            text in "[手机号码😀a，]{0,24}",
+        ) {
+            let patterns: Vec<Arc<str>> = terms.iter().map(|t| Arc::from(t.as_str())).collect();
+            let search = Terms::new(patterns.clone());
+            let expected: Vec<(usize, usize, usize)> = if patterns.is_empty() {
+                Vec::new()
+            } else {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(patterns.iter().map(|p| p.as_bytes()))
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .find_iter(&text)
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(search.find(&text), expected);
         }
     }
 
