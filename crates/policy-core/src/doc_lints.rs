@@ -37,6 +37,7 @@
 //! lines walked once more to find the first place of the other side (the
 //! `relatedInformation`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -373,13 +374,7 @@ impl DocIndex {
         for l in &removed {
             counts.add(l, -1);
         }
-        let texts: Vec<String> = if fresh {
-            lines(doc).map(|(_, _, t)| t.into_owned()).collect()
-        } else {
-            (first..first + edit.new_lines)
-                .map(|l| doc.line_text(l).unwrap_or_default().into_owned())
-                .collect()
-        };
+        let texts: Vec<Cow<str>> = doc.line_texts_from(first).take(edit.new_lines).collect();
         let new: Vec<Arc<LineIndex>> = texts
             .iter()
             .enumerate()
@@ -487,7 +482,7 @@ impl DocIndex {
         self.signatures.splice(old, new_signatures);
         if changed {
             let mut covered = if fresh {
-                line_topics(texts.iter().map(String::as_str))
+                line_topics(texts.iter().map(|t| t.as_ref()))
             } else {
                 let all: Vec<_> = lines(doc).map(|(_, _, text)| text).collect();
                 line_topics(all.iter().map(|t| t.as_ref()))
@@ -510,13 +505,13 @@ impl DocIndex {
                 .filter(|t| !self.covered.contains(t))
                 .fold(0u16, |bits, t| bits | 1 << *t as u16);
             if needed != 0 && self.filled >= MIN_DISCLOSURE_LINES {
-                let all: Vec<std::borrow::Cow<str>> = if fresh {
-                    texts.iter().map(|t| t.as_str().into()).collect()
+                let all: Box<dyn Iterator<Item = Cow<str>>> = if fresh {
+                    Box::new(texts.iter().map(|t| Cow::Borrowed(t.as_ref())))
                 } else {
-                    lines(doc).map(|(_, _, text)| text).collect()
+                    Box::new(doc.line_texts_from(0))
                 };
-                for text in &all {
-                    let found = disclosed_in(text) & needed;
+                for text in all {
+                    let found = disclosed_in(&text) & needed;
                     for (bit, n) in counts.disclosed.iter_mut().enumerate() {
                         if found & (1 << bit) != 0 {
                             *n = 1;
