@@ -145,6 +145,8 @@ impl Practice {
 
 /// Sentence terminators (outside annotations).
 const TERMINATORS: &[char] = &['。', '！', '？', '；'];
+/// [`TERMINATORS`] as words, found by the same automaton as the cues.
+const TERMINATOR_WORDS: &[&str] = &["。", "！", "？", "；"];
 /// Where one clause of a sentence ends and the next begins.
 const CLAUSE_BREAKS: &[char] = &['，', ',', '：', ':'];
 /// Cues that deny a verb anywhere before it in the sentence.
@@ -217,6 +219,7 @@ const LEGAL_BASES: &[&str] = &[
 /// (`crate::words`), each list a bit set of it.
 struct CueWords {
     words: Words,
+    terminators: Bits,
     consent: Bits,
     grants: Bits,
     permission: Bits,
@@ -242,9 +245,11 @@ static CUE_WORDS: LazyLock<CueWords> = LazyLock::new(|| {
         LAW,
         AUTHORITIES,
         DEMAND,
+        TERMINATOR_WORDS,
     ];
     let words = Words::new(lists.iter().flat_map(|l| l.iter()));
     CueWords {
+        terminators: words.bits(TERMINATOR_WORDS),
         consent: words.bits(CONSENT_CUES),
         grants: words.bits(PERMISSION_GRANTS),
         permission: words.bits(PERMISSION),
@@ -344,12 +349,15 @@ impl SentenceWords {
     }
 }
 
-/// What `sentence`, taken as one sentence, states by its cue words.
+/// What `sentence`, taken as one sentence (its terminators too), states
+/// by its cue words.
 fn said_in_sentence(sentence: &str) -> Said {
     let cues = &*CUE_WORDS;
     let mut found = SentenceWords::default();
     for m in cues.words.matches(sentence) {
-        found.add(cues, m);
+        if m.2 & cues.terminators == 0 {
+            found.add(cues, m);
+        }
     }
     found.said(cues)
 }
@@ -358,18 +366,17 @@ fn said_in_sentence(sentence: &str) -> Said {
 /// cue words, in one pass over them.
 fn said_in_some_sentence(words: &str) -> Said {
     let cues = &*CUE_WORDS;
-    let mut ends = words.match_indices(TERMINATORS).map(|(i, _)| i).peekable();
     let mut said = Said::default();
     let mut found = SentenceWords::default();
+    // Terminators included (no cue word holds one, and the matches come in
+    // order of their ends).
     for m in cues.words.matches(words) {
-        // No cue word holds a terminator: a word ending after one is in a
-        // later sentence.
-        if ends.next_if(|&e| e < m.1).is_some() {
+        if m.2 & cues.terminators != 0 {
             said = said.or(found.said(cues));
             found = SentenceWords::default();
-            while ends.next_if(|&e| e < m.1).is_some() {}
+        } else {
+            found.add(cues, m);
         }
-        found.add(cues, m);
     }
     said.or(found.said(cues))
 }
@@ -838,6 +845,12 @@ mod tests {
                 .fold(Said::default(), Said::or);
             proptest::prop_assert_eq!(said_in_some_sentence(&line), some);
         }
+    }
+
+    #[test]
+    fn the_terminators_as_words_are_the_terminators() {
+        let words: Vec<String> = TERMINATORS.iter().map(|c| c.to_string()).collect();
+        assert_eq!(words, TERMINATOR_WORDS);
     }
 
     #[test]

@@ -328,6 +328,8 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
 
 /// The sentence ends of [`disclosed_in`].
 const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';'];
+/// [`SENTENCE_ENDS`] as words, found by the same automaton as the cues.
+const SENTENCE_END_WORDS: &[&str] = &["。", "！", "？", "；", "!", "?", ";"];
 
 /// The shortest run of digits (hyphens allowed) taken for a telephone
 /// number.
@@ -364,11 +366,13 @@ fn contact_details(line: &str) -> bool {
     mail || phone
 }
 
-/// The words of [`DISCLOSURE_CUES`] and [`CONTACT_WORDS`] in one automaton,
-/// and each entry's groups as bit sets of it.
+/// The words of [`DISCLOSURE_CUES`], [`CONTACT_WORDS`] and
+/// [`SENTENCE_END_WORDS`] in one automaton, and each entry's groups as bit
+/// sets of it.
 struct DisclosureWords {
     words: Words,
     contact: Bits,
+    ends: Bits,
     entries: Vec<(Topic, Vec<Bits>)>,
 }
 
@@ -376,9 +380,10 @@ static DISCLOSURE_WORDS: LazyLock<DisclosureWords> = LazyLock::new(|| {
     let cues = DISCLOSURE_CUES
         .iter()
         .flat_map(|(_, groups)| groups.iter().flat_map(|g| g.iter()));
-    let words = Words::new(CONTACT_WORDS.iter().chain(cues));
+    let words = Words::new(CONTACT_WORDS.iter().chain(cues).chain(SENTENCE_END_WORDS));
     DisclosureWords {
         contact: words.bits(CONTACT_WORDS),
+        ends: words.bits(SENTENCE_END_WORDS),
         entries: DISCLOSURE_CUES
             .iter()
             .map(|(topic, groups)| (*topic, groups.iter().map(|g| words.bits(g)).collect()))
@@ -399,18 +404,17 @@ pub fn disclosed_in(line: &str) -> u16 {
             .fold(0u16, |out, (topic, _)| out | 1 << *topic as u16)
     };
     let mut out = 0u16;
-    // One pass over the line: a word lies in the sentence before the
-    // first sentence end after it (no word holds a sentence end).
-    let mut ends = line.match_indices(SENTENCE_ENDS).map(|(i, _)| i).peekable();
+    // One pass over the line, sentence ends included (no cue word holds
+    // one, and the matches come in order of their ends).
     let (mut in_line, mut in_sentence) = (0, 0);
-    for (_, end, bit) in cues.words.matches(line) {
-        if ends.next_if(|&e| e < end).is_some() {
+    for (_, _, bit) in cues.words.matches(line) {
+        if bit & cues.ends != 0 {
             out |= of_sentence(in_sentence);
             in_sentence = 0;
-            while ends.next_if(|&e| e < end).is_some() {}
+        } else {
+            in_sentence |= bit;
+            in_line |= bit;
         }
-        in_sentence |= bit;
-        in_line |= bit;
     }
     out |= of_sentence(in_sentence);
     if in_line & cues.contact != 0 && contact_details(line) {
@@ -724,6 +728,12 @@ mod tests {
             let line = pieces.concat();
             prop_assert_eq!(disclosed_in(&line), disclosed_word_by_word(&line), "{}", line);
         }
+    }
+
+    #[test]
+    fn the_sentence_ends_as_words_are_the_sentence_ends() {
+        let words: Vec<String> = SENTENCE_ENDS.iter().map(|c| c.to_string()).collect();
+        assert_eq!(words, SENTENCE_END_WORDS);
     }
 
     fn names(text: &str) -> Vec<&'static str> {
