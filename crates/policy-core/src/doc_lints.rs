@@ -211,30 +211,32 @@ impl Terms {
             return out;
         }
         let words = self.filter.len();
-        let mut at = 0;
-        while at < text.len() {
-            let rest = &text[at..];
-            let mut chars = rest.chars();
-            let (Some(a), Some(b)) = (chars.next(), chars.next()) else {
+        // Each character decoded once: the pair is (this, the next).
+        let mut chars = text.char_indices().peekable();
+        let mut skip_to = 0;
+        while let Some((at, a)) = chars.next() {
+            if at < skip_to {
+                continue;
+            }
+            let Some(&(_, b)) = chars.peek() else {
                 break;
             };
             let key = pair_key(a, b);
             let bit = Self::filter_bit(key, words);
-            if self.filter[bit / 64] & (1 << (bit % 64)) != 0 {
-                let from = self.starts.partition_point(|&(k, _)| k < key);
-                let found = self.starts[from..]
-                    .iter()
-                    .take_while(|&&(k, _)| k == key)
-                    .map(|&(_, i)| i as usize)
-                    .find(|&i| rest.starts_with(&*self.patterns[i]));
-                if let Some(i) = found {
-                    let end = at + self.patterns[i].len();
-                    out.push((at, end, i));
-                    at = end;
-                    continue;
-                }
+            if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
             }
-            at += a.len_utf8();
+            let rest = &text[at..];
+            let from = self.starts.partition_point(|&(k, _)| k < key);
+            let found = self.starts[from..]
+                .iter()
+                .take_while(|&&(k, _)| k == key)
+                .map(|&(_, i)| i as usize)
+                .find(|&i| rest.starts_with(&*self.patterns[i]));
+            if let Some(i) = found {
+                skip_to = at + self.patterns[i].len();
+                out.push((at, skip_to, i));
+            }
         }
         out
     }

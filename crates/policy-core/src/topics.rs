@@ -502,6 +502,11 @@ const CHINESE_DIGITS: &str = "一二三四五六七八九十百零〇";
 /// The numbering of `line` if it is a heading (see the module doc).
 pub fn heading(line: &str) -> Option<Numbering> {
     let text = trim_marks(line);
+    // A character has at most four bytes: a longer text has too many
+    // characters, and need not be counted.
+    if text.len() > 4 * MAX_HEADING {
+        return None;
+    }
     let len = text.chars().count();
     if len == 0 || len > MAX_HEADING || text.ends_with(['。', '；', ';']) {
         return None;
