@@ -326,9 +326,8 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
     ),
 ];
 
-/// The sentence ends of [`disclosed_in`].
-const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';'];
-/// [`SENTENCE_ENDS`] as words, found by the same automaton as the cues.
+/// The sentence ends of [`disclosed_in`], as words: the automaton that
+/// finds the cues finds them too.
 const SENTENCE_END_WORDS: &[&str] = &["。", "！", "？", "；", "!", "?", ";"];
 
 /// The shortest run of digits (hyphens allowed) taken for a telephone
@@ -704,7 +703,8 @@ mod tests {
         if discloses_contact(line) {
             out |= 1 << Topic::ControllerContact as u16;
         }
-        for sentence in line.split(SENTENCE_ENDS) {
+        let end = |c: char| SENTENCE_END_WORDS.contains(&c.to_string().as_str());
+        for sentence in line.split(end) {
             for (topic, groups) in DISCLOSURE_CUES {
                 if groups
                     .iter()
@@ -733,12 +733,6 @@ mod tests {
             let line = pieces.concat();
             prop_assert_eq!(disclosed_in(&line), disclosed_word_by_word(&line), "{}", line);
         }
-    }
-
-    #[test]
-    fn the_sentence_ends_as_words_are_the_sentence_ends() {
-        let words: Vec<String> = SENTENCE_ENDS.iter().map(|c| c.to_string()).collect();
-        assert_eq!(words, SENTENCE_END_WORDS);
     }
 
     fn names(text: &str) -> Vec<&'static str> {
