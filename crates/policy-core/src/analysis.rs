@@ -20,7 +20,7 @@
 //! either one [`Class`] per annotation of that line's parse, or none at all
 //! when no annotation of the line needs one (read with [`class_of`]).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use crate::agreement::{Disagreements, TheirLines};
@@ -29,7 +29,7 @@ use crate::document::{Document, EditError, EditOutcome, LineTable};
 use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::{LspRange, PositionEncoding};
 use crate::practices::{LineCues, Practice, line_cues, line_practices};
-use crate::syntax::AnnotationKind;
+use crate::syntax::{AnnotationKind, LineParse};
 use crate::taxonomy::{Category, Taxonomy};
 use crate::vocabulary::practice;
 
@@ -284,9 +284,12 @@ pub struct Classes {
 impl Classes {
     /// Classifies every annotation of `doc`. O(annotations).
     pub fn new(doc: &Document, taxonomy: &Taxonomy) -> Classes {
+        let mut memo = Memo::default();
         Classes {
-            classes: (0..doc.line_count())
-                .map(|l| line_classes(doc, l, taxonomy))
+            classes: doc
+                .line_parses()
+                .zip(doc.line_texts_from(0))
+                .map(|((_, parse), text)| line_classes(parse, &text, taxonomy, &mut memo))
                 .collect(),
         }
     }
@@ -295,7 +298,12 @@ impl Classes {
     /// O(touched lines + lines / 256).
     pub fn update(&mut self, doc: &Document, edit: &EditOutcome, taxonomy: &Taxonomy) {
         let first = edit.first_line;
-        let new = (first..first + edit.new_lines).map(|l| line_classes(doc, l, taxonomy));
+        let mut memo = Memo::default();
+        let new = doc
+            .line_parses_from(first)
+            .zip(doc.line_texts_from(first))
+            .take(edit.new_lines)
+            .map(|((_, parse), text)| line_classes(parse, &text, taxonomy, &mut memo));
         self.classes
             .splice(first..first + edit.old_lines, new.collect::<Vec<_>>());
     }
@@ -324,8 +332,11 @@ impl Practices {
     /// The practices of every line of `doc`, whose annotations have these
     /// classes. O(n).
     pub fn new(doc: &Document, classes: &Classes) -> Practices {
-        let (practices, cues) = (0..doc.line_count())
-            .map(|l| practices_of(doc, l, classes))
+        let (practices, cues) = doc
+            .line_parses()
+            .zip(doc.line_texts_from(0))
+            .zip(classes.lines_from(0))
+            .map(|(((_, parse), text), classes)| practices_of(parse, &text, classes))
             .unzip::<_, _, Vec<_>, Vec<_>>();
         Practices {
             practices: practices.into_iter().collect(),
@@ -337,8 +348,12 @@ impl Practices {
     /// recomputes the lines it replaced. O(touched lines + lines / 256).
     pub fn update(&mut self, doc: &Document, edit: &EditOutcome, classes: &Classes) {
         let first = edit.first_line;
-        let (practices, cues) = (first..first + edit.new_lines)
-            .map(|l| practices_of(doc, l, classes))
+        let (practices, cues) = doc
+            .line_parses_from(first)
+            .zip(doc.line_texts_from(first))
+            .zip(classes.lines_from(first))
+            .take(edit.new_lines)
+            .map(|(((_, parse), text), classes)| practices_of(parse, &text, classes))
             .unzip::<_, _, Vec<_>, Vec<_>>();
         self.practices
             .splice(first..first + edit.old_lines, practices);
@@ -435,16 +450,12 @@ fn findings_of(doc: &AnalysedDocument, line: usize, config: &LintConfig) -> Box<
         .collect()
 }
 
-fn practices_of(doc: &Document, line: usize, classes: &Classes) -> (Box<[Practice]>, LineCues) {
-    let Some(parse) = doc.line_parse(line) else {
-        return Default::default();
-    };
+fn practices_of(parse: &LineParse, text: &str, classes: &[Class]) -> (Box<[Practice]>, LineCues) {
     // A line with no annotation has no practice, but its cues say whether
     // it is blank or speaks of public disclosure (a heading the next line
     // is read under).
-    let text = doc.line_text(line).unwrap_or_default();
-    let practices = line_practices(&text, parse, classes.line(line));
-    let cues = line_cues(&text, parse, &practices);
+    let practices = line_practices(text, parse, classes);
+    let cues = line_cues(text, parse, &practices);
     (practices, cues)
 }
 
@@ -459,24 +470,38 @@ pub fn is_sensitive(classes: &[Class], index: usize) -> bool {
     class_of(classes, index).is_sensitive()
 }
 
-fn line_classes(doc: &Document, line: usize, taxonomy: &Taxonomy) -> Box<[Class]> {
-    let Some(parse) = doc.line_parse(line) else {
-        return Box::default();
-    };
+/// The class of each data item's text classified so far: a policy names
+/// the same items again and again (手机号码, 设备信息), and the taxonomy's
+/// answer depends on the text alone.
+type Memo = HashMap<Box<str>, Class>;
+
+fn line_classes(
+    parse: &LineParse,
+    text: &str,
+    taxonomy: &Taxonomy,
+    memo: &mut Memo,
+) -> Box<[Class]> {
     let needs_text = |k| matches!(k, AnnotationKind::Data | AnnotationKind::Action);
     if !parse.annotations.iter().any(|a| needs_text(a.kind)) {
         return Box::default();
     }
-    let text = doc.line_text(line).unwrap_or_default();
     parse
         .annotations
         .iter()
         .map(|a| match a.kind {
-            AnnotationKind::Data => taxonomy
-                .classify(&a.value(&text))
-                .summary()
-                .map_or(Class::Unclassified, |c| Class::Data(c.clone())),
-            AnnotationKind::Action if practice(&a.value(&text)).is_none() => Class::UnknownPractice,
+            AnnotationKind::Data => {
+                let value = a.value(text);
+                if let Some(class) = memo.get(&*value) {
+                    return class.clone();
+                }
+                let class = taxonomy
+                    .classify(&value)
+                    .summary()
+                    .map_or(Class::Unclassified, |c| Class::Data(c.clone()));
+                memo.insert(value.into(), class.clone());
+                class
+            }
+            AnnotationKind::Action if practice(&a.value(text)).is_none() => Class::UnknownPractice,
             _ => Class::Plain,
         })
         .collect()

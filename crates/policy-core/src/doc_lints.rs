@@ -14,13 +14,16 @@
 //! ones: O(annotations of the touched lines), never the document's text.
 //!
 //! The unannotated occurrences of the data terms are one more per-line
-//! layer, found by one Aho–Corasick automaton over the distinct terms. The
-//! automaton is rebuilt only when the *set* of distinct terms changes — a
+//! layer, found by one leftmost-longest search for all the distinct terms
+//! ([`Terms`]: each place's first two characters looked up, through a
+//! bit filter, among the terms' first two; cheap to build, as each file of
+//! a `check` builds one). The search is rebuilt only when the *set* of
+//! distinct terms changes — a
 //! data item annotated with a text the document had not annotated before
 //! (typing inside `<…>` does, at each keystroke), or the last annotation of
 //! a text removed; then the lines searched again are those that contain a
 //! new term (a plain substring test over the text, much cheaper than the
-//! automaton's search, but O(document)) or had a match of a term now gone.
+//! search for every term, but O(document)) or had a match of a term now gone.
 //! Any other edit searches only the lines it touched.
 //!
 //! The topics (`crate::topics`) span lines, so `missing-disclosure` keeps
@@ -34,10 +37,9 @@
 //! lines walked once more to find the first place of the other side (the
 //! `relatedInformation`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
-
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::analysis::{Class, Classes, Practices, class_of};
 use crate::authoring::{Action, ActionKind, LineEdit, lines};
@@ -142,12 +144,102 @@ struct Counts {
     terms_changed: bool,
 }
 
-/// The automaton over the distinct data terms.
+/// The distinct data terms and their search: leftmost-longest, as an
+/// Aho–Corasick automaton's, but built in O(terms): every term has at least
+/// [`MIN_TERM_CHARS`] (2) characters, so a place of the text can start
+/// only a term whose first two characters are the place's. Those pairs are
+/// kept sorted (longest term first within a pair) behind a bit filter, so
+/// most places cost one bit test.
 #[derive(Clone, Debug, Default)]
 struct Terms {
     /// Sorted.
     patterns: Vec<Arc<str>>,
-    automaton: Option<AhoCorasick>,
+    /// (the first two characters' key, the pattern's index), by key and
+    /// then longest pattern first.
+    starts: Vec<(u64, u32)>,
+    /// Bit `filter_bit(key)` set for each key of `starts`.
+    filter: Box<[u64]>,
+}
+
+/// The key of two characters (a char is at most 21 bits).
+fn pair_key(a: char, b: char) -> u64 {
+    (a as u64) << 21 | b as u64
+}
+
+impl Terms {
+    fn new(patterns: Vec<Arc<str>>) -> Terms {
+        let mut starts: Vec<(u64, u32)> = patterns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let mut chars = p.chars();
+                let key = pair_key(chars.next()?, chars.next()?);
+                Some((key, i as u32))
+            })
+            .collect();
+        starts.sort_by_key(|&(key, i)| (key, std::cmp::Reverse(patterns[i as usize].len())));
+        // About 16 bits per key: one place in 16 or fewer passes the filter
+        // without starting a term.
+        let words = (starts.len() * 16 / 64).next_power_of_two().max(16);
+        let mut filter = vec![0u64; words].into_boxed_slice();
+        for &(key, _) in &starts {
+            let bit = Self::filter_bit(key, words);
+            filter[bit / 64] |= 1 << (bit % 64);
+        }
+        Terms {
+            patterns,
+            starts,
+            filter,
+        }
+    }
+
+    fn filter_bit(key: u64, words: usize) -> usize {
+        // Fibonacci hashing; `words` is a power of two.
+        let bits = (words * 64).trailing_zeros();
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize
+    }
+
+    fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The leftmost-longest occurrences of the terms in `text`, each after
+    /// the previous one's end: (start byte, end byte, pattern index).
+    fn find(&self, text: &str) -> Vec<(usize, usize, usize)> {
+        let mut out = Vec::new();
+        if self.is_empty() {
+            return out;
+        }
+        let words = self.filter.len();
+        // Each character decoded once: the pair is (this, the next).
+        let mut chars = text.char_indices().peekable();
+        let mut skip_to = 0;
+        while let Some((at, a)) = chars.next() {
+            if at < skip_to {
+                continue;
+            }
+            let Some(&(_, b)) = chars.peek() else {
+                break;
+            };
+            let key = pair_key(a, b);
+            let bit = Self::filter_bit(key, words);
+            if self.filter[bit / 64] & (1 << (bit % 64)) == 0 {
+                continue;
+            }
+            let rest = &text[at..];
+            let from = self.starts.partition_point(|&(k, _)| k < key);
+            let found = self.starts[from..]
+                .iter()
+                .take_while(|&&(k, _)| k == key)
+                .map(|&(_, i)| i as usize)
+                .find(|&i| rest.starts_with(&*self.patterns[i]));
+            if let Some(i) = found {
+                skip_to = at + self.patterns[i].len();
+                out.push((at, skip_to, i));
+            }
+        }
+        out
+    }
 }
 
 /// The index of one document; see the module doc.
@@ -163,7 +255,10 @@ pub struct DocIndex {
     /// How many lines are not blank.
     filled: usize,
     /// Built for one reading ([`DocIndex::once`]): the signatures only
-    /// tell blank lines from others, and every update redoes the topics.
+    /// tell blank lines from others, every update redoes the topics, and
+    /// the lines' disclosures are not kept (`disclosed` stays 0): only the
+    /// required topics no section covers are looked for, and each only
+    /// until one line discloses it (its count is then 1).
     transient: bool,
 }
 
@@ -213,7 +308,9 @@ impl DocIndex {
 
     /// An index for one reading (`check`, a diagnostics request on a
     /// document that keeps none): it skips what only makes later updates
-    /// cheap (each line's topic signature; the topics are read once).
+    /// cheap (each line's topic signature; the topics are read once), and
+    /// looks for the disclosures of a sentence only of the required topics
+    /// no section covers (`missing-disclosure` reads no others).
     pub fn once(doc: &Document, classes: &Classes, practices: &Practices) -> DocIndex {
         Self::build(doc, classes, practices, true)
     }
@@ -279,13 +376,7 @@ impl DocIndex {
         for l in &removed {
             counts.add(l, -1);
         }
-        let texts: Vec<String> = if fresh {
-            lines(doc).map(|(_, _, t)| t.into_owned()).collect()
-        } else {
-            (first..first + edit.new_lines)
-                .map(|l| doc.line_text(l).unwrap_or_default().into_owned())
-                .collect()
-        };
+        let texts: Vec<Cow<str>> = doc.line_texts_from(first).take(edit.new_lines).collect();
         let new: Vec<Arc<LineIndex>> = texts
             .iter()
             .enumerate()
@@ -297,6 +388,7 @@ impl DocIndex {
                     classes.line(l),
                     practices,
                     l,
+                    !self.transient,
                 ))
             })
             .collect();
@@ -308,24 +400,7 @@ impl DocIndex {
             let mut patterns: Vec<Arc<str>> =
                 self.counts.terms.keys().map(|k| Arc::from(&**k)).collect();
             patterns.sort();
-            let automaton = (!patterns.is_empty())
-                .then(|| {
-                    // No DFA: building one costs more than a document's
-                    // search gains from it.
-                    AhoCorasick::builder()
-                        .kind(Some(AhoCorasickKind::ContiguousNFA))
-                        .match_kind(MatchKind::LeftmostLongest)
-                        .build(patterns.iter().map(|p| p.as_bytes()))
-                        .ok()
-                })
-                .flatten();
-            let before = std::mem::replace(
-                &mut self.terms,
-                Arc::new(Terms {
-                    patterns,
-                    automaton,
-                }),
-            );
+            let before = std::mem::replace(&mut self.terms, Arc::new(Terms::new(patterns)));
             let terms = self.terms.clone();
             if fresh {
                 self.hits = texts
@@ -409,7 +484,7 @@ impl DocIndex {
         self.signatures.splice(old, new_signatures);
         if changed {
             let mut covered = if fresh {
-                line_topics(texts.iter().map(String::as_str))
+                line_topics(texts.iter().map(|t| t.as_ref()))
             } else {
                 let all: Vec<_> = lines(doc).map(|(_, _, text)| text).collect();
                 line_topics(all.iter().map(|t| t.as_ref()))
@@ -421,9 +496,39 @@ impl DocIndex {
             covered.dedup();
             self.covered = covered.into();
         }
+        if self.transient {
+            // One reading asks only `missing_topics`, which reads the
+            // disclosures of the required topics no section covers: look
+            // for those alone, and each only until a line discloses it.
+            let counts = Arc::make_mut(&mut self.counts);
+            counts.disclosed = [0; 16];
+            let mut needed = Topic::REQUIRED
+                .iter()
+                .filter(|t| !self.covered.contains(t))
+                .fold(0u16, |bits, t| bits | 1 << *t as u16);
+            if needed != 0 && self.filled >= MIN_DISCLOSURE_LINES {
+                let all: Box<dyn Iterator<Item = Cow<str>>> = if fresh {
+                    Box::new(texts.iter().map(|t| Cow::Borrowed(t.as_ref())))
+                } else {
+                    Box::new(doc.line_texts_from(0))
+                };
+                for text in all {
+                    let found = disclosed_in(&text) & needed;
+                    for (bit, n) in counts.disclosed.iter_mut().enumerate() {
+                        if found & (1 << bit) != 0 {
+                            *n = 1;
+                        }
+                    }
+                    needed &= !found;
+                    if needed == 0 {
+                        break;
+                    }
+                }
+            }
+        }
     }
 
-    /// Whether the distinct terms differ from the automaton's.
+    /// Whether the distinct terms differ from the search's.
     fn terms_differ(&self) -> bool {
         self.counts.terms.len() != self.terms.patterns.len()
             || self
@@ -529,8 +634,10 @@ fn line_index(
     classes: &[Class],
     practices: &Practices,
     line: usize,
+    disclose: bool,
 ) -> LineIndex {
-    let disclosed = disclosed_in(text);
+    // An index for one reading finds the disclosures it needs later.
+    let disclosed = if disclose { disclosed_in(text) } else { 0 };
     let Some(parse) = parse.filter(|p| !p.annotations.is_empty()) else {
         return LineIndex {
             disclosed,
@@ -595,9 +702,9 @@ fn line_index(
 /// The unannotated occurrences of the terms on one line: leftmost-longest
 /// matches in the text between annotations, not right after a backslash.
 fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
-    let Some(automaton) = &terms.automaton else {
+    if terms.is_empty() {
         return Arc::new([]);
-    };
+    }
     // A heading, a label or a table cell names a subject; it states no
     // processing that the annotation would be missing from.
     if heading(text).is_some() {
@@ -614,8 +721,8 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
         .chain(std::iter::once((text.len(), text.len())));
     for (open, end) in segments {
         let segment = text.get(from..open.max(from)).unwrap_or_default();
-        for m in automaton.find_iter(segment) {
-            let (s, e) = (from + m.start(), from + m.end());
+        for (start, end, pattern) in terms.find(segment) {
+            let (s, e) = (from + start, from + end);
             if text[..s].ends_with('\\')
                 || in_definition(text, s)
                 || in_label(text, s)
@@ -633,7 +740,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
             point = point.advanced_by(&text[s..e]);
             at = e;
             out.push(Hit {
-                term: terms.patterns[m.pattern().as_usize()].clone(),
+                term: terms.patterns[pattern].clone(),
                 start,
                 end: point,
             });
@@ -1279,6 +1386,31 @@ mod tests {
             "(我们)不会[共享]<个人信息>。\n(我们)[共享]<个人信息>给(广告商)。",
         ] {
             assert_eq!(found(text, "contradiction"), [], "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The terms' search finds what an Aho–Corasick automaton finds
+        /// with leftmost-longest matching, the automaton it replaced.
+        #[test]
+        fn the_terms_search_is_leftmost_longest(
+            terms in proptest::collection::btree_set("[手机号码😀a]{2,4}", 0..8),
+            text in "[手机号码😀a，]{0,24}",
+        ) {
+            let patterns: Vec<Arc<str>> = terms.iter().map(|t| Arc::from(t.as_str())).collect();
+            let search = Terms::new(patterns.clone());
+            let expected: Vec<(usize, usize, usize)> = if patterns.is_empty() {
+                Vec::new()
+            } else {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(patterns.iter().map(|p| p.as_bytes()))
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .find_iter(&text)
+                    .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(search.find(&text), expected);
         }
     }
 

@@ -26,4 +26,5 @@ pub mod taxonomy;
 pub mod tokens;
 pub mod topics;
 pub mod vocabulary;
+pub mod words;
 pub mod workspace_lints;

@@ -63,7 +63,7 @@
 //! that line's cues, and it is the lint layer that is recomputed for the
 //! line after an edit (`crate::analysis::Findings`), not this one.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use crate::analysis::{Class, class_of};
 use crate::position::LinePoint;
@@ -71,6 +71,7 @@ use crate::syntax::{AnnotationKind, LineParse};
 use crate::taxonomy::Category;
 use crate::topics::Numbering;
 use crate::vocabulary::{ActionClass, Party, action_class, party};
+use crate::words::{Bits, Words};
 
 /// What one sentence states.
 #[derive(Clone, Debug, PartialEq)]
@@ -145,6 +146,8 @@ impl Practice {
 
 /// Sentence terminators (outside annotations).
 const TERMINATORS: &[char] = &['。', '！', '？', '；'];
+/// [`TERMINATORS`] as words, found by the same automaton as the cues.
+const TERMINATOR_WORDS: &[&str] = &["。", "！", "？", "；"];
 /// Where one clause of a sentence ends and the next begins.
 const CLAUSE_BREAKS: &[char] = &['，', ',', '：', ':'];
 /// Cues that deny a verb anywhere before it in the sentence.
@@ -221,30 +224,170 @@ const LEGAL_BASES: &[&str] = &[
     "合法公开",
 ];
 
-/// Whether `sentence` states consent: a consent cue or a granted
-/// permission (module doc).
-fn states_consent(sentence: &str) -> bool {
-    CONSENT_CUES.iter().any(|c| sentence.contains(c))
-        || PERMISSION_GRANTS.iter().any(|g| {
-            sentence
-                .find(g)
-                .is_some_and(|i| sentence[i + g.len()..].contains("权限"))
-        })
+/// The cue words of consent, guardians and legal bases in one automaton
+/// (`crate::words`), each list a bit set of it.
+struct CueWords {
+    words: Words,
+    terminators: Bits,
+    consent: Bits,
+    grants: Bits,
+    permission: Bits,
+    guardians: Bits,
+    bases: Bits,
+    grounds: Bits,
+    law: Bits,
+    authorities: Bits,
+    demand: Bits,
 }
 
-/// Whether `sentence` states a legal basis that needs no consent
-/// ([`LineCues::legal_basis`]).
-fn states_legal_basis(sentence: &str) -> bool {
-    let after = |words: &[&str], then: &[&str]| {
-        words.iter().any(|w| {
-            sentence
-                .match_indices(w)
-                .any(|(i, _)| then.iter().any(|t| sentence[i + w.len()..].contains(t)))
-        })
-    };
-    LEGAL_BASES.iter().any(|b| sentence.contains(b))
-        || after(LEGAL_GROUNDS, &["法律", "法规"])
-        || after(AUTHORITIES, &["要求"])
+static CUE_WORDS: LazyLock<CueWords> = LazyLock::new(|| {
+    const PERMISSION: &[&str] = &["权限"];
+    const LAW: &[&str] = &["法律", "法规"];
+    const DEMAND: &[&str] = &["要求"];
+    let lists = [
+        CONSENT_CUES,
+        PERMISSION_GRANTS,
+        PERMISSION,
+        GUARDIANS,
+        LEGAL_BASES,
+        LEGAL_GROUNDS,
+        LAW,
+        AUTHORITIES,
+        DEMAND,
+        TERMINATOR_WORDS,
+    ];
+    let words = Words::new(lists.iter().flat_map(|l| l.iter()));
+    CueWords {
+        terminators: words.bits(TERMINATOR_WORDS),
+        consent: words.bits(CONSENT_CUES),
+        grants: words.bits(PERMISSION_GRANTS),
+        permission: words.bits(PERMISSION),
+        guardians: words.bits(GUARDIANS),
+        bases: words.bits(LEGAL_BASES),
+        grounds: words.bits(LEGAL_GROUNDS),
+        law: words.bits(LAW),
+        authorities: words.bits(AUTHORITIES),
+        demand: words.bits(DEMAND),
+        words,
+    }
+});
+
+/// What one sentence states by its cue words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Said {
+    /// A consent cue, or a granted permission: 授予 or 开启 followed by
+    /// 权限 (module doc).
+    consent: bool,
+    /// Consent and a guardian.
+    guardian: bool,
+    /// A legal basis that needs no consent ([`LineCues::legal_basis`]).
+    legal_basis: bool,
+}
+
+impl Said {
+    fn or(self, other: Said) -> Said {
+        Said {
+            consent: self.consent || other.consent,
+            guardian: self.guardian || other.guardian,
+            legal_basis: self.legal_basis || other.legal_basis,
+        }
+    }
+}
+
+/// The cue words found in one sentence so far: which, and for the cues
+/// that need one word after another (授予 … 权限, 根据 … 法律, 主管部门 …
+/// 要求), the end of the first word of the first list and the start of
+/// the last word of the second: one follows the other when the first ends
+/// before the last starts.
+#[derive(Clone, Copy, Debug)]
+struct SentenceWords {
+    bits: Bits,
+    grant_end: usize,
+    permission_start: Option<usize>,
+    ground_end: usize,
+    law_start: Option<usize>,
+    authority_end: usize,
+    demand_start: Option<usize>,
+}
+
+impl Default for SentenceWords {
+    fn default() -> Self {
+        SentenceWords {
+            bits: 0,
+            grant_end: usize::MAX,
+            permission_start: None,
+            ground_end: usize::MAX,
+            law_start: None,
+            authority_end: usize::MAX,
+            demand_start: None,
+        }
+    }
+}
+
+impl SentenceWords {
+    fn add(&mut self, cues: &CueWords, (start, end, bit): (usize, usize, Bits)) {
+        self.bits |= bit;
+        let first = |set: Bits, at: &mut usize| {
+            if bit & set != 0 {
+                *at = (*at).min(end);
+            }
+        };
+        first(cues.grants, &mut self.grant_end);
+        first(cues.grounds, &mut self.ground_end);
+        first(cues.authorities, &mut self.authority_end);
+        let last = |set: Bits, at: &mut Option<usize>| {
+            if bit & set != 0 {
+                *at = Some(at.map_or(start, |a| a.max(start)));
+            }
+        };
+        last(cues.permission, &mut self.permission_start);
+        last(cues.law, &mut self.law_start);
+        last(cues.demand, &mut self.demand_start);
+    }
+
+    fn said(&self, cues: &CueWords) -> Said {
+        let after = |end: usize, start: Option<usize>| start.is_some_and(|s| end <= s);
+        let consent = self.bits & cues.consent != 0 || after(self.grant_end, self.permission_start);
+        Said {
+            consent,
+            guardian: consent && self.bits & cues.guardians != 0,
+            legal_basis: self.bits & cues.bases != 0
+                || after(self.ground_end, self.law_start)
+                || after(self.authority_end, self.demand_start),
+        }
+    }
+}
+
+/// What `sentence`, taken as one sentence (its terminators too), states
+/// by its cue words.
+fn said_in_sentence(sentence: &str) -> Said {
+    let cues = &*CUE_WORDS;
+    let mut found = SentenceWords::default();
+    for m in cues.words.matches(sentence) {
+        if m.2 & cues.terminators == 0 {
+            found.add(cues, m);
+        }
+    }
+    found.said(cues)
+}
+
+/// What some sentence of `words` (ended by [`TERMINATORS`]) states by its
+/// cue words, in one pass over them.
+fn said_in_some_sentence(words: &str) -> Said {
+    let cues = &*CUE_WORDS;
+    let mut said = Said::default();
+    let mut found = SentenceWords::default();
+    // Terminators included (no cue word holds one, and the matches come in
+    // order of their ends).
+    for m in cues.words.matches(words) {
+        if m.2 & cues.terminators != 0 {
+            said = said.or(found.said(cues));
+            found = SentenceWords::default();
+        } else {
+            found.add(cues, m);
+        }
+    }
+    said.or(found.said(cues))
 }
 
 /// The practices of one line, from its text, its parse and its classes
@@ -373,7 +516,7 @@ fn practice(
             AnnotationKind::Purpose => purposes.push(value),
         }
     }
-    let consent = states_consent(sentence);
+    let said = said_in_sentence(sentence);
     let point = |byte: usize| LinePoint::default().advanced_by(&text[..byte]);
     Practice {
         start: point(start),
@@ -383,8 +526,8 @@ fn practice(
         data: data.into(),
         purposes: purposes.into(),
         negated: !denied.is_empty() && denied.iter().all(|&d| d),
-        consent,
-        guardian: consent && GUARDIANS.iter().any(|g| sentence.contains(g)),
+        consent: said.consent,
+        guardian: said.guardian,
     }
 }
 
@@ -557,18 +700,14 @@ pub fn line_cues(text: &str, parse: &LineParse, practices: &[Practice]) -> LineC
             words.push(c);
         }
     }
-    let sentences = || words.split_inclusive(TERMINATORS);
-    let consent = sentences().any(states_consent);
-    let guardian =
-        sentences().any(|s| states_consent(s) && GUARDIANS.iter().any(|g| s.contains(g)));
-    let legal_basis = sentences().any(states_legal_basis);
+    let said = said_in_some_sentence(&words);
     // A purpose or a party of a denied practice states none for the others.
     let affirmed = || practices.iter().filter(|p| !p.negated);
     let trimmed = trim_marks(&words);
     LineCues {
-        consent,
-        guardian,
-        legal_basis,
+        consent: said.consent,
+        guardian: said.guardian,
+        legal_basis: said.legal_basis,
         purpose: affirmed().any(|p| !p.purposes.is_empty()),
         third_party: affirmed().any(|p| p.actors.iter().any(|a| a.role == Party::Third)),
         public: speaks_of_public_disclosure(&words),
@@ -601,12 +740,21 @@ fn has_negation(window: &str, whole: bool) -> bool {
         window.rfind(CLAUSE_BREAKS).map_or(window, |i| &window[i..])
     };
     let cues = |s: &str, cues: &[&str]| {
-        s.char_indices().any(|(i, _)| {
+        s.char_indices().any(|(i, c)| {
             let rest = &s[i..];
-            cues.iter().any(|c| rest.starts_with(c)) && !not_a_negation(s, i)
+            may_start_cue(c) && cues.iter().any(|c| rest.starts_with(c)) && !not_a_negation(s, i)
         })
     };
     cues(window, FIRM_CUES) || cues(clause, PLAIN_CUES)
+}
+
+/// Whether `c` is the first character of a cue of [`FIRM_CUES`] or
+/// [`PLAIN_CUES`]: elsewhere none begins, and the cues need not be tried.
+fn may_start_cue(c: char) -> bool {
+    matches!(
+        c,
+        '不' | '绝' | '决' | '从' | '禁' | '严' | '没' | '并' | '未'
+    )
 }
 
 /// Whether the cue at byte `i` of `s` is a 不 that denies nothing: a word
@@ -652,6 +800,75 @@ mod tests {
             "(我们)不可[共享]<位置信息>",
         ] {
             assert!(one(line).negated, "{line}");
+        }
+    }
+
+    /// The definitions that [`said_in_sentence`] and
+    /// [`said_in_some_sentence`] compute in one pass: word by word.
+    fn states_consent(sentence: &str) -> bool {
+        CONSENT_CUES.iter().any(|c| sentence.contains(c))
+            || PERMISSION_GRANTS.iter().any(|g| {
+                sentence
+                    .find(g)
+                    .is_some_and(|i| sentence[i + g.len()..].contains("权限"))
+            })
+    }
+
+    fn states_legal_basis(sentence: &str) -> bool {
+        let after = |words: &[&str], then: &[&str]| {
+            words.iter().any(|w| {
+                sentence
+                    .match_indices(w)
+                    .any(|(i, _)| then.iter().any(|t| sentence[i + w.len()..].contains(t)))
+            })
+        };
+        LEGAL_BASES.iter().any(|b| sentence.contains(b))
+            || after(LEGAL_GROUNDS, &["法律", "法规"])
+            || after(AUTHORITIES, &["要求"])
+    }
+
+    fn said_word_by_word(sentence: &str) -> Said {
+        let consent = states_consent(sentence);
+        Said {
+            consent,
+            guardian: consent && GUARDIANS.iter().any(|g| sentence.contains(g)),
+            legal_basis: states_legal_basis(sentence),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cue_words_are_found_as_a_word_by_word_search_finds_them(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "同意", "不同意", "授权", "授予", "开启", "权限", "监护人", "家长",
+                    "依法", "根据", "法律", "法规", "主管部门", "要求", "。", "！", "；",
+                    "，", "😀", "x",
+                ]),
+                0..14,
+            )
+        ) {
+            let line = pieces.concat();
+            proptest::prop_assert_eq!(said_in_sentence(&line), said_word_by_word(&line));
+            let some = line
+                .split_inclusive(TERMINATORS)
+                .map(said_word_by_word)
+                .fold(Said::default(), Said::or);
+            proptest::prop_assert_eq!(said_in_some_sentence(&line), some);
+        }
+    }
+
+    #[test]
+    fn the_terminators_as_words_are_the_terminators() {
+        let words: Vec<String> = TERMINATORS.iter().map(|c| c.to_string()).collect();
+        assert_eq!(words, TERMINATOR_WORDS);
+    }
+
+    #[test]
+    fn every_negation_cue_starts_with_a_character_that_may_start_one() {
+        for cue in FIRM_CUES.iter().chain(PLAIN_CUES) {
+            let first = cue.chars().next().unwrap_or_default();
+            assert!(may_start_cue(first), "{cue}");
         }
     }
 

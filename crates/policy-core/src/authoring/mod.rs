@@ -54,37 +54,16 @@ pub fn lines(doc: &Document) -> impl Iterator<Item = (usize, &LineParse, Cow<'_,
     lines_from(doc, 0)
 }
 
-/// [`lines`] from line `first` on: O(log n) to start, plus O(first) cheap
-/// steps through the parse table.
+/// [`lines`] from line `first` on: O(log n) to start
+/// ([`Document::line_texts_from`]), plus O(lines / 256) steps through the
+/// parse table.
 pub fn lines_from(
     doc: &Document,
     first: usize,
 ) -> impl Iterator<Item = (usize, &LineParse, Cow<'_, str>)> {
-    let first = first.min(doc.line_count());
-    doc.line_parses()
-        .skip(first)
-        .zip(doc.rope().lines_at(first))
-        .map(|((line, parse), slice)| {
-            let text = match slice.as_str() {
-                Some(s) => Cow::Borrowed(s),
-                None => Cow::Owned(slice.to_string()),
-            };
-            let brk = if text.ends_with("\r\n") {
-                2
-            } else if text.ends_with(['\n', '\r']) {
-                1
-            } else {
-                0
-            };
-            let text = match text {
-                Cow::Borrowed(s) => Cow::Borrowed(&s[..s.len() - brk]),
-                Cow::Owned(mut s) => {
-                    s.truncate(s.len() - brk);
-                    Cow::Owned(s)
-                }
-            };
-            (line, parse, text)
-        })
+    doc.line_parses_from(first)
+        .zip(doc.line_texts_from(first))
+        .map(|((line, parse), text)| (line, parse, text))
 }
 
 /// Every action for `range` (a selection, or a cursor when empty): quick

@@ -166,6 +166,61 @@ impl Document {
         })
     }
 
+    /// The text of every line from line `first` on, without its break, in
+    /// order: what [`Self::line_text`] gives line by line, in one walk of the
+    /// rope's chunks (a line within a chunk is borrowed, one that straddles
+    /// chunks copied). O(log n) to start, then O(text walked).
+    pub fn line_texts_from(&self, first: usize) -> impl Iterator<Item = Cow<'_, str>> {
+        let left = self.line_count().saturating_sub(first);
+        let (mut chunks, rest) = if left == 0 {
+            (self.rope.chunks(), "")
+        } else {
+            let byte = self.rope.line_to_byte(first);
+            let (mut chunks, chunk_start, _, _) = self.rope.chunks_at_byte(byte);
+            let rest = chunks.next().map_or("", |c| &c[byte - chunk_start..]);
+            (chunks, rest)
+        };
+        let mut left = left;
+        let mut rest = rest;
+        std::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            let mut owned: Option<String> = None;
+            let line = loop {
+                if let Some(i) = memchr::memchr2(b'\n', b'\r', rest.as_bytes()) {
+                    let line = &rest[..i];
+                    let cr = rest.as_bytes()[i] == b'\r';
+                    rest = &rest[i + 1..];
+                    if cr {
+                        // A CRLF is one break, even split across chunks.
+                        if rest.is_empty() {
+                            rest = chunks.next().unwrap_or("");
+                        }
+                        rest = rest.strip_prefix('\n').unwrap_or(rest);
+                    }
+                    break line;
+                }
+                // No break: the line goes on in the next chunk, or is the last.
+                let Some(chunk) = chunks.next() else {
+                    break std::mem::take(&mut rest);
+                };
+                if !rest.is_empty() {
+                    owned.get_or_insert_with(String::new).push_str(rest);
+                }
+                rest = chunk;
+            };
+            Some(match owned {
+                None => Cow::Borrowed(line),
+                Some(mut s) => {
+                    s.push_str(line);
+                    Cow::Owned(s)
+                }
+            })
+        })
+    }
+
     /// The parse of line `line`. O(lines / 256).
     pub fn line_parse(&self, line: usize) -> Option<&LineParse> {
         self.lines.get(line)
@@ -392,6 +447,32 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Walking the lines gives every line as looking each one up does,
+        /// breaks split across the rope's chunks (texts past a chunk's
+        /// size) included.
+        #[test]
+        fn walking_the_lines_gives_each_line_s_text(
+            pieces in proptest::collection::vec(
+                prop::sample::select(vec![
+                    "\n", "\r", "\r\n", "a", "手机号码", "😀", "\u{2028}",
+                    "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十",
+                ]),
+                0..400,
+            ),
+            first in 0usize..50,
+        ) {
+            let text = pieces.concat();
+            let doc = Document::new(&text);
+            let walked: Vec<String> = doc.line_texts_from(first).map(|t| t.into_owned()).collect();
+            let looked_up: Vec<String> = (first..doc.line_count())
+                .map(|l| doc.line_text(l).unwrap_or_default().into_owned())
+                .collect();
+            prop_assert_eq!(walked, looked_up);
+        }
+    }
 
     #[test]
     fn lines_of_splits_at_the_three_lsp_breaks_only() {
