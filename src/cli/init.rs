@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use policy_core::lints::{Lint, PRESET_PIPL};
+use policy_core::lints::{DEFAULT_MAX_PER_TERM, Lint, MAX_PER_TERM, PRESET_PIPL};
 use policy_core::taxonomy::{Taxonomy, WORKSPACE_FILE};
 
 use super::EXIT_TROUBLE;
@@ -93,6 +93,11 @@ preset = "{PRESET_PIPL}"
 # lint at error makes `policy-lsp check` exit 1). `--lint CODE=LEVEL` and the
 # editor's `lints` setting override these, code by code.
 {levels}
+# How many places of one term `unannotated-term` reports per document: the
+# first ones in document order, the last of them saying how many more stand
+# unannotated ("Annotate all" still annotates every one); 0 reports all.
+# {MAX_PER_TERM} = {DEFAULT_MAX_PER_TERM}
+
 # A finding you have judged and accept, allowed for good: the lint's code,
 # and `text`: the annotated text of the flagged annotation (allows that item
 # wherever it stands), or a piece of the flagged sentence without markup that

@@ -204,7 +204,9 @@ pub struct CheckArgs {
     /// corpus-kind-mismatch (information), which compare each file with
     /// all the others checked, with the preset corpus; `CODE=LEVEL` sets
     /// its level (off, hint, information, warning,
-    /// error: a lint at error fails the check). Repeatable.
+    /// error: a lint at error fails the check);
+    /// unannotated-term-max-per-term=N reports at most N places of one
+    /// term per document (default 20; 0: all). Repeatable.
     #[arg(long = "lint", value_name = "CODE[=LEVEL]", value_parser = parse_lint)]
     lints: Vec<(String, String)>,
 }

@@ -310,3 +310,137 @@ async fn a_large_annotate_all_of_unannotated_terms_is_resolved_when_picked() {
         assert!(!done.contains("您的手机号码"), "{enc}: {done}");
     }
 }
+
+/// A document whose 手机号码 stands unannotated 25 times after its one
+/// annotation, on lines 2 to 26 (1-based), in two shapes.
+fn unannotated_25(eol: &str) -> String {
+    let mut text = format!("(我们)[收集]<手机号码>。{eol}");
+    for i in 0..25 {
+        text.push_str(if i % 2 == 0 {
+            "😀更换手机号码。"
+        } else {
+            "验证𠮷手机号码后登录。"
+        });
+        text.push_str(eol);
+    }
+    text
+}
+
+/// `unannotated-term` reports the first 20 places of a term, the 20th
+/// saying how many more there are; "Annotate all" still wraps all 25;
+/// `unannotated-term-max-per-term = 0` reports every place.
+#[tokio::test]
+async fn a_term_unannotated_25_times_shows_20_hints_and_annotate_all_fixes_25() {
+    for enc in ENCODINGS {
+        let text = unannotated_25("\r\n");
+        let mut client =
+            TestClient::start(Some(enc), json!({ "lints": { "unannotated-term": "on" } })).await;
+        client.open(URI, &text).await;
+        let ds = client.diagnostics(URI, Some(1)).await;
+        let found = of(&ds, "unannotated-term");
+        assert_eq!(found.len(), 20, "{enc}: {ds:?}");
+        assert_eq!(found[19].range, client.range(URI, &mark(20, 3, 7)));
+        assert!(
+            found[19]
+                .message
+                .contains("; 5 more places of it further on stand unannotated"),
+            "{}",
+            found[19].message
+        );
+        assert!(!found[18].message.contains("more"), "{}", found[18].message);
+        // On the 25th place, not reported, the fixes are still offered.
+        let actions = client.code_actions(URI, &mark(25, 5, 5), &[], None).await;
+        let all = action(&actions, "Annotate all 25 unannotated “手机号码” as <data>");
+        let done = client.applied(URI, all.edit.as_ref().expect("an edit"));
+        assert_eq!(done.matches("<手机号码>").count(), 26, "{enc}");
+        client
+            .configure(json!({ "lints": {
+                "unannotated-term": "on",
+                "unannotated-term-max-per-term": 0
+            } }))
+            .await;
+        let at = Cursor::new(0, 0);
+        let version = client.edit(URI, at, at, "").await;
+        let ds = client.diagnostics(URI, Some(version)).await;
+        assert_eq!(of(&ds, "unannotated-term").len(), 25, "{enc}");
+        assert!(ds.iter().all(|d| !d.message.contains("more")));
+    }
+}
+
+/// `check --format json` reports the same places as the server, under
+/// `--lint` and under a `policy-lsp.toml`'s `[lints]`.
+#[test]
+fn check_caps_the_places_of_one_term_as_the_server_does() {
+    let text = unannotated_25("\n");
+    let places = |o: &Output| -> Vec<(u64, String)> {
+        records(o)
+            .into_iter()
+            .filter(|r| r["code"] == "unannotated-term")
+            .map(|r| {
+                (
+                    r["line"].as_u64().unwrap_or(0),
+                    r["message"].as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    };
+    let o = policy_lsp(
+        &[
+            "check",
+            "-",
+            "--format",
+            "json",
+            "--lint",
+            "unannotated-term",
+        ],
+        text.as_bytes(),
+    );
+    let found = places(&o);
+    assert_eq!(found.len(), 20);
+    assert_eq!(found[19].0, 21);
+    assert!(found[19].1.contains("; 5 more places"), "{}", found[19].1);
+    let o = policy_lsp(
+        &[
+            "check",
+            "-",
+            "--format",
+            "json",
+            "--lint",
+            "unannotated-term",
+            "--lint",
+            "unannotated-term-max-per-term=0",
+        ],
+        text.as_bytes(),
+    );
+    assert_eq!(places(&o).len(), 25);
+    // From the workspace file.
+    let dir = std::env::temp_dir().join(format!("policy-lsp-cap-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let doc = dir.join("a.policy");
+    std::fs::write(&doc, &text).expect("written");
+    for (file, expected) in [
+        ("[lints]\nunannotated-term = \"on\"\n", 20),
+        (
+            "[lints]\nunannotated-term = \"on\"\nunannotated-term-max-per-term = 0\n",
+            25,
+        ),
+        (
+            "[lints]\nunannotated-term = \"on\"\nunannotated-term-max-per-term = 3\n",
+            3,
+        ),
+    ] {
+        std::fs::write(dir.join("policy-lsp.toml"), file).expect("written");
+        let o = policy_lsp(
+            &[
+                "check",
+                "--format",
+                "json",
+                doc.to_str().unwrap_or_default(),
+            ],
+            b"",
+        );
+        assert_eq!(places(&o).len(), expected, "{file}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

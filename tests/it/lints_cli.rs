@@ -58,6 +58,7 @@ fn init_writes_a_file_that_check_uses_and_refuses_to_overwrite_it() {
         assert!(text.contains(&line), "{} is shown: {text}", lint.code());
     }
     assert!(text.contains("# [[lints.allow]]"));
+    assert!(text.contains("\n# unannotated-term-max-per-term = 20\n"));
     assert!(text.contains("\npreset = \"pipl\"\n"));
     let t = Taxonomy::with_overrides_file(&file).expect("the written file loads");
     assert!(t.workspace_lints().is_some());

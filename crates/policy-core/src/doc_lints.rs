@@ -47,7 +47,7 @@ use crate::diagnostics::{Diagnostic, Related};
 use crate::document::{Document, EditOutcome, LineTable};
 use crate::lints::{Lint, LintConfig};
 use crate::position::{LinePoint, LspRange, PositionEncoding};
-use crate::syntax::{Annotation, AnnotationKind, LineParse};
+use crate::syntax::{Annotation, AnnotationKind, LineParse, Severity};
 use crate::taxonomy::Category;
 use crate::topics::{LineSignature, Topic, disclosed_in, heading, line_signature, line_topics};
 use crate::vocabulary::ActionClass;
@@ -1036,28 +1036,67 @@ pub fn document_findings(index: &DocIndex, doc: &Document, config: &LintConfig) 
     contradictions(index, config, &mut out);
     mismatches(index, config, &mut out);
     if let Some(severity) = config.level(Lint::UnannotatedTerm) {
-        for (line, hits) in index.hits.iter().enumerate() {
-            for h in hits.iter().filter(|h| !index.term_is_doubtful(&h.term)) {
-                let n = index.term_count(&h.term);
-                out.push(Diagnostic {
-                    line,
-                    start: h.start,
-                    end: h.end,
-                    code: Lint::UnannotatedTerm.code().into(),
-                    severity,
-                    message: std::borrow::Cow::Owned(format!(
-                        "“{}” is annotated as <data> {n} time{} elsewhere in this document, \
-                             but not here",
-                        h.term,
-                        if n == 1 { "" } else { "s" }
-                    )),
-                    related: Vec::new(),
-                });
-            }
-        }
+        unannotated(index, severity, config.max_per_term, &mut out);
     }
     out.sort_by_key(|d| (d.line, d.start.byte));
     out
+}
+
+/// The `unannotated-term` findings: each term's first `cap` places in
+/// document order (every place when `cap` is 0), the last of them saying
+/// how many more stand unannotated. The cap is applied here, over the whole
+/// document, never per line: an edit above a place can change whether it
+/// is among the first `cap`. O(hits).
+fn unannotated(index: &DocIndex, severity: Severity, cap: u32, out: &mut Vec<Diagnostic>) {
+    let reported = |h: &&Hit| !index.term_is_doubtful(&h.term);
+    // Each term's places, when some term may have more than `cap`.
+    let mut totals: HashMap<&str, u32> = HashMap::new();
+    if cap > 0 {
+        for hits in index.hits.iter() {
+            for h in hits.iter().filter(reported) {
+                *totals.entry(&h.term).or_default() += 1;
+            }
+        }
+    }
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for (line, hits) in index.hits.iter().enumerate() {
+        for h in hits.iter().filter(reported) {
+            let mut more = 0;
+            if cap > 0 {
+                let n = seen.entry(&h.term).or_default();
+                *n += 1;
+                if *n > cap {
+                    continue;
+                }
+                if *n == cap {
+                    more = totals.get(&*h.term).copied().unwrap_or(0) - cap;
+                }
+            }
+            let n = index.term_count(&h.term);
+            let mut message = format!(
+                "“{}” is annotated as <data> {n} time{} elsewhere in this document, but not here",
+                h.term,
+                if n == 1 { "" } else { "s" }
+            );
+            if more > 0 {
+                message.push_str(&format!(
+                    "; {more} more place{} of it further on stand{} unannotated, not reported \
+                     (the quick fix “Annotate all” annotates them too)",
+                    if more == 1 { "" } else { "s" },
+                    if more == 1 { "s" } else { "" }
+                ));
+            }
+            out.push(Diagnostic {
+                line,
+                start: h.start,
+                end: h.end,
+                code: Lint::UnannotatedTerm.code().into(),
+                severity,
+                message: std::borrow::Cow::Owned(message),
+                related: Vec::new(),
+            });
+        }
+    }
 }
 
 fn contradictions(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnostic>) {
@@ -1433,6 +1472,67 @@ mod tests {
             found("<位置信息>\n\\<位置信息，\\位置信息", "unannotated-term"),
             [(1, 2, 6, vec![])]
         );
+    }
+
+    #[test]
+    fn a_term_unannotated_25_times_is_reported_20_times_the_last_naming_the_rest() {
+        let mut text = String::from("(我们)[收集]<手机号码>。\n");
+        for i in 0..25 {
+            text.push_str(if i % 2 == 0 {
+                "😀更换手机号码。\n"
+            } else {
+                "验证手机号码后登录。\r\n"
+            });
+        }
+        let messages = |cap: Option<&str>| {
+            let mut config = LintConfig::default();
+            config.set("unannotated-term", "on").unwrap();
+            if let Some(cap) = cap {
+                config.set(crate::lints::MAX_PER_TERM, cap).unwrap();
+            }
+            let mut doc = AnalysedDocument::new(&text, Arc::new(Taxonomy::builtin()));
+            let fresh = analysed_diagnostics(&doc, &config);
+            doc.set_document_index(true);
+            let kept = analysed_diagnostics(&doc, &config);
+            assert_eq!(kept, fresh);
+            kept.into_iter()
+                .map(|d| (d.line, d.message.into_owned()))
+                .collect::<Vec<_>>()
+        };
+        let found = messages(None);
+        assert_eq!(found.len(), 20, "the first 20 places");
+        assert_eq!(found[19].0, 20, "in document order");
+        assert!(
+            found[19].1.ends_with(
+                "; 5 more places of it further on stand unannotated, not reported \
+                 (the quick fix “Annotate all” annotates them too)"
+            ),
+            "{}",
+            found[19].1
+        );
+        assert!(found[..19].iter().all(|(_, m)| !m.contains("more")));
+        assert_eq!(messages(Some("0")).len(), 25, "0: no cap");
+        assert_eq!(messages(Some("25")).len(), 25);
+        let one = messages(Some("24"));
+        assert!(
+            one[23].1.contains("; 1 more place of it further on stands"),
+            "{}",
+            one[23].1
+        );
+        // "Annotate all" counts and wraps every place, reported or not.
+        let mut doc = AnalysedDocument::new(&text, Arc::new(Taxonomy::builtin()));
+        doc.set_document_index(true);
+        let at = crate::position::LspPosition::new(1, 5);
+        let actions = unannotated_actions(
+            doc.document_index().unwrap(),
+            LspRange { start: at, end: at },
+            PositionEncoding::Utf16,
+        );
+        assert_eq!(
+            actions[1].title,
+            "Annotate all 25 unannotated “手机号码” as <data>"
+        );
+        assert_eq!(actions[1].edits.len(), 50);
     }
 
     #[test]

@@ -48,6 +48,16 @@ pub enum Lint {
 /// The preset that switches every lint on at its default level.
 pub const PRESET_PIPL: &str = "pipl";
 
+/// The option (set like a lint, `--lint`, the editor's `lints`, `[lints]`
+/// of `policy-lsp.toml`) that caps the `unannotated-term` places reported
+/// per term and document; `0` reports every place.
+pub const MAX_PER_TERM: &str = "unannotated-term-max-per-term";
+
+/// [`MAX_PER_TERM`]'s default: the first 20 places of a term, in document
+/// order, as spelling checkers cap repeated findings of one word (cSpell's
+/// `maxDuplicateProblems`, golangci-lint's `--max-same-issues`).
+pub const DEFAULT_MAX_PER_TERM: u32 = 20;
+
 impl Lint {
     pub const ALL: [Lint; 12] = [
         Lint::SensitiveData,
@@ -189,11 +199,24 @@ pub fn parse_level(code: &str, level: &str, default: Severity) -> Result<Option<
 }
 
 /// Which lints are on, and at what level. All off by default.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LintConfig {
     levels: [Option<Severity>; Lint::ALL.len()],
     /// The cross-document checks (preset `corpus`; see `corpus.rs`).
     pub corpus: crate::corpus::CorpusLevels,
+    /// How many `unannotated-term` places of one term a document reports
+    /// ([`MAX_PER_TERM`]; 0: all).
+    pub max_per_term: u32,
+}
+
+impl Default for LintConfig {
+    fn default() -> LintConfig {
+        LintConfig {
+            levels: Default::default(),
+            corpus: Default::default(),
+            max_per_term: DEFAULT_MAX_PER_TERM,
+        }
+    }
 }
 
 impl LintConfig {
@@ -203,9 +226,19 @@ impl LintConfig {
     ///
     /// The preset `pipl` sets every lint at once: `on` (each at its default
     /// level), `off`, or one level for all.
+    ///
+    /// [`MAX_PER_TERM`] is set the same way, to a number.
     pub fn set(&mut self, code: &str, level: &str) -> Result<(), String> {
         if let Some(set) = self.corpus.set(code, level) {
             return set;
+        }
+        if code == MAX_PER_TERM {
+            self.max_per_term = level.trim().parse().map_err(|_| {
+                format!(
+                    "`{level}` is not a number for `{MAX_PER_TERM}`: give how many places of one term to report per document (0: all)"
+                )
+            })?;
+            return Ok(());
         }
         if code == PRESET_PIPL {
             for lint in Lint::ALL {

@@ -9,6 +9,7 @@
 //! preset = "pipl"                 # every lint on at its default level
 //! purpose-missing = "warning"     # then one code at a time
 //! sensitive-data = "off"
+//! unannotated-term-max-per-term = 20  # places of one term reported (0: all)
 //!
 //! [[lints.allow]]
 //! code = "recipient-missing"
@@ -26,7 +27,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::lints::{Lint, LintConfig, PRESET_PIPL};
+use crate::lints::{Lint, LintConfig, MAX_PER_TERM, PRESET_PIPL};
 use crate::taxonomy::TaxonomyError;
 
 /// Lint levels as given, code by code, to be laid over other levels: a
@@ -159,6 +160,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Option<WorkspaceLints>, Taxonomy
         };
         let level = match (&value, key == "preset") {
             (_, true) => "on".to_string(),
+            (toml::Value::Integer(n), _) if key == MAX_PER_TERM => n.to_string(),
             (toml::Value::String(s), _) => s.clone(),
             (toml::Value::Boolean(b), _) => b.to_string(),
             (other, _) => {
@@ -251,6 +253,32 @@ mod tests {
         let config = effective(Some(&file), &user);
         assert_eq!(config.level(Lint::SensitiveData), Some(Severity::Error));
         assert_eq!(config.level(Lint::PurposeMissing), Some(Severity::Warning));
+    }
+
+    #[test]
+    fn the_cap_of_unannotated_places_is_read_as_a_number() {
+        let cap = |text: &str| {
+            let file = parsed(text).unwrap().unwrap();
+            effective(Some(&file), &LintLevels::default()).max_per_term
+        };
+        assert_eq!(cap("[lints]\npreset = \"pipl\"\n"), 20);
+        assert_eq!(
+            cap("[lints]\nunannotated-term-max-per-term = 0\npreset = \"pipl\"\n"),
+            0
+        );
+        assert_eq!(cap("[lints]\nunannotated-term-max-per-term = 5\n"), 5);
+        // The editor's or the command line's value wins.
+        let file = parsed("[lints]\nunannotated-term-max-per-term = 5\n")
+            .unwrap()
+            .unwrap();
+        let mut user = LintLevels::default();
+        user.set("unannotated-term-max-per-term", "0").unwrap();
+        assert_eq!(effective(Some(&file), &user).max_per_term, 0);
+        let e = parsed("[lints]\n\nunannotated-term-max-per-term = -1\n")
+            .err()
+            .unwrap();
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("not a number"), "{e}");
     }
 
     #[test]

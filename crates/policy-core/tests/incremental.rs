@@ -163,6 +163,11 @@ fn disagreements(doc: &AnalysedDocument) -> Option<Vec<Vec<LineDisagreement>>> {
 /// Asserts `doc` holds `text` and, in every layer, what a fresh analysis
 /// (compared with the same version of theirs) does.
 fn assert_fresh(doc: &AnalysedDocument, text: &str) {
+    assert_fresh_with(doc, text, &pipl());
+}
+
+/// [`assert_fresh`], the lint findings compared under `lints`.
+fn assert_fresh_with(doc: &AnalysedDocument, text: &str, lints: &LintConfig) {
     let mut fresh = AnalysedDocument::new(text, taxonomy());
     fresh.set_theirs(doc.disagreements().map(|d| d.theirs().clone()));
     assert_eq!(doc.doc().text(), text);
@@ -193,16 +198,26 @@ fn assert_fresh(doc: &AnalysedDocument, text: &str) {
     }
     // The findings the document keeps (`set_lints`, when it was called)
     // are those of a fresh pass of every lint over the fresh analysis.
-    let lints = pipl();
     assert_eq!(
-        analysed_diagnostics(doc, &lints),
-        document_diagnostics(fresh.doc(), Some((fresh.classes(), &lints)))
+        analysed_diagnostics(doc, lints),
+        document_diagnostics(fresh.doc(), Some((fresh.classes(), lints)))
     );
 }
 
 fn pipl() -> LintConfig {
     let mut lints = LintConfig::default();
     lints.set("pipl", "on").unwrap();
+    lints
+}
+
+/// The preset with at most `cap` `unannotated-term` places per term (0:
+/// all): a small cap makes an edit above a place change whether it is
+/// reported, which random documents of a few lines then exercise.
+fn pipl_capped(cap: u32) -> LintConfig {
+    let mut lints = pipl();
+    lints
+        .set(policy_core::lints::MAX_PER_TERM, &cap.to_string())
+        .unwrap();
     lints
 }
 
@@ -227,14 +242,16 @@ proptest! {
         edits in prop::collection::vec(edit(), 1..12),
         enc in prop::sample::select(ENCODINGS.to_vec()),
         delta_every in 1usize..4,
+        cap in 0u32..4,
     ) {
+        let lints = pipl_capped(cap);
         let mut model: Vec<char> = initial.chars().collect();
         let mut doc = AnalysedDocument::new(&model.iter().collect::<String>(), taxonomy());
         let theirs = theirs.map(|t| Arc::new(TheirLines::new(&t)));
         doc.set_theirs(theirs);
         // The lints' findings kept from the start (and with them the
         // document index, which `pipl` needs)…
-        doc.set_lints(&pipl());
+        doc.set_lints(&lints);
         // … or the index dropped and switched on again after the first edit.
         doc.set_document_index(delta_every != 2);
         // The tokens a client holds, kept by deltas only.
@@ -261,10 +278,10 @@ proptest! {
             doc.apply_edit(Some(range), &insert, enc).unwrap();
             model.splice(start..end, insert.chars());
             let text: String = model.iter().collect();
-            prop_assert!(doc.findings(&pipl()).is_some());
-            assert_fresh(&doc, &text);
+            prop_assert!(doc.findings(&lints).is_some());
+            assert_fresh_with(&doc, &text, &lints);
             // The snapshot is untouched by the edit.
-            assert_fresh(&snapshot, &before);
+            assert_fresh_with(&snapshot, &before, &lints);
             doc.set_document_index(true);
             if n % delta_every == 0 {
                 apply(&mut client, cache.update(&doc));
