@@ -567,16 +567,16 @@ const SENTENCE_ENDS: &[char] = &['。', '！', '？', '；', '!', '?', ';'];
 /// address in a sentence with 联系, or a hotline or handle right after its
 /// word ([`discloses_contact`]).
 fn contact_details(line: &str) -> bool {
-    let chars: Vec<char> = line.chars().collect();
-    let mail = chars
-        .windows(3)
-        .any(|w| w[1] == '@' && w[0].is_ascii_alphanumeric() && w[2].is_ascii_alphanumeric());
+    let mut mail = false;
+    let mut before = ['\0', '\0'];
     let mut run = 0;
     let mut phone = false;
-    for c in &chars {
+    for c in line.chars() {
+        mail |= before[1] == '@' && before[0].is_ascii_alphanumeric() && c.is_ascii_alphanumeric();
+        before = [before[1], c];
         if c.is_ascii_digit() {
             run += 1;
-        } else if *c != '-' {
+        } else if c != '-' {
             run = 0;
         }
         phone |= run >= MIN_PHONE_DIGITS;
@@ -757,6 +757,11 @@ pub fn topic_of_content(line: &str) -> Option<Topic> {
 /// of the controller's contact details with its value (联系地址：…,
 /// 客服邮箱：…).
 fn is_contact(line: &str) -> bool {
+    // Each way below needs one of these words; most lines have none, and
+    // one pass over them settles those lines.
+    if !CONTACT_TRIGGERS.any(line) {
+        return false;
+    }
     if discloses_contact(line)
         || line.contains("联系") && (line.contains('@') || line.contains("电话："))
     {
@@ -770,6 +775,11 @@ fn is_contact(line: &str) -> bool {
             && !trim_marks(value).is_empty()
     })
 }
+
+/// The words one of which each way of [`is_contact`] needs: those of
+/// [`discloses_contact`] (联系 among them) and what a label names.
+static CONTACT_TRIGGERS: LazyLock<Words> =
+    LazyLock::new(|| Words::new(CONTACT_WORDS.iter().chain(CONTACT_KINDS)));
 
 /// The longest label of contact details ([`is_contact`]), in characters.
 const MAX_LABEL: usize = 10;
@@ -893,6 +903,15 @@ fn is_rule(text: &str) -> bool {
         .all(|c| c.is_whitespace() || matches!(c, '=' | '-' | '_' | '|' | ':' | '~' | '—' | '·'))
 }
 
+/// Whether the words of `text` ([`heading_words`]) are more than
+/// [`MAX_HEADING`] characters, counted no further than that.
+fn too_long_for_heading(text: &str) -> bool {
+    text.chars()
+        .filter(|c| !c.is_whitespace() && *c != '*')
+        .nth(MAX_HEADING)
+        .is_some()
+}
+
 /// The words of a heading: its text without blanks and emphasis marks.
 fn heading_words(text: &str) -> String {
     text.chars()
@@ -920,22 +939,17 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
     }
     // Emphasis marks and blanks inside a heading do not make it long
     // (**3.      ****我们如何使用** **Cookie**, **一、定** **义**).
-    let compact = heading_words(text);
-    let numbered = {
+    // A long line is no numbered heading: its words are not gathered.
+    if !too_long_for_heading(text) {
+        let compact = heading_words(text);
         let n = numbering(&compact);
-        (n != Numbering::Plain
-            && compact.chars().count() <= MAX_HEADING
-            && !compact.ends_with(['。', '；', ';']))
-        .then_some(n)
-    };
-    if let Some(n) = numbered
-        && !is_contact(line)
-    {
-        return Some(SectionHeading {
-            numbering: n,
-            number: number_of(&compact, n),
-            words: compact,
-        });
+        if n != Numbering::Plain && !compact.ends_with(['。', '；', ';']) && !is_contact(line) {
+            return Some(SectionHeading {
+                numbering: n,
+                number: number_of(&compact, n),
+                words: compact,
+            });
+        }
     }
     let lead = line.trim_start_matches(|c: char| c.is_whitespace() || c == '#' || c == '\u{3000}');
     if let Some(rest) = lead.strip_prefix("**")
@@ -957,10 +971,10 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
             });
         }
     }
+    let mut n = heading(line)?;
     if is_contact(line) || names_company(line) {
         return None;
     }
-    let mut n = heading(line)?;
     if n == Numbering::Plain {
         let hashes = line.trim_start().chars().take_while(|&c| c == '#').count();
         if lettered(text) {
@@ -980,17 +994,20 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
     Some(SectionHeading {
         numbering: n,
         number: number_of(text, n),
-        words: compact,
+        words: heading_words(text),
     })
 }
 
 /// The numbering and number of a short numbered line that is no heading
 /// for its ending (一、我们收集的信息；): an item of a list.
 fn list_item(line: &str) -> Option<(Numbering, Option<u32>)> {
-    let compact = heading_words(trim_marks(line));
+    let text = trim_marks(line);
+    if too_long_for_heading(text) {
+        return None;
+    }
+    let compact = heading_words(text);
     let n = numbering(&compact);
-    (n != Numbering::Plain && compact.chars().count() <= MAX_HEADING)
-        .then(|| (n, number_of(&compact, n)))
+    (n != Numbering::Plain).then(|| (n, number_of(&compact, n)))
 }
 
 /// Marks of a list item: a line led by one is no heading.
