@@ -460,7 +460,13 @@ impl DocIndex {
             } else if blank(t) {
                 LineSignature::Blank
             } else {
-                LineSignature::Content(false, false, None, None)
+                LineSignature::Content {
+                    contact: false,
+                    company: false,
+                    topic: None,
+                    paragraph: None,
+                    item: None,
+                }
             }
         };
         let new_signatures: Vec<LineSignature> = texts.iter().map(|t| signature(t)).collect();

@@ -810,11 +810,34 @@ fn names_company(line: &str) -> bool {
 pub enum LineSignature {
     /// Nothing but blanks and Markdown marks.
     Blank,
-    /// A heading: its numbering, its number and the topic its words name.
-    Heading(Numbering, Option<u32>, Option<Topic>),
-    /// Any other line: whether it gives contact details, whether it
-    /// names a company alone, its content topic and its paragraph topic.
-    Content(bool, bool, Option<Topic>, Option<Topic>),
+    /// A heading.
+    Heading {
+        numbering: Numbering,
+        number: Option<u32>,
+        /// The topic its words name.
+        topic: Option<Topic>,
+        /// Whether its words speak of information others shared
+        /// ([`RECEIVED`]): under collection, still collection.
+        received: bool,
+        /// Whether it gives contact details: a heading of a table of
+        /// contents is read as content.
+        contact: bool,
+    },
+    /// Any other line.
+    Content {
+        /// Whether it gives contact details.
+        contact: bool,
+        /// Whether it names a company alone.
+        company: bool,
+        /// Its content topic ([`topic_of_content`]).
+        topic: Option<Topic>,
+        /// Its paragraph topic ([`topic_of_paragraph`]).
+        paragraph: Option<Topic>,
+        /// Its numbering and number when it is an item of a list
+        /// ([`list_item`]), which makes a table of contents of the
+        /// headings beside it.
+        item: Option<(Numbering, Option<u32>)>,
+    },
 }
 
 /// The [`LineSignature`] of `line`. O(line).
@@ -823,13 +846,20 @@ pub fn line_signature(line: &str) -> LineSignature {
         return LineSignature::Blank;
     }
     match section_heading(line) {
-        Some(h) => LineSignature::Heading(h.numbering, h.number, topic_of_heading(&h.words)),
-        None => LineSignature::Content(
-            is_contact(line),
-            names_company(line),
-            topic_of_content(line),
-            topic_of_paragraph(line),
-        ),
+        Some(h) => LineSignature::Heading {
+            numbering: h.numbering,
+            number: h.number,
+            topic: topic_of_heading(&h.words),
+            received: is_received(&h),
+            contact: is_contact(line),
+        },
+        None => LineSignature::Content {
+            contact: is_contact(line),
+            company: names_company(line),
+            topic: topic_of_content(line),
+            paragraph: topic_of_paragraph(line),
+            item: list_item(line),
+        },
     }
 }
 
@@ -1169,6 +1199,12 @@ pub const SUB_TOPICS: &[Topic] = &[
 /// shared with the controller, not by it.
 const RECEIVED: &[&str] = &["分享的", "共享的", "提供的"];
 
+/// Whether a heading's words speak of information others shared
+/// ([`RECEIVED`]).
+fn is_received(h: &SectionHeading) -> bool {
+    RECEIVED.iter().any(|w| h.words.contains(w))
+}
+
 /// The topic of every line of `lines`. O(lines).
 pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
     let lines: Vec<&str> = lines.into_iter().collect();
@@ -1252,9 +1288,7 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
             // 信息) is information collected.
             let received = parent == Some(Topic::CollectionAndUse)
                 && own == Some(Topic::ThirdPartySharing)
-                && parsed[i]
-                    .as_ref()
-                    .is_some_and(|h| RECEIVED.iter().any(|w| h.words.contains(w)));
+                && parsed[i].as_ref().is_some_and(is_received);
             let topic = match (parent, own) {
                 (Some(p), _) if received => p,
                 (Some(p), Some(t)) if p != Topic::Other && SUB_TOPICS.contains(&t) => t,
