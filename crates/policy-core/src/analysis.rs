@@ -24,7 +24,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use crate::agreement::{Disagreements, TheirLines};
-use crate::doc_lints::DocIndex;
+use crate::doc_lints::{DocFindings, DocIndex};
 use crate::document::{Document, EditError, EditOutcome, LineTable};
 use crate::lints::{Finding, LintConfig, line_findings, practice_findings};
 use crate::position::{LspRange, PositionEncoding};
@@ -132,9 +132,18 @@ impl AnalysedDocument {
     pub fn set_document_index(&mut self, keep: bool) {
         match (keep, &self.index) {
             (true, None) => {
-                self.index = Some(DocIndex::new(&self.doc, &self.classes, &self.practices))
+                let index = DocIndex::new(&self.doc, &self.classes, &self.practices);
+                if let Some(f) = &mut self.findings {
+                    f.document = f.document_of(Some(&index));
+                }
+                self.index = Some(index);
             }
-            (false, Some(_)) => self.index = None,
+            (false, Some(_)) => {
+                self.index = None;
+                if let Some(f) = &mut self.findings {
+                    f.document = None;
+                }
+            }
             _ => {}
         }
     }
@@ -382,10 +391,18 @@ impl Practices {
 /// the two lines above (a lead-in the line continues, past one blank line
 /// for `recipient-missing`), so an edit recomputes the lines it touched and
 /// the two lines after them.
+///
+/// With a document-level lint on and the document's index kept, the
+/// document-level findings are kept too ([`DocFindings`]): an edit that
+/// leaves every annotation's text and kind, every claim and every
+/// unannotated term of the lines it touched as they were (and the line
+/// count) redoes the findings of those lines only. They are dropped with
+/// the index, and made again with it.
 #[derive(Clone, Debug)]
 pub struct Findings {
     config: LintConfig,
     findings: LineTable<Box<[Finding]>>,
+    document: Option<DocFindings>,
 }
 
 impl Findings {
@@ -393,10 +410,31 @@ impl Findings {
         let findings = (0..doc.doc.line_count())
             .map(|l| findings_of(doc, l, &config))
             .collect();
-        Findings { config, findings }
+        let mut out = Findings {
+            config,
+            findings,
+            document: None,
+        };
+        out.document = out.document_of(doc.index.as_ref());
+        out
+    }
+
+    /// The document-level findings of `index`, if a document-level lint is on.
+    fn document_of(&self, index: Option<&DocIndex>) -> Option<DocFindings> {
+        let index = index.filter(|_| self.config.any_document_lint_on())?;
+        Some(DocFindings::new(index, &self.config))
+    }
+
+    /// The document-level findings, kept (see the type's doc). O(1).
+    pub fn document(&self) -> Option<&DocFindings> {
+        self.document.as_ref()
     }
 
     fn update(&mut self, doc: &AnalysedDocument, edit: &EditOutcome) {
+        match (&mut self.document, &doc.index) {
+            (Some(d), Some(index)) => d.update(index, &self.config, edit),
+            (d, _) => *d = None,
+        }
         let first = edit.first_line;
         // The two lines after the edit read the cues of the last edited
         // lines. They start at line `first + new_lines` now and were at

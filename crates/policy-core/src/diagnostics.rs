@@ -99,7 +99,10 @@ pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<
     };
     let documentwide = match (config.any_document_lint_on(), doc.document_index()) {
         (false, _) => Vec::new(),
-        (true, Some(index)) => document_findings(index, doc.doc(), config),
+        (true, Some(index)) => match findings.document() {
+            Some(kept) => kept.diagnostics(index, doc.doc(), config).collect(),
+            None => document_findings(index, doc.doc(), config),
+        },
         (true, None) => document_findings(
             &DocIndex::once(doc.doc(), doc.classes(), doc.practices()),
             doc.doc(),

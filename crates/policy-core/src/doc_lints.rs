@@ -49,7 +49,9 @@ use crate::lints::{Lint, LintConfig};
 use crate::position::{LinePoint, LspRange, PositionEncoding};
 use crate::syntax::{Annotation, AnnotationKind, LineParse, Severity};
 use crate::taxonomy::Category;
-use crate::topics::{LineSignature, Topic, disclosed_in, heading, line_signature, line_topics};
+use crate::topics::{
+    LineSignature, Topic, disclosed_in, heading, line_signature, line_topics,
+};
 use crate::vocabulary::ActionClass;
 
 /// The shortest data term, in characters, whose unannotated occurrences
@@ -260,6 +262,26 @@ pub struct DocIndex {
     /// required topics no section covers are looked for, and each only
     /// until one line discloses it (its count is then 1).
     transient: bool,
+    /// What the last update changed, read by [`DocFindings::update`]; not
+    /// part of the index's content.
+    effect: Effect,
+}
+
+/// What one update of a [`DocIndex`] left as it was, positions within the
+/// edited lines aside. Both are false after an edit that added or removed
+/// lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Effect {
+    /// The edited lines hold the same annotations (kind and text) and
+    /// claims, in the same order: no count the contradictions and kind
+    /// mismatches read changed, and only the edited lines' own findings of
+    /// those lints can have moved.
+    located_same: bool,
+    /// The edited lines hold the same data terms, and the same unannotated
+    /// terms in the same order: no term count changed, no other line's
+    /// unannotated places changed, and each place keeps its rank among its
+    /// term's places.
+    hits_same: bool,
 }
 
 impl PartialEq for DocIndex {
@@ -395,6 +417,12 @@ impl DocIndex {
         for l in &new {
             counts.add(l, 1);
         }
+        let same_lines = !fresh && removed.len() == new.len();
+        let pairs = || removed.iter().zip(new.iter());
+        self.effect = Effect {
+            located_same: same_lines && pairs().all(|(a, b)| same_located(a, b)),
+            hits_same: same_lines && pairs().all(|(a, b)| same_terms(a, b)),
+        };
         self.lines.splice(old.clone(), new);
         if fresh || counts.terms_changed && self.terms_differ() {
             let mut patterns: Vec<Arc<str>> =
@@ -445,6 +473,7 @@ impl DocIndex {
                     })
                     .collect();
             }
+            self.effect.hits_same = false;
         } else {
             let terms = self.terms.clone();
             let new: Vec<Arc<[Hit]>> = texts
@@ -452,6 +481,14 @@ impl DocIndex {
                 .enumerate()
                 .map(|(i, text)| hits_of(&terms, text, doc.line_parse(first + i)))
                 .collect();
+            let same_terms =
+                |a: &[Hit], b: &[Hit]| a.iter().map(|h| &h.term).eq(b.iter().map(|h| &h.term));
+            self.effect.hits_same &= self
+                .hits
+                .iter_from(first)
+                .take(old.len())
+                .zip(new.iter())
+                .all(|(a, b)| same_terms(a, b));
             self.hits.splice(old.clone(), new);
         }
         let signature = |t: &str| {
@@ -631,6 +668,34 @@ impl Counts {
 fn blank(text: &str) -> bool {
     text.chars()
         .all(|c| c.is_whitespace() || c == '#' || c == '*' || c == '\u{3000}')
+}
+
+/// Whether two versions of a line hold the same annotations (kind and
+/// text) and claims, in the same order, wherever they stand.
+fn same_located(a: &LineIndex, b: &LineIndex) -> bool {
+    a.annotations.len() == b.annotations.len()
+        && a.claims.len() == b.claims.len()
+        && a.annotations
+            .iter()
+            .zip(b.annotations.iter())
+            .all(|(x, y)| x.kind == y.kind && x.text == y.text)
+        && a.claims.iter().zip(b.claims.iter()).all(|(x, y)| {
+            x.class == y.class
+                && x.denied == y.denied
+                && x.data == y.data
+                && x.category == y.category
+        })
+}
+
+/// Whether two versions of a line hold the same data terms, in the same
+/// order, wherever they stand.
+fn same_terms(a: &LineIndex, b: &LineIndex) -> bool {
+    fn terms(l: &LineIndex) -> impl Iterator<Item = (&str, bool)> + '_ {
+        l.annotations
+            .iter()
+            .filter_map(|x| Some((x.term.as_deref()?, x.unclassified)))
+    }
+    terms(a).eq(terms(b))
 }
 
 /// The index of one line.
@@ -1013,102 +1078,437 @@ fn ends_len(s: &str) -> usize {
 /// A place in the document: line and span.
 type Place = (usize, LinePoint, LinePoint);
 
-/// The document-level findings of the lints `config` switches on, by line
-/// (the caller merges them into its line order): `(line, finding)`.
-/// O(lines + findings).
-pub fn document_findings(index: &DocIndex, doc: &Document, config: &LintConfig) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if let Some(severity) = config.level(Lint::MissingDisclosure)
-        && index.filled >= MIN_DISCLOSURE_LINES
-    {
-        let missing = index.missing_topics();
-        if !missing.is_empty() {
-            let first = doc.line_text(0).unwrap_or_default();
-            let names: Vec<&str> = missing.iter().map(|t| t.name()).collect();
-            out.push(Diagnostic {
-                line: 0,
-                start: LinePoint::default(),
-                end: LinePoint::default().advanced_by(&first),
-                code: Lint::MissingDisclosure.code().into(),
-                severity,
-                message: std::borrow::Cow::Owned(format!(
-                    "the policy never discloses: {} (PIPL Art. 17, GB/T 35273-2020 §5.5)",
-                    names.join(", ")
-                )),
-                related: Vec::new(),
-            });
-        }
-    }
-    contradictions(index, config, &mut out);
-    mismatches(index, config, &mut out);
-    if let Some(severity) = config.level(Lint::UnannotatedTerm) {
-        unannotated(index, severity, config.max_per_term, &mut out);
-    }
-    out.sort_by_key(|d| (d.line, d.start.byte));
-    out
+/// What a claim is the first of: its class, denied or not, and whether it
+/// stands for a finer category than the one it is keyed under.
+type ClaimAnchor = (ActionClass, bool, bool);
+
+/// The places that the findings of `contradiction` and `kind-mismatch`
+/// point at (the first claim of the other side, the first annotation of
+/// the majority kind), only those some finding points at.
+#[derive(Clone, Debug, Default)]
+struct Anchors {
+    /// Category id → the first claims keyed under it.
+    claims: HashMap<Box<str>, Vec<(ClaimAnchor, Place)>>,
+    /// Mixed text → the first annotation of its majority kind.
+    texts: HashMap<Box<str>, Place>,
+    /// The lines of all of them, sorted.
+    lines: Vec<usize>,
 }
 
-/// The `unannotated-term` findings: each term's first `cap` places in
-/// document order (every place when `cap` is 0), the last of them saying
-/// how many more stand unannotated. The cap is applied here, over the whole
-/// document, never per line: an edit above a place can change whether it
-/// is among the first `cap`. O(hits).
-fn unannotated(index: &DocIndex, severity: Severity, cap: u32, out: &mut Vec<Diagnostic>) {
-    let reported = |h: &&Hit| !index.term_is_doubtful(&h.term);
-    // Each term's places, when some term may have more than `cap`.
-    let mut totals: HashMap<&str, u32> = HashMap::new();
+impl Anchors {
+    fn claim(&self, class: ActionClass, id: &str, denied: bool, finer: bool) -> Option<Place> {
+        let key = (class, denied, finer);
+        let places = self.claims.get(id)?;
+        places.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
+    }
+
+    /// Whether one of the places lies on a line of `lines`.
+    fn on_lines(&self, lines: &std::ops::Range<usize>) -> bool {
+        let at = self.lines.partition_point(|&l| l < lines.start);
+        self.lines.get(at).is_some_and(|&l| l < lines.end)
+    }
+}
+
+/// The document-level findings of one configuration, kept between edits
+/// by [`crate::analysis::AnalysedDocument`] beside the per-line ones, so
+/// that a keystroke does not derive them all again:
+///
+/// - `contradiction` and `kind-mismatch` ("located": they point at another
+///   place) are redone only for the edited lines when the edit kept the
+///   line count and the edited lines' annotations and claims (typing in
+///   plain text, or anywhere in a line without changing an annotation's
+///   text or kind), and no place they point at lies on an edited line;
+///   otherwise all of them, O(lines + annotations);
+/// - `unannotated-term` likewise, when the edit kept the line count, the
+///   edited lines' data terms and their unannotated terms in order (so
+///   every place keeps its rank among its term's places, which the
+///   per-term cap reads); otherwise all of them, O(hits);
+/// - `missing-disclosure` is read off the index at each reading, O(1).
+///
+/// Each list is sorted by line and start, and a fresh [`DocFindings`] of
+/// the same index holds the same lists (the property tests compare their
+/// diagnostics).
+#[derive(Clone, Debug)]
+pub struct DocFindings {
+    located: Arc<Vec<Diagnostic>>,
+    anchors: Arc<Anchors>,
+    unannotated: Arc<Vec<Diagnostic>>,
+    cutoffs: Arc<Cutoffs>,
+}
+
+/// For each term with more unannotated places than the cap: the place
+/// (line, index among the line's hits) of its last reported one, and how
+/// many come after it.
+type Cutoffs = HashMap<Arc<str>, (usize, usize, u32)>;
+
+impl DocFindings {
+    /// The findings of `config`'s document-level lints over `index`.
+    /// O(lines + annotations + hits).
+    pub fn new(index: &DocIndex, config: &LintConfig) -> DocFindings {
+        let (located, anchors) = located(index, config);
+        let (unannotated, cutoffs) = unannotated(index, config);
+        DocFindings {
+            located: Arc::new(located),
+            anchors: Arc::new(anchors),
+            unannotated: Arc::new(unannotated),
+            cutoffs: Arc::new(cutoffs),
+        }
+    }
+
+    /// Follows one edit, `index` already updated by it (see the type's doc
+    /// for what is redone). O(findings of the edited lines + log findings)
+    /// for an edit in plain text.
+    pub fn update(&mut self, index: &DocIndex, config: &LintConfig, edit: &EditOutcome) {
+        let lines = edit.first_line..edit.first_line + edit.new_lines;
+        let effect = index.effect;
+        if effect.located_same && !self.anchors.on_lines(&lines) {
+            let mut found = Vec::new();
+            for line in lines.clone() {
+                if let Some(l) = index.lines.get(line) {
+                    located_on(
+                        index,
+                        config,
+                        line,
+                        l,
+                        &mut |k| self.anchors_of(k),
+                        &mut found,
+                    );
+                }
+            }
+            splice_lines(Arc::make_mut(&mut self.located), &lines, found);
+        } else {
+            let (located, anchors) = located(index, config);
+            self.located = Arc::new(located);
+            self.anchors = Arc::new(anchors);
+        }
+        if effect.hits_same {
+            let mut found = Vec::new();
+            if let Some(severity) = config.level(Lint::UnannotatedTerm) {
+                for line in lines.clone() {
+                    let hits = index.hits(line);
+                    unannotated_on(index, severity, &self.cutoffs, line, hits, &mut found);
+                }
+            }
+            splice_lines(Arc::make_mut(&mut self.unannotated), &lines, found);
+        } else {
+            let (unannotated, cutoffs) = unannotated(index, config);
+            self.unannotated = Arc::new(unannotated);
+            self.cutoffs = Arc::new(cutoffs);
+        }
+    }
+
+    fn anchors_of(&self, key: AnchorKey) -> Option<Place> {
+        match key {
+            AnchorKey::Claim(class, id, denied, finer) => {
+                self.anchors.claim(class, id, denied, finer)
+            }
+            AnchorKey::Text(text) => self.anchors.texts.get(text).copied(),
+        }
+    }
+
+    /// The findings, in document order (a line's `missing-disclosure`
+    /// first, then its contradictions and kind mismatches, then its
+    /// unannotated terms, each by start). O(findings).
+    pub fn diagnostics<'a>(
+        &'a self,
+        index: &DocIndex,
+        doc: &Document,
+        config: &LintConfig,
+    ) -> impl Iterator<Item = Diagnostic> + 'a {
+        let mut located = self.located.iter().peekable();
+        let mut unannotated = self.unannotated.iter().peekable();
+        let merged = std::iter::from_fn(move || {
+            let key = |d: &Diagnostic| (d.line, d.start.byte);
+            match (located.peek(), unannotated.peek()) {
+                (Some(a), Some(b)) if key(b) < key(a) => unannotated.next(),
+                (Some(_), _) => located.next(),
+                (None, _) => unannotated.next(),
+            }
+        });
+        missing_disclosure(index, doc, config)
+            .into_iter()
+            .chain(merged.cloned())
+    }
+}
+
+/// What a located finding points at, as looked up while finding it.
+enum AnchorKey<'a> {
+    /// (class, category id, denied, of a finer category).
+    Claim(ActionClass, &'a str, bool, bool),
+    /// The majority kind's first annotation of a mixed text.
+    Text(&'a str),
+}
+
+/// Replaces the findings of lines `lines` (an edit that kept the line
+/// count) in `list`, sorted by line, with `found`.
+fn splice_lines(
+    list: &mut Vec<Diagnostic>,
+    lines: &std::ops::Range<usize>,
+    found: Vec<Diagnostic>,
+) {
+    let from = list.partition_point(|d| d.line < lines.start);
+    let to = list.partition_point(|d| d.line < lines.end);
+    list.splice(from..to, found);
+}
+
+/// The document-level findings of the lints `config` switches on, in
+/// document order. O(lines + annotations + hits); what
+/// [`DocFindings::diagnostics`] gives once kept.
+pub fn document_findings(index: &DocIndex, doc: &Document, config: &LintConfig) -> Vec<Diagnostic> {
+    DocFindings::new(index, config)
+        .diagnostics(index, doc, config)
+        .collect()
+}
+
+fn missing_disclosure(index: &DocIndex, doc: &Document, config: &LintConfig) -> Option<Diagnostic> {
+    let severity = config.level(Lint::MissingDisclosure)?;
+    if index.filled < MIN_DISCLOSURE_LINES {
+        return None;
+    }
+    let missing = index.missing_topics();
+    if missing.is_empty() {
+        return None;
+    }
+    let first = doc.line_text(0).unwrap_or_default();
+    let names: Vec<&str> = missing.iter().map(|t| t.name()).collect();
+    Some(Diagnostic {
+        line: 0,
+        start: LinePoint::default(),
+        end: LinePoint::default().advanced_by(&first),
+        code: Lint::MissingDisclosure.code().into(),
+        severity,
+        message: std::borrow::Cow::Owned(format!(
+            "the policy never discloses: {} (PIPL Art. 17, GB/T 35273-2020 §5.5)",
+            names.join(", ")
+        )),
+        related: Vec::new(),
+    })
+}
+
+/// The `unannotated-term` findings and the cutoffs of the capped terms:
+/// each term's first `max_per_term` places in document order (every place
+/// when it is 0), the last of them saying how many more stand unannotated.
+/// The cap is applied over the whole document, never per line: an edit
+/// above a place can change whether it is among the first. O(hits).
+fn unannotated(index: &DocIndex, config: &LintConfig) -> (Vec<Diagnostic>, Cutoffs) {
+    let mut out = Vec::new();
+    let mut cutoffs = HashMap::new();
+    let Some(severity) = config.level(Lint::UnannotatedTerm) else {
+        return (out, cutoffs);
+    };
+    let cap = config.max_per_term;
     if cap > 0 {
+        // Each term's places, then the last reported place of those with
+        // more than `cap`.
+        let mut totals: HashMap<&str, u32> = HashMap::new();
         for hits in index.hits.iter() {
-            for h in hits.iter().filter(reported) {
+            for h in hits.iter().filter(|h| !index.term_is_doubtful(&h.term)) {
                 *totals.entry(&h.term).or_default() += 1;
             }
         }
-    }
-    let mut seen: HashMap<&str, u32> = HashMap::new();
-    for (line, hits) in index.hits.iter().enumerate() {
-        for h in hits.iter().filter(reported) {
-            let mut more = 0;
-            if cap > 0 {
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        for (line, hits) in index.hits.iter().enumerate() {
+            for (i, h) in hits.iter().enumerate() {
+                let Some(&total) = totals.get(&*h.term).filter(|&&t| t > cap) else {
+                    continue;
+                };
                 let n = seen.entry(&h.term).or_default();
                 *n += 1;
-                if *n > cap {
-                    continue;
-                }
                 if *n == cap {
-                    more = totals.get(&*h.term).copied().unwrap_or(0) - cap;
+                    cutoffs.insert(h.term.clone(), (line, i, total - cap));
                 }
             }
-            let n = index.term_count(&h.term);
-            let mut message = format!(
-                "“{}” is annotated as <data> {n} time{} elsewhere in this document, but not here",
-                h.term,
-                if n == 1 { "" } else { "s" }
-            );
-            if more > 0 {
-                message.push_str(&format!(
-                    "; {more} more place{} of it further on stand{} unannotated, not reported \
-                     (the quick fix “Annotate all” annotates them too)",
-                    if more == 1 { "" } else { "s" },
-                    if more == 1 { "s" } else { "" }
-                ));
+        }
+    }
+    for (line, hits) in index.hits.iter().enumerate() {
+        unannotated_on(index, severity, &cutoffs, line, hits, &mut out);
+    }
+    (out, cutoffs)
+}
+
+/// The `unannotated-term` findings of one line, given the cutoffs of the
+/// capped terms.
+fn unannotated_on(
+    index: &DocIndex,
+    severity: Severity,
+    cutoffs: &Cutoffs,
+    line: usize,
+    hits: &[Hit],
+    out: &mut Vec<Diagnostic>,
+) {
+    for (i, h) in hits.iter().enumerate() {
+        if index.term_is_doubtful(&h.term) {
+            continue;
+        }
+        let mut more = 0;
+        if let Some(&(l, j, after)) = cutoffs.get(&*h.term) {
+            if (line, i) > (l, j) {
+                continue;
             }
-            out.push(Diagnostic {
-                line,
-                start: h.start,
-                end: h.end,
-                code: Lint::UnannotatedTerm.code().into(),
-                severity,
-                message: std::borrow::Cow::Owned(message),
-                related: Vec::new(),
-            });
+            if (line, i) == (l, j) {
+                more = after;
+            }
+        }
+        let n = index.term_count(&h.term);
+        let mut message = format!(
+            "“{}” is annotated as <data> {n} time{} elsewhere in this document, but not here",
+            h.term,
+            if n == 1 { "" } else { "s" }
+        );
+        if more > 0 {
+            message.push_str(&format!(
+                "; {more} more place{} of it further on stand{} unannotated, not reported \
+                 (the quick fix “Annotate all” annotates them too)",
+                if more == 1 { "" } else { "s" },
+                if more == 1 { "s" } else { "" }
+            ));
+        }
+        out.push(Diagnostic {
+            line,
+            start: h.start,
+            end: h.end,
+            code: Lint::UnannotatedTerm.code().into(),
+            severity,
+            message: std::borrow::Cow::Owned(message),
+            related: Vec::new(),
+        });
+    }
+}
+
+/// The `contradiction` and `kind-mismatch` findings, and the places they
+/// point at. O(lines + annotations + claims) when some text is annotated
+/// with two kinds or some claim is both denied and affirmed, else O(texts +
+/// claim keys).
+fn located(index: &DocIndex, config: &LintConfig) -> (Vec<Diagnostic>, Anchors) {
+    let mut out = Vec::new();
+    let mut anchors = Anchors::default();
+    let claims = &index.counts.claims;
+    let conflict = config.level(Lint::Contradiction).is_some()
+        && claims
+            .values()
+            .any(|n| (n[0] > 0 || n[2] > 0) && (n[1] > 0 || n[3] > 0));
+    let mixed = config.level(Lint::KindMismatch).is_some()
+        && index.counts.kinds.iter().any(|(t, n)| is_mixed(t, n));
+    if !conflict && !mixed {
+        return (out, anchors);
+    }
+    // The first place of each (class, category, denied), and of each
+    // finer category under its parent's key; of each mixed text as its
+    // majority kind.
+    let mut first_claims: HashMap<(ActionClass, &str, bool, bool), Place> = HashMap::new();
+    let mut first_texts: HashMap<&str, Place> = HashMap::new();
+    for (line, l) in index.lines.iter().enumerate() {
+        if conflict {
+            for c in l.claims.iter() {
+                let place = (line, c.start, c.end);
+                first_claims
+                    .entry((c.class, c.category.id.as_str(), c.denied, false))
+                    .or_insert(place);
+                if let Some(p) = &c.category.refines {
+                    first_claims
+                        .entry((c.class, p.as_str(), c.denied, true))
+                        .or_insert(place);
+                }
+            }
+        }
+        if mixed {
+            for a in l.annotations.iter() {
+                let Some(n) = index
+                    .counts
+                    .kinds
+                    .get(&a.text)
+                    .filter(|n| is_mixed(&a.text, n))
+                else {
+                    continue;
+                };
+                if kind_index(a.kind) == majority(n) {
+                    first_texts.entry(&a.text).or_insert((line, a.start, a.end));
+                }
+            }
+        }
+    }
+    // The findings, keeping the places they point at.
+    let mut used: Vec<(AnchorKeyOwned, Place)> = Vec::new();
+    for (line, l) in index.lines.iter().enumerate() {
+        let mut look = |key: AnchorKey| {
+            let place = match key {
+                AnchorKey::Claim(class, id, denied, finer) => {
+                    first_claims.get(&(class, id, denied, finer)).copied()
+                }
+                AnchorKey::Text(text) => first_texts.get(text).copied(),
+            }?;
+            used.push((AnchorKeyOwned::from(&key), place));
+            Some(place)
+        };
+        located_on(index, config, line, l, &mut look, &mut out);
+    }
+    for (key, place) in used {
+        match key {
+            AnchorKeyOwned::Claim(class, id, denied, finer) => {
+                let places = anchors.claims.entry(id).or_default();
+                if !places.iter().any(|(k, _)| *k == (class, denied, finer)) {
+                    places.push(((class, denied, finer), place));
+                }
+            }
+            AnchorKeyOwned::Text(text) => {
+                anchors.texts.insert(text, place);
+            }
+        }
+        anchors.lines.push(place.0);
+    }
+    anchors.lines.sort_unstable();
+    anchors.lines.dedup();
+    (out, anchors)
+}
+
+/// [`AnchorKey`], owned.
+enum AnchorKeyOwned {
+    Claim(ActionClass, Box<str>, bool, bool),
+    Text(Box<str>),
+}
+
+impl From<&AnchorKey<'_>> for AnchorKeyOwned {
+    fn from(key: &AnchorKey) -> AnchorKeyOwned {
+        match *key {
+            AnchorKey::Claim(class, id, denied, finer) => {
+                AnchorKeyOwned::Claim(class, id.into(), denied, finer)
+            }
+            AnchorKey::Text(text) => AnchorKeyOwned::Text(text.into()),
         }
     }
 }
 
-fn contradictions(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnostic>) {
-    let Some(severity) = config.level(Lint::Contradiction) else {
+/// The `contradiction` and `kind-mismatch` findings of one line, by start;
+/// `place_of` gives the place a finding points at.
+fn located_on(
+    index: &DocIndex,
+    config: &LintConfig,
+    line: usize,
+    l: &LineIndex,
+    place_of: &mut dyn FnMut(AnchorKey) -> Option<Place>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let from = out.len();
+    if let Some(severity) = config.level(Lint::Contradiction) {
+        contradictions_on(index, severity, line, l, place_of, out);
+    }
+    if let Some(severity) = config.level(Lint::KindMismatch) {
+        mismatches_on(index, severity, line, l, place_of, out);
+    }
+    out[from..].sort_by_key(|d| d.start.byte);
+}
+
+fn contradictions_on(
+    index: &DocIndex,
+    severity: Severity,
+    line: usize,
+    l: &LineIndex,
+    place_of: &mut dyn FnMut(AnchorKey) -> Option<Place>,
+    out: &mut Vec<Diagnostic>,
+) {
+    if l.claims.is_empty() {
         return;
-    };
+    }
     let claims = &index.counts.claims;
     // The opposite of a claim: of its own category or a finer one (under
     // its key), or of the category it refines.
@@ -1123,75 +1523,110 @@ fn contradictions(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnosti
         own.is_some_and(|n| n[theirs] > 0 || n[2 + theirs] > 0)
             || parent.is_some_and(|n| n[theirs] > 0)
     };
-    if !claims
-        .values()
-        .any(|n| (n[0] > 0 || n[2] > 0) && (n[1] > 0 || n[3] > 0))
-    {
-        return;
-    }
-    // The first place of each (class, category, denied), and of each
-    // finer category under its parent's key.
-    let mut first: HashMap<(ActionClass, &str, bool, bool), Place> = HashMap::new();
-    for (line, l) in index.lines.iter().enumerate() {
-        for c in l.claims.iter() {
-            let place = (line, c.start, c.end);
-            first
-                .entry((c.class, c.category.id.as_str(), c.denied, false))
-                .or_insert(place);
-            if let Some(p) = &c.category.refines {
-                first
-                    .entry((c.class, p.as_str(), c.denied, true))
-                    .or_insert(place);
-            }
+    let mut done: Vec<LinePoint> = Vec::new();
+    for c in l.claims.iter() {
+        if done.contains(&c.start) || !opposed(c) {
+            continue;
         }
-    }
-    for (line, l) in index.lines.iter().enumerate() {
-        let mut done: Vec<LinePoint> = Vec::new();
-        for c in l.claims.iter() {
-            if done.contains(&c.start) || !opposed(c) {
-                continue;
-            }
-            let other = !c.denied;
-            let id = c.category.id.as_str();
-            let place = first
-                .get(&(c.class, id, other, false))
-                .or_else(|| first.get(&(c.class, id, other, true)))
-                .or_else(|| {
-                    let p = c.category.refines.as_deref()?;
-                    first.get(&(c.class, p, other, false))
-                });
-            let Some(&(other_line, start, end)) = place else {
-                continue;
-            };
-            done.push(c.start);
-            let (this, that) = if c.denied {
-                ("denies", "affirmed here")
-            } else {
-                ("affirms", "denied here")
-            };
-            out.push(Diagnostic {
-                line,
-                start: c.start,
-                end: c.end,
-                code: Lint::Contradiction.code().into(),
-                severity,
-                message: std::borrow::Cow::Owned(format!(
-                    "this sentence {this} what line {} {}: {} of <{}> ({}), \
-                         with no condition in either",
-                    other_line + 1,
-                    if c.denied { "affirms" } else { "denies" },
-                    class_name(c.class),
-                    c.data,
-                    c.category.name_zh
-                )),
-                related: vec![Related {
-                    line: other_line,
-                    start,
-                    end,
-                    message: that.into(),
-                }],
+        let other = !c.denied;
+        let id = c.category.id.as_str();
+        let place = place_of(AnchorKey::Claim(c.class, id, other, false))
+            .or_else(|| place_of(AnchorKey::Claim(c.class, id, other, true)))
+            .or_else(|| {
+                let p = c.category.refines.as_deref()?;
+                place_of(AnchorKey::Claim(c.class, p, other, false))
             });
+        let Some((other_line, start, end)) = place else {
+            continue;
+        };
+        done.push(c.start);
+        let (this, that) = if c.denied {
+            ("denies", "affirmed here")
+        } else {
+            ("affirms", "denied here")
+        };
+        out.push(Diagnostic {
+            line,
+            start: c.start,
+            end: c.end,
+            code: Lint::Contradiction.code().into(),
+            severity,
+            message: std::borrow::Cow::Owned(format!(
+                "this sentence {this} what line {} {}: {} of <{}> ({}), \
+                     with no condition in either",
+                other_line + 1,
+                if c.denied { "affirms" } else { "denies" },
+                class_name(c.class),
+                c.data,
+                c.category.name_zh
+            )),
+            related: vec![Related {
+                line: other_line,
+                start,
+                end,
+                message: that.into(),
+            }],
+        });
+    }
+}
+
+/// Whether `text`, annotated `n` times as each kind, is annotated with
+/// more than one kind (and no web address).
+fn is_mixed(text: &str, n: &[u32; 4]) -> bool {
+    n.iter().filter(|&&k| k > 0).count() > 1 && !is_address(text)
+}
+
+fn mismatches_on(
+    index: &DocIndex,
+    severity: Severity,
+    line: usize,
+    l: &LineIndex,
+    place_of: &mut dyn FnMut(AnchorKey) -> Option<Place>,
+    out: &mut Vec<Diagnostic>,
+) {
+    for a in l.annotations.iter() {
+        let Some(n) = index
+            .counts
+            .kinds
+            .get(&a.text)
+            .filter(|n| is_mixed(&a.text, n))
+        else {
+            continue;
+        };
+        let major = majority(n);
+        if kind_index(a.kind) == major {
+            continue;
         }
+        let Some((other_line, start, end)) = place_of(AnchorKey::Text(&a.text)) else {
+            continue;
+        };
+        let kind = KINDS[major];
+        let times = n[major];
+        out.push(Diagnostic {
+            line,
+            start: a.start,
+            end: a.end,
+            code: Lint::KindMismatch.code().into(),
+            severity,
+            message: std::borrow::Cow::Owned(format!(
+                "“{}” is annotated as {} here but as {} {}{}{} {times} time{} \
+                     in this document (first on line {})",
+                a.text,
+                a.kind.name(),
+                kind.name(),
+                kind.opener(),
+                a.text,
+                kind.closer(),
+                if times == 1 { "" } else { "s" },
+                other_line + 1
+            )),
+            related: vec![Related {
+                line: other_line,
+                start,
+                end,
+                message: format!("annotated as {} here", kind.name()).into(),
+            }],
+        });
     }
 }
 
@@ -1227,79 +1662,6 @@ fn majority(counts: &[u32; 4]) -> usize {
 /// annotator's choice of kind.
 fn is_address(text: &str) -> bool {
     text.contains("://") || text.starts_with("//") || text.starts_with("www.")
-}
-
-fn mismatches(index: &DocIndex, config: &LintConfig, out: &mut Vec<Diagnostic>) {
-    let Some(severity) = config.level(Lint::KindMismatch) else {
-        return;
-    };
-    let mixed = |t: &str, n: &[u32; 4]| n.iter().filter(|&&k| k > 0).count() > 1 && !is_address(t);
-    if !index.counts.kinds.iter().any(|(t, n)| mixed(t, n)) {
-        return;
-    }
-    // The first place of each mixed text as its majority kind.
-    let mut first: HashMap<&str, Place> = HashMap::new();
-    for (line, l) in index.lines.iter().enumerate() {
-        for a in l.annotations.iter() {
-            let Some(n) = index
-                .counts
-                .kinds
-                .get(&a.text)
-                .filter(|n| mixed(&a.text, n))
-            else {
-                continue;
-            };
-            if kind_index(a.kind) == majority(n) {
-                first.entry(&a.text).or_insert((line, a.start, a.end));
-            }
-        }
-    }
-    for (line, l) in index.lines.iter().enumerate() {
-        for a in l.annotations.iter() {
-            let Some(n) = index
-                .counts
-                .kinds
-                .get(&a.text)
-                .filter(|n| mixed(&a.text, n))
-            else {
-                continue;
-            };
-            let major = majority(n);
-            if kind_index(a.kind) == major {
-                continue;
-            }
-            let Some(&(other_line, start, end)) = first.get(&*a.text) else {
-                continue;
-            };
-            let kind = KINDS[major];
-            let times = n[major];
-            out.push(Diagnostic {
-                line,
-                start: a.start,
-                end: a.end,
-                code: Lint::KindMismatch.code().into(),
-                severity,
-                message: std::borrow::Cow::Owned(format!(
-                    "“{}” is annotated as {} here but as {} {}{}{} {times} time{} \
-                         in this document (first on line {})",
-                    a.text,
-                    a.kind.name(),
-                    kind.name(),
-                    kind.opener(),
-                    a.text,
-                    kind.closer(),
-                    if times == 1 { "" } else { "s" },
-                    other_line + 1
-                )),
-                related: vec![Related {
-                    line: other_line,
-                    start,
-                    end,
-                    message: format!("annotated as {} here", kind.name()).into(),
-                }],
-            });
-        }
-    }
 }
 
 /// The quick fixes for the unannotated occurrences the range touches:
@@ -1525,6 +1887,18 @@ mod tests {
             "{}",
             one[23].1
         );
+        // The cap counts places, not lines.
+        let mut config = LintConfig::default();
+        config.set("unannotated-term", "on").unwrap();
+        config.set(crate::lints::MAX_PER_TERM, "2").unwrap();
+        let doc = AnalysedDocument::new(
+            "<手机号码>\n更换手机号码和手机号码和手机号码。",
+            Arc::new(Taxonomy::builtin()),
+        );
+        let found = analysed_diagnostics(&doc, &config);
+        let places: Vec<_> = found.iter().map(|d| (d.line, d.start.char)).collect();
+        assert_eq!(places, [(1, 2), (1, 7)]);
+        assert!(found[1].message.contains("; 1 more place of it"));
         // "Annotate all" counts and wraps every place, reported or not.
         let mut doc = AnalysedDocument::new(&text, Arc::new(Taxonomy::builtin()));
         doc.set_document_index(true);
