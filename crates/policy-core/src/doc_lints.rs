@@ -28,14 +28,17 @@
 //!
 //! The topics (`crate::topics`) span lines, so `missing-disclosure` keeps
 //! each line's [`LineSignature`] — all the topics read of a line — and
-//! redoes the topics of the whole document (O(document)) only when an edit
+//! redoes the topics of the whole document (O(lines)) only when an edit
 //! changes the sequence of non-blank signatures: typing within a sentence
 //! never does; typing a heading, or the first character of a new line, does.
 //!
 //! The diagnostics are read off the index in O(lines + findings): a
 //! conflict or a mismatch is seen in the count maps, and only then are the
 //! lines walked once more to find the first place of the other side (the
-//! `relatedInformation`).
+//! `relatedInformation`). Once derived they are kept ([`DocFindings`]) and,
+//! after an edit that left the counts, the places pointed at and each
+//! unannotated place's rank as they were (typing in plain text), redone
+//! for the edited lines only.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -1156,8 +1159,9 @@ impl DocFindings {
     }
 
     /// Follows one edit, `index` already updated by it (see the type's doc
-    /// for what is redone). O(findings of the edited lines + log findings)
-    /// for an edit in plain text.
+    /// for what is redone). For an edit in plain text, O(findings of the
+    /// edited lines) plus one move of the later findings in memory (a copy
+    /// when a snapshot shares them).
     pub fn update(&mut self, index: &DocIndex, config: &LintConfig, edit: &EditOutcome) {
         let lines = edit.first_line..edit.first_line + edit.new_lines;
         let effect = index.effect;
