@@ -395,9 +395,9 @@ impl Practices {
 /// With a document-level lint on and the document's index kept, the
 /// document-level findings are kept too ([`DocFindings`]): an edit that
 /// leaves every annotation's text and kind, every claim and every
-/// unannotated term of the lines it touched as they were (and the line
-/// count) redoes the findings of those lines only. They are dropped with
-/// the index, and made again with it.
+/// unannotated term of the lines it touched as they were (however it cuts
+/// them into lines) redoes the findings of those lines only. They are
+/// dropped with the index, and made again with it.
 #[derive(Clone, Debug)]
 pub struct Findings {
     config: LintConfig,

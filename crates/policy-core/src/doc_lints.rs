@@ -271,14 +271,13 @@ pub struct DocIndex {
 }
 
 /// What one update of a [`DocIndex`] left as it was, positions within the
-/// edited lines aside. Both are false after an edit that added or removed
-/// lines.
+/// edited lines and how they are cut into lines aside.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Effect {
     /// The edited lines hold the same annotations (kind and text) and
     /// claims, in the same order: no count the contradictions and kind
     /// mismatches read changed, and only the edited lines' own findings of
-    /// those lints can have moved.
+    /// those lints can have changed, besides line numbers after the edit.
     located_same: bool,
     /// The edited lines hold the same data terms, and the same unannotated
     /// terms in the same order: no term count changed, no other line's
@@ -420,11 +419,9 @@ impl DocIndex {
         for l in &new {
             counts.add(l, 1);
         }
-        let same_lines = !fresh && removed.len() == new.len();
-        let pairs = || removed.iter().zip(new.iter());
         self.effect = Effect {
-            located_same: same_lines && pairs().all(|(a, b)| same_located(a, b)),
-            hits_same: same_lines && pairs().all(|(a, b)| same_terms(a, b)),
+            located_same: !fresh && same_located(&removed, &new),
+            hits_same: !fresh && same_terms(&removed, &new),
         };
         self.lines.splice(old.clone(), new);
         if fresh || counts.terms_changed && self.terms_differ() {
@@ -484,14 +481,11 @@ impl DocIndex {
                 .enumerate()
                 .map(|(i, text)| hits_of(&terms, text, doc.line_parse(first + i)))
                 .collect();
-            let same_terms =
-                |a: &[Hit], b: &[Hit]| a.iter().map(|h| &h.term).eq(b.iter().map(|h| &h.term));
-            self.effect.hits_same &= self
-                .hits
-                .iter_from(first)
-                .take(old.len())
-                .zip(new.iter())
-                .all(|(a, b)| same_terms(a, b));
+            // The same unannotated terms in the same order, however the
+            // lines are cut.
+            let before = self.hits.iter_from(first).take(old.len());
+            let terms = |h: &Arc<[Hit]>| h.iter().map(|h| h.term.clone()).collect::<Vec<_>>();
+            self.effect.hits_same &= before.flat_map(terms).eq(new.iter().flat_map(terms));
             self.hits.splice(old.clone(), new);
         }
         let signature = |t: &str| {
@@ -673,32 +667,42 @@ fn blank(text: &str) -> bool {
         .all(|c| c.is_whitespace() || c == '#' || c == '*' || c == '\u{3000}')
 }
 
-/// Whether two versions of a line hold the same annotations (kind and
+/// Whether two versions of some lines hold the same annotations (kind and
 /// text) and claims, in the same order, wherever they stand.
-fn same_located(a: &LineIndex, b: &LineIndex) -> bool {
-    a.annotations.len() == b.annotations.len()
-        && a.claims.len() == b.claims.len()
-        && a.annotations
+fn same_located(a: &[Arc<LineIndex>], b: &[Arc<LineIndex>]) -> bool {
+    let annotations = |lines: &[Arc<LineIndex>]| {
+        lines
             .iter()
-            .zip(b.annotations.iter())
-            .all(|(x, y)| x.kind == y.kind && x.text == y.text)
-        && a.claims.iter().zip(b.claims.iter()).all(|(x, y)| {
-            x.class == y.class
-                && x.denied == y.denied
-                && x.data == y.data
-                && x.category == y.category
-        })
+            .flat_map(|l| l.annotations.iter().map(|x| (x.kind, x.text.clone())))
+            .collect::<Vec<_>>()
+    };
+    let claims = |lines: &[Arc<LineIndex>]| {
+        lines
+            .iter()
+            .flat_map(|l| {
+                l.claims
+                    .iter()
+                    .map(|c| (c.class, c.denied, c.data.clone(), c.category.clone()))
+            })
+            .collect::<Vec<_>>()
+    };
+    annotations(a) == annotations(b) && claims(a) == claims(b)
 }
 
-/// Whether two versions of a line hold the same data terms, in the same
-/// order, wherever they stand.
-fn same_terms(a: &LineIndex, b: &LineIndex) -> bool {
-    fn terms(l: &LineIndex) -> impl Iterator<Item = (&str, bool)> + '_ {
-        l.annotations
+/// Whether two versions of some lines hold the same data terms, in the
+/// same order, wherever they stand.
+fn same_terms(a: &[Arc<LineIndex>], b: &[Arc<LineIndex>]) -> bool {
+    let terms = |lines: &[Arc<LineIndex>]| {
+        lines
             .iter()
-            .filter_map(|x| Some((x.term.as_deref()?, x.unclassified)))
-    }
-    terms(a).eq(terms(b))
+            .flat_map(|l| {
+                l.annotations
+                    .iter()
+                    .filter_map(|x| Some((x.term.clone()?, x.unclassified)))
+            })
+            .collect::<Vec<_>>()
+    };
+    terms(a) == terms(b)
 }
 
 /// The index of one line.
@@ -1105,6 +1109,22 @@ impl Anchors {
         places.iter().find(|(k, _)| *k == key).map(|(_, p)| *p)
     }
 
+    /// Moves every place to the line `shift` gives for its line (an edit
+    /// that added or removed lines before it, none on an edited line).
+    fn shift(&mut self, shift: &dyn Fn(usize) -> usize) {
+        for places in self.claims.values_mut() {
+            for (_, p) in places {
+                p.0 = shift(p.0);
+            }
+        }
+        for p in self.texts.values_mut() {
+            p.0 = shift(p.0);
+        }
+        for l in &mut self.lines {
+            *l = shift(*l);
+        }
+    }
+
     /// Whether one of the places lies on a line of `lines`.
     fn on_lines(&self, lines: &std::ops::Range<usize>) -> bool {
         let at = self.lines.partition_point(|&l| l < lines.start);
@@ -1117,15 +1137,19 @@ impl Anchors {
 /// that a keystroke does not derive them all again:
 ///
 /// - `contradiction` and `kind-mismatch` ("located": they point at another
-///   place) are redone only for the edited lines when the edit kept the
-///   line count and the edited lines' annotations and claims (typing in
-///   plain text, or anywhere in a line without changing an annotation's
-///   text or kind), and no place they point at lies on an edited line;
-///   otherwise all of them, O(lines + annotations);
-/// - `unannotated-term` likewise, when the edit kept the line count, the
-///   edited lines' data terms and their unannotated terms in order (so
-///   every place keeps its rank among its term's places, which the
-///   per-term cap reads); otherwise all of them, O(hits);
+///   place) are redone only for the edited lines when the edited lines hold
+///   the same annotations and claims as before, taken together however
+///   they are cut into lines (typing in plain text, a line break, or any
+///   edit that leaves every annotation's text and kind), and no place they
+///   point at lies on an edited line; the later findings and places move
+///   with their lines, and a line whose finding points at a place that
+///   moved is redone (the message names the line). Otherwise all of them,
+///   O(lines + annotations);
+/// - `unannotated-term` likewise, when the edited lines keep their data
+///   terms and their unannotated terms in order (so every place keeps its
+///   rank among its term's places, which the per-term cap reads), and no
+///   cutoff lies on an edited line unless one line replaced one line;
+///   otherwise all of them, O(hits);
 /// - `missing-disclosure` is read off the index at each reading, O(1).
 ///
 /// Each list is sorted by line and start, and a fresh [`DocFindings`] of
@@ -1163,41 +1187,102 @@ impl DocFindings {
     /// edited lines) plus one move of the later findings in memory (a copy
     /// when a snapshot shares them).
     pub fn update(&mut self, index: &DocIndex, config: &LintConfig, edit: &EditOutcome) {
-        let lines = edit.first_line..edit.first_line + edit.new_lines;
+        let old = edit.first_line..edit.first_line + edit.old_lines;
+        let new = edit.first_line..edit.first_line + edit.new_lines;
+        let moved = old.len() != new.len();
+        // Where a line after the edit is now.
+        let shift = |line: usize| {
+            if line >= old.end {
+                line - old.len() + new.len()
+            } else {
+                line
+            }
+        };
         let effect = index.effect;
-        if effect.located_same && !self.anchors.on_lines(&lines) {
-            let mut found = Vec::new();
-            for line in lines.clone() {
-                if let Some(l) = index.lines.get(line) {
-                    located_on(
-                        index,
-                        config,
-                        line,
-                        l,
-                        &mut |k| self.anchors_of(k),
-                        &mut found,
-                    );
+        if effect.located_same && !self.anchors.on_lines(&old) {
+            if moved {
+                Arc::make_mut(&mut self.anchors).shift(&shift);
+            }
+            let list = Arc::make_mut(&mut self.located);
+            let from = list.partition_point(|d| d.line < old.start);
+            let to = list.partition_point(|d| d.line < old.end);
+            // A finding that points past the edit names the line it points
+            // at in its message: its line is redone.
+            let mut redo: Vec<usize> = Vec::new();
+            if moved {
+                for (i, d) in list.iter_mut().enumerate() {
+                    if (from..to).contains(&i) {
+                        continue;
+                    }
+                    d.line = shift(d.line);
+                    if d.related.iter().any(|r| r.line >= old.end) {
+                        redo.push(d.line);
+                    }
+                    for r in &mut d.related {
+                        r.line = shift(r.line);
+                    }
                 }
             }
-            splice_lines(Arc::make_mut(&mut self.located), &lines, found);
+            let mut found = Vec::new();
+            for line in new.clone() {
+                self.located_of(index, config, line, &mut found);
+            }
+            let list = Arc::make_mut(&mut self.located);
+            list.splice(from..to, found);
+            redo.dedup();
+            for line in redo {
+                let mut found = Vec::new();
+                self.located_of(index, config, line, &mut found);
+                splice_lines(Arc::make_mut(&mut self.located), &(line..line + 1), found);
+            }
         } else {
             let (located, anchors) = located(index, config);
             self.located = Arc::new(located);
             self.anchors = Arc::new(anchors);
         }
-        if effect.hits_same {
+        // A cutoff on an edited line stays right only when that one line
+        // was replaced by one line with the same unannotated terms.
+        let cut = old.len() != 1 || new.len() != 1;
+        let cut = cut && self.cutoffs.values().any(|(l, _, _)| old.contains(l));
+        if effect.hits_same && !cut {
+            if moved {
+                for (l, _, _) in Arc::make_mut(&mut self.cutoffs).values_mut() {
+                    *l = shift(*l);
+                }
+            }
+            let list = Arc::make_mut(&mut self.unannotated);
+            let from = list.partition_point(|d| d.line < old.start);
+            let to = list.partition_point(|d| d.line < old.end);
+            if moved {
+                for d in &mut list[to..] {
+                    d.line = shift(d.line);
+                }
+            }
             let mut found = Vec::new();
             if let Some(severity) = config.level(Lint::UnannotatedTerm) {
-                for line in lines.clone() {
+                for line in new.clone() {
                     let hits = index.hits(line);
                     unannotated_on(index, severity, &self.cutoffs, line, hits, &mut found);
                 }
             }
-            splice_lines(Arc::make_mut(&mut self.unannotated), &lines, found);
+            Arc::make_mut(&mut self.unannotated).splice(from..to, found);
         } else {
             let (unannotated, cutoffs) = unannotated(index, config);
             self.unannotated = Arc::new(unannotated);
             self.cutoffs = Arc::new(cutoffs);
+        }
+    }
+
+    /// Appends the located findings of line `line` to `out`.
+    fn located_of(
+        &self,
+        index: &DocIndex,
+        config: &LintConfig,
+        line: usize,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if let Some(l) = index.lines.get(line) {
+            located_on(index, config, line, l, &mut |k| self.anchors_of(k), out);
         }
     }
 
