@@ -52,9 +52,7 @@ use crate::lints::{Lint, LintConfig};
 use crate::position::{LinePoint, LspRange, PositionEncoding};
 use crate::syntax::{Annotation, AnnotationKind, LineParse, Severity};
 use crate::taxonomy::Category;
-use crate::topics::{
-    LineSignature, Topic, disclosed_in, heading, line_signature, line_topics,
-};
+use crate::topics::{LineSignature, Topic, disclosed_in, heading, line_signature, line_topics};
 use crate::vocabulary::ActionClass;
 
 /// The shortest data term, in characters, whose unannotated occurrences
