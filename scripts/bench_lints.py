@@ -7,7 +7,10 @@
   with the preset on against off, in alternating blocks of edits in one
   server (switched with workspace/didChangeConfiguration).
 
-    scripts/bench_lints.py [--server target/release/policy-lsp] [--corpus DIR]
+    scripts/bench_lints.py [--server target/release/policy-lsp] [--corpus DIR] [--also FILE...]
+
+`--also` times the keystrokes on each FILE as it is too (a policy of
+ordinary size: the JD sample, the corpus's largest).
 
 Python standard library only; the server client is bench_server.py's.
 """
@@ -71,7 +74,7 @@ def time_keystrokes(server, text, blocks, per_block):
     c.request('initialize', {'processId': os.getpid(), 'rootUri': None, 'capabilities': {
         'general': {'positionEncodings': ['utf-16']}}})
     c.notify('initialized', {})
-    uri = 'file:///bench/corpus-x4.policy'
+    uri = 'file:///bench/document.policy'
     c.notify('textDocument/didOpen', {'textDocument': {'uri': uri, 'languageId': 'policy', 'version': 1, 'text': text}})
     c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params'].get('version') == 1)
     lines = text.splitlines()
@@ -99,6 +102,7 @@ def main():
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--blocks', type=int, default=6)
     ap.add_argument('--per-block', type=int, default=40)
+    ap.add_argument('--also', nargs='*', default=[], metavar='FILE')
     a = ap.parse_args()
     if not os.path.isdir(a.corpus):
         sys.exit('no corpus at %s' % a.corpus)
@@ -119,6 +123,13 @@ def main():
           % (statistics.median(off), pct(off, 0.99), counts['off']))
     print('  preset pipl        median %6.2f ms   p99 %6.2f ms   (%d diagnostics)   = %.2fx   (target <= 1.2x)'
           % (statistics.median(on), pct(on, 0.99), counts['pipl'], statistics.median(on) / statistics.median(off)))
+    for path in a.also:
+        text = open(path, encoding='utf-8').read()
+        off, on, counts = time_keystrokes(a.server, text, a.blocks, a.per_block)
+        print('keystroke -> publishDiagnostics, %s (%.0f KB): off %.2f ms (%d diagnostics), '
+              'pipl %.2f ms (%d diagnostics) = %.2fx'
+              % (os.path.basename(path), len(text.encode()) / 1e3, statistics.median(off), counts['off'],
+                 statistics.median(on), counts['pipl'], statistics.median(on) / statistics.median(off)))
 
 
 if __name__ == '__main__':
