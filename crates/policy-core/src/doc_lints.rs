@@ -52,7 +52,9 @@ use crate::lints::{Lint, LintConfig};
 use crate::position::{LinePoint, LspRange, PositionEncoding};
 use crate::syntax::{Annotation, AnnotationKind, LineParse, Severity};
 use crate::taxonomy::Category;
-use crate::topics::{LineSignature, Topic, disclosed_in, heading, line_signature, line_topics};
+use crate::topics::{
+    LineSignature, Topic, disclosed_in, heading, line_signature, line_topics, signature_topics,
+};
 use crate::vocabulary::ActionClass;
 
 /// The shortest data term, in characters, whose unannotated occurrences
@@ -521,7 +523,12 @@ impl DocIndex {
             self.filled - removed_filled + new_signatures.iter().filter(|s| filled(s)).count();
         self.signatures.splice(old, new_signatures);
         if changed {
-            let mut covered = if fresh {
+            let mut covered = if !self.transient {
+                // The kept signatures are all the topics read of a line
+                // (`tests/topic_signatures.rs`): no text is read again.
+                let all: Vec<LineSignature> = self.signatures.iter().copied().collect();
+                signature_topics(&all)
+            } else if fresh {
                 line_topics(texts.iter().map(|t| t.as_ref()))
             } else {
                 let all: Vec<_> = lines(doc).map(|(_, _, text)| text).collect();

@@ -804,8 +804,10 @@ fn names_company(line: &str) -> bool {
 
 /// All that [`line_topics`] reads of one line: two texts whose lines,
 /// blank ones left out, have equal signatures in the same order have the
-/// same topics. Lets a caller that keeps the topics of a document redo
-/// them only when an edit changes a signature (`crate::doc_lints`).
+/// same topics, which [`signature_topics`] finds from the signatures
+/// alone. Lets a caller that keeps the signatures of a document redo its
+/// topics only when an edit changes one, reading no text
+/// (`crate::doc_lints`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineSignature {
     /// Nothing but blanks and Markdown marks.
@@ -1209,28 +1211,151 @@ fn is_received(h: &SectionHeading) -> bool {
 pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
     let lines: Vec<&str> = lines.into_iter().collect();
     let parsed: Vec<Option<SectionHeading>> = lines.iter().map(|l| section_heading(l)).collect();
-    let mut headings: Vec<Option<Numbering>> = parsed
-        .iter()
-        .map(|h| h.as_ref().map(|h| h.numbering))
+    topics_of(&Texts {
+        lines: &lines,
+        parsed: &parsed,
+    })
+}
+
+/// The topic of every line whose [`LineSignature`]s these are: what
+/// [`line_topics`] gives for the lines themselves (their signatures hold
+/// all it reads of them), reading no text. O(lines).
+pub fn signature_topics(signatures: &[LineSignature]) -> Vec<Topic> {
+    topics_of(signatures)
+}
+
+/// What the topics read of each line of a text: the lines themselves
+/// ([`Texts`], each fact worked out when asked) or their signatures.
+trait LineFacts {
+    fn count(&self) -> usize;
+    fn blank(&self, i: usize) -> bool;
+    /// The numbering and number of a heading.
+    fn heading(&self, i: usize) -> Option<(Numbering, Option<u32>)>;
+    /// The topic a heading's words name.
+    fn heading_topic(&self, i: usize) -> Option<Topic>;
+    /// Whether a heading's words speak of information others shared.
+    fn received(&self, i: usize) -> bool;
+    /// The numbering and number of a line that is no heading but an item
+    /// of a list.
+    fn item(&self, i: usize) -> Option<(Numbering, Option<u32>)>;
+    fn contact(&self, i: usize) -> bool;
+    fn company(&self, i: usize) -> bool;
+    fn content_topic(&self, i: usize) -> Option<Topic>;
+    fn paragraph_topic(&self, i: usize) -> Option<Topic>;
+}
+
+/// Lines of text with their section headings.
+struct Texts<'a, 'b> {
+    lines: &'b [&'a str],
+    parsed: &'b [Option<SectionHeading>],
+}
+
+impl LineFacts for Texts<'_, '_> {
+    fn count(&self) -> usize {
+        self.lines.len()
+    }
+    fn blank(&self, i: usize) -> bool {
+        trim_marks(self.lines[i]).is_empty()
+    }
+    fn heading(&self, i: usize) -> Option<(Numbering, Option<u32>)> {
+        self.parsed[i].as_ref().map(|h| (h.numbering, h.number))
+    }
+    fn heading_topic(&self, i: usize) -> Option<Topic> {
+        self.parsed[i]
+            .as_ref()
+            .and_then(|h| topic_of_heading(&h.words))
+    }
+    fn received(&self, i: usize) -> bool {
+        self.parsed[i].as_ref().is_some_and(is_received)
+    }
+    fn item(&self, i: usize) -> Option<(Numbering, Option<u32>)> {
+        list_item(self.lines[i])
+    }
+    fn contact(&self, i: usize) -> bool {
+        is_contact(self.lines[i])
+    }
+    fn company(&self, i: usize) -> bool {
+        names_company(self.lines[i])
+    }
+    fn content_topic(&self, i: usize) -> Option<Topic> {
+        topic_of_content(self.lines[i])
+    }
+    fn paragraph_topic(&self, i: usize) -> Option<Topic> {
+        topic_of_paragraph(self.lines[i])
+    }
+}
+
+impl LineFacts for [LineSignature] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn blank(&self, i: usize) -> bool {
+        self[i] == LineSignature::Blank
+    }
+    fn heading(&self, i: usize) -> Option<(Numbering, Option<u32>)> {
+        match self[i] {
+            LineSignature::Heading {
+                numbering, number, ..
+            } => Some((numbering, number)),
+            _ => None,
+        }
+    }
+    fn heading_topic(&self, i: usize) -> Option<Topic> {
+        match self[i] {
+            LineSignature::Heading { topic, .. } => topic,
+            _ => None,
+        }
+    }
+    fn received(&self, i: usize) -> bool {
+        matches!(self[i], LineSignature::Heading { received: true, .. })
+    }
+    fn item(&self, i: usize) -> Option<(Numbering, Option<u32>)> {
+        match self[i] {
+            LineSignature::Content { item, .. } => item,
+            _ => None,
+        }
+    }
+    fn contact(&self, i: usize) -> bool {
+        matches!(
+            self[i],
+            LineSignature::Heading { contact: true, .. }
+                | LineSignature::Content { contact: true, .. }
+        )
+    }
+    fn company(&self, i: usize) -> bool {
+        matches!(self[i], LineSignature::Content { company: true, .. })
+    }
+    fn content_topic(&self, i: usize) -> Option<Topic> {
+        match self[i] {
+            LineSignature::Content { topic, .. } => topic,
+            _ => None,
+        }
+    }
+    fn paragraph_topic(&self, i: usize) -> Option<Topic> {
+        match self[i] {
+            LineSignature::Content { paragraph, .. } => paragraph,
+            _ => None,
+        }
+    }
+}
+
+/// The topic of every line, from what [`LineFacts`] tells of each.
+fn topics_of(lines: &(impl LineFacts + ?Sized)) -> Vec<Topic> {
+    let count = lines.count();
+    let mut headings: Vec<Option<Numbering>> = (0..count)
+        .map(|i| lines.heading(i).map(|(n, _)| n))
         .collect();
     // A table of contents: headings of one numbering one after the other
     // (blank lines aside). Its lines open no section and set no level.
     // A heading whose number does not follow the one before it (1. after
     // 9.) starts the sections the table listed.
-    let filled: Vec<usize> = (0..lines.len())
-        .filter(|&i| !trim_marks(lines[i]).is_empty())
-        .collect();
+    let filled: Vec<usize> = (0..count).filter(|&i| !lines.blank(i)).collect();
     // A short numbered line ending like a sentence (1. 我们收集的信息；) is
     // an item of such a list too, though no heading.
-    let items: Vec<Option<(Numbering, Option<u32>)>> = lines
-        .iter()
-        .zip(&parsed)
-        .map(|(l, h)| match h {
-            Some(h) => Some((h.numbering, h.number)),
-            None => list_item(l),
-        })
+    let items: Vec<Option<(Numbering, Option<u32>)>> = (0..count)
+        .map(|i| lines.heading(i).or_else(|| lines.item(i)))
         .collect();
-    let mut toc = vec![false; lines.len()];
+    let mut toc = vec![false; count];
     let listed = |a: usize, b: usize| match (items[a], items[b]) {
         (Some((na, xa)), Some((nb, xb))) => {
             na == nb && !matches!((xa, xb), (Some(x), Some(y)) if y <= x)
@@ -1266,16 +1391,15 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
     }
     order.push(Numbering::Plain);
     let level = |n: Numbering| order.iter().position(|&o| o == n).unwrap_or(0);
-    let mut out = vec![Topic::Other; lines.len()];
+    let mut out = vec![Topic::Other; count];
     // The open sections: (level, topic).
     let mut stack: Vec<(usize, Topic)> = Vec::new();
     // Whether a topical section has begun: before it, the preamble
     // introduces the whole policy (when there is one at all).
-    let mut begun = !headings.iter().zip(&parsed).any(|(h, p)| {
-        h.is_some()
-            && p.as_ref()
-                .is_some_and(|p| topic_of_heading(&p.words).is_some_and(|t| t != Topic::Other))
-    });
+    let mut begun = !headings
+        .iter()
+        .enumerate()
+        .any(|(i, h)| h.is_some() && lines.heading_topic(i).is_some_and(|t| t != Topic::Other));
     for (i, h) in headings.iter().enumerate() {
         if let Some(n) = h {
             let lv = level(*n);
@@ -1283,12 +1407,12 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
                 stack.pop();
             }
             let parent = stack.last().map(|&(_, t)| t);
-            let own = parsed[i].as_ref().and_then(|h| topic_of_heading(&h.words));
+            let own = lines.heading_topic(i);
             // Under collection, information others shared (其他方分享的您的
             // 信息) is information collected.
             let received = parent == Some(Topic::CollectionAndUse)
                 && own == Some(Topic::ThirdPartySharing)
-                && parsed[i].as_ref().is_some_and(is_received);
+                && lines.received(i);
             let topic = match (parent, own) {
                 (Some(p), _) if received => p,
                 (Some(p), Some(t)) if p != Topic::Other && SUB_TOPICS.contains(&t) => t,
@@ -1306,11 +1430,11 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
             // How to reach the controller is said wherever it is said;
             // a company named alone is the controller, but in a section
             // on sharing it is a partner.
-            _ if h.is_none() && is_contact(lines[i]) => Topic::ControllerContact,
-            s if content && s != Topic::ThirdPartySharing && names_company(lines[i]) => {
+            _ if h.is_none() && lines.contact(i) => Topic::ControllerContact,
+            s if content && s != Topic::ThirdPartySharing && lines.company(i) => {
                 Topic::ControllerContact
             }
-            Topic::Other if content && begun => topic_of_content(lines[i]).unwrap_or(Topic::Other),
+            Topic::Other if content && begun => lines.content_topic(i).unwrap_or(Topic::Other),
             s => s,
         };
     }
@@ -1323,7 +1447,7 @@ pub fn line_topics<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<Topic> {
     for (i, t) in out.iter_mut().enumerate() {
         if headings[i].is_none()
             && !toc[i]
-            && let Some(p) = topic_of_paragraph(lines[i])
+            && let Some(p) = lines.paragraph_topic(i)
             && covered & (1 << p as u16) == 0
         {
             *t = p;

@@ -1,21 +1,20 @@
 //! `line_signature` holds all that `line_topics` reads of a line: the
 //! document index redoes the topics only when an edit changes the sequence
-//! of signatures (`doc_lints`), so two texts whose lines have equal
-//! signatures must have equal topics, or an edit leaves stale ones.
+//! of signatures (`doc_lints`), and then from the signatures alone
+//! (`signature_topics`), so two texts whose lines have equal signatures
+//! must have equal topics, and those of the signatures, or an edit leaves
+//! stale ones.
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use policy_core::topics::{LineSignature, line_signature, line_topics};
+use policy_core::topics::{LineSignature, line_signature, line_topics, signature_topics};
 use proptest::prelude::*;
 
-/// Lines of every kind the topics tell apart: the bundled sample and
-/// fixtures, and lines made to differ in one way only from another line of
-/// the same signature (a list item and the same words unnumbered, a
-/// heading on information others shared, a bold heading with contact
-/// details after it, a company named in a table of contents).
-fn pool() -> Vec<String> {
+/// The bundled sample and fixtures, and the files of
+/// `TOPIC_SIGNATURE_CORPUS` when it names a folder.
+fn files() -> Vec<std::path::PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut files = vec![
         root.join("examples/jd-privacy-policy.policy"),
@@ -26,7 +25,35 @@ fn pool() -> Vec<String> {
             files.push(e.unwrap().path());
         }
     }
-    let mut lines: Vec<String> = files
+    files
+}
+
+#[test]
+fn whole_documents_have_the_topics_of_their_signatures() {
+    for f in files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let signatures: Vec<LineSignature> = lines.iter().map(|l| line_signature(l)).collect();
+        let topics = line_topics(lines.iter().copied());
+        assert!(
+            topics
+                .iter()
+                .any(|t| *t != policy_core::topics::Topic::Other)
+                || lines.len() < 3,
+            "{}: no topic at all",
+            f.display()
+        );
+        assert_eq!(topics, signature_topics(&signatures), "{}", f.display());
+    }
+}
+
+/// Lines of every kind the topics tell apart: the bundled sample and
+/// fixtures, and lines made to differ in one way only from another line of
+/// the same signature (a list item and the same words unnumbered, a
+/// heading on information others shared, a bold heading with contact
+/// details after it, a company named in a table of contents).
+fn pool() -> Vec<String> {
+    let mut lines: Vec<String> = files()
         .iter()
         .flat_map(|f| {
             std::fs::read_to_string(f)
@@ -120,6 +147,10 @@ proptest! {
         }
         let sig = |t: &[&str]| t.iter().map(|l| line_signature(l)).filter(|s| *s != LineSignature::Blank).collect::<Vec<_>>();
         prop_assert_eq!(sig(&a), sig(&b));
-        prop_assert_eq!(line_topics(a.iter().copied()), line_topics(b.iter().copied()), "{:#?}\nvs\n{:#?}", a, b);
+        let topics = line_topics(a.iter().copied());
+        prop_assert_eq!(&topics, &line_topics(b.iter().copied()), "{:#?}\nvs\n{:#?}", a, b);
+        // What the document index derives from the signatures it keeps.
+        let all: Vec<LineSignature> = a.iter().map(|l| line_signature(l)).collect();
+        prop_assert_eq!(&topics, &signature_topics(&all), "{:#?}", a);
     }
 }
