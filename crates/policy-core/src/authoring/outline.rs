@@ -56,10 +56,28 @@ pub struct Outline {
 
 const CN_DIGITS: &str = "一二三四五六七八九十百零〇";
 
-/// The heading level of `line` and the byte where its text starts.
+/// The heading level of `line` and the byte where its text starts. A
+/// numbered line that reads as a sentence — ending in 。 or ；, or longer
+/// than [`crate::topics::MAX_HEADING`] characters once the brackets of its
+/// annotations are left out — is a paragraph or an item of a list, no
+/// heading: most numbered lines of real policies are such paragraphs
+/// (`1、为使您购物更便捷，我们会……`).
 pub fn heading_level(line: &str) -> Option<(u8, usize)> {
     let start = line.len() - line.trim_start().len();
     let t = &line[start..];
+    let level = numbering_level(t)?;
+    let text = t.trim_end();
+    let sentence = text.ends_with(['。', '；', ';'])
+        || text
+            .chars()
+            .filter(|c| !matches!(c, '(' | ')' | '[' | ']' | '<' | '>' | '{' | '}'))
+            .nth(crate::topics::MAX_HEADING)
+            .is_some();
+    (!sentence).then_some((level, start))
+}
+
+/// The level of the numbering `t` starts with (see the module doc).
+fn numbering_level(t: &str) -> Option<u8> {
     let numeral = |s: &str, digit: &dyn Fn(char) -> bool| -> usize {
         s.char_indices()
             .find(|&(_, c)| !digit(c))
@@ -69,29 +87,29 @@ pub fn heading_level(line: &str) -> Option<(u8, usize)> {
     let ascii = |c: char| c.is_ascii_digit();
     let n = numeral(t, &cn);
     if n > 0 && t[n..].starts_with('、') {
-        return Some((1, start));
+        return Some(1);
     }
     if let Some(inner) = t.strip_prefix('（') {
         let n = numeral(inner, &cn);
         if n > 0 && inner[n..].starts_with('）') {
-            return Some((2, start));
+            return Some(2);
         }
         let n = numeral(inner, &ascii);
         if n > 0 && inner[n..].starts_with('）') {
-            return Some((4, start));
+            return Some(4);
         }
     }
     let n = numeral(t, &ascii);
     if n > 0 && n <= 3 {
         let rest = &t[n..];
         if rest.starts_with('、') {
-            return Some((3, start));
+            return Some(3);
         }
         // `1.` but not `1.5`.
         if let Some(after) = rest.strip_prefix('.').or_else(|| rest.strip_prefix('．'))
             && after.chars().next().is_some_and(|c| !c.is_ascii_digit())
         {
-            return Some((3, start));
+            return Some(3);
         }
     }
     None
@@ -276,6 +294,23 @@ mod tests {
         assert_eq!(heading_level("（2）登录"), Some((4, 0)));
         assert_eq!(heading_level("(一)"), None);
         assert_eq!(heading_level("一些文字、"), None);
+    }
+
+    #[test]
+    fn a_numbered_sentence_is_no_heading() {
+        // Ends like a sentence: an item of a list, or a paragraph.
+        assert_eq!(heading_level("1、(我们)[收集]<手机号码>。"), None);
+        assert_eq!(heading_level("（2）<位置信息>；"), None);
+        assert_eq!(heading_level("3、您的权利\r"), Some((3, 0)));
+        // Longer than a heading, brackets not counted.
+        let long = format!("1、为使您购物更便捷{}", "我们会收集您的信息".repeat(4));
+        assert_eq!(heading_level(&long), None);
+        let forty = format!("一、{}", "😀𠮷".repeat(19));
+        assert_eq!(forty.chars().count(), 40);
+        assert_eq!(heading_level(&forty), Some((1, 0)));
+        assert_eq!(heading_level(&format!("{forty}信")), None);
+        let bracketed = format!("一、{}", "<𠮷>".repeat(19));
+        assert_eq!(heading_level(&bracketed), Some((1, 0)));
     }
 
     #[test]
