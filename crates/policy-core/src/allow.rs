@@ -9,7 +9,7 @@
 //! - the sentence holding the finding, with its markup removed, contains
 //!   `text`, and `text` contains the finding's annotated text (when the
 //!   finding lies on an annotation) — `recipient-missing` on `[共享]` in
-//!   "我们会[共享]您的<位置信息>。" is allowed by
+//!   "我们会\[共享\]您的<位置信息>。" is allowed by
 //!   `text = "我们会共享您的位置信息"` (or any piece of it holding 共享), and
 //!   `text = "人脸信息"` does not allow `sensitive-data` on the
 //!   `<身份证号码>` of a sentence that also names 人脸信息.

@@ -1759,8 +1759,8 @@ fn is_address(text: &str) -> bool {
 }
 
 /// The quick fixes for the unannotated occurrences the range touches:
-/// "Annotate this as <X>" and, when there are more, "Annotate all N as
-/// <X>" (every unannotated occurrence of the term in the document).
+/// "Annotate this as `<X>`" and, when there are more, "Annotate all N as
+/// `<X>`" (every unannotated occurrence of the term in the document).
 /// O(lines of the range), plus O(lines) for annotate-all.
 pub fn unannotated_actions(
     index: &DocIndex,

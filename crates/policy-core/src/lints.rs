@@ -353,7 +353,7 @@ pub fn line_findings<'a>(
 ///   ([`crate::practices::Action::public`]) and other than to the first
 ///   party ([`crate::practices::Action::to_first_party`]), on a line that is
 ///   no heading and has no third-party `(actor)` in a sentence that is not
-///   negated, nor continues a line above that has one. A plain [披露]
+///   negated, nor continues a line above that has one. A plain \[披露\]
 ///   ([`crate::practices::Action::plain_disclosure`]) is a disclosure to the
 ///   public when the line or the line above speaks of public disclosure
 ///   ([`LineCues::public`]); for this, "the line above" is the nearest one

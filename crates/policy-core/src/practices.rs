@@ -26,8 +26,8 @@
 //! - a *plain* cue — 不, 没有, 并未, 从未, 未曾 — stands before it in the same
 //!   clause (after the last ，,：:), so that the 不 of a condition
 //!   (若您不提供，我们…) does not deny the main verb, or
-//! - it follows a denied action within one clause (不会[收集]或[共享]);
-//!   after a clause break it is judged on its own (我们[收集]…，但不会[共享]).
+//! - it follows a denied action within one clause (不会\[收集\]或\[共享\]);
+//!   after a clause break it is judged on its own (我们\[收集\]…，但不会\[共享\]).
 //!
 //! A 不 that begins a word which does not deny — 不限于, 不同, 不断, 不时,
 //! 不定期, 不超过, 不少于, 不低于, 不必要, 不可逆, 不相关, 不准确, 不完整,
@@ -36,10 +36,10 @@
 //!
 //! What this deliberately misses: negation after the verb (收集…的行为是
 //! 不允许的), negation by a word not listed (拒绝, 无需, 免于), scope beyond
-//! one sentence, and conditions: 未经您的同意，我们不会[共享] is denied
+//! one sentence, and conditions: 未经您的同意，我们不会\[共享\] is denied
 //! *and* has consent, and telling such a conditional denial from a flat
 //! one is left to the checks built on this model. A mixed sentence
-//! (我们[收集]…，但不会[共享]) is not negated, because not every action
+//! (我们\[收集\]…，但不会\[共享\]) is not negated, because not every action
 //! in it is.
 //!
 //! **Consent** (`consent`): the sentence — annotations included, so a
@@ -111,8 +111,8 @@ pub struct Action {
     pub public: bool,
     /// The action gives to the first party: a 与, 和, 同 or 向 right before
     /// a first-party `(actor)` right before it in its clause (您可以与(我们)
-    /// [分享]), or 给 and a first-party actor right after it
-    /// ([分享]给(我们)). The data flows to the author of the policy, who is
+    /// \[分享\]), or 给 and a first-party actor right after it
+    /// (\[分享\]给(我们)). The data flows to the author of the policy, who is
     /// its named recipient.
     pub to_first_party: bool,
     /// Whether the sentence denies this action (see the module doc); the
@@ -659,9 +659,9 @@ pub struct LineCues {
     /// it.
     pub open: bool,
     /// The line speaks of public disclosure and of no other giving: its
-    /// words hold 公开披露 (公开[披露] included) and none of 共享, 分享,
+    /// words hold 公开披露 (公开\[披露\] included) and none of 共享, 分享,
     /// 转让, 转移, 委托, 对外提供, 提供给. A heading （三）公开披露, or a list item
-    /// (我们)可能会公开[披露]…；, makes the plain [披露] of the line after
+    /// (我们)可能会公开\[披露\]…；, makes the plain \[披露\] of the line after
     /// it a public disclosure (`recipient-missing`); a 共享、转让、公开披露
     /// does not. Read on every line, annotated or not.
     pub public: bool,

@@ -4,7 +4,7 @@
 //!
 //! Architecture invariant: like the rest of the core, this module knows no
 //! LSP types and no async. It answers in plain [`LineEdit`]s and
-//! [`LinePoint`] spans of one line; the server's per-feature files convert
+//! [`LinePoint`](crate::position::LinePoint) spans of one line; the server's per-feature files convert
 //! those to the protocol in the negotiated encoding. An edit never spans a
 //! line break, because no annotation does (docs/language.md §3).
 
