@@ -24,7 +24,10 @@ use std::borrow::Cow;
 
 use ropey::Rope;
 
+use policy_core::analysis::AnalysedDocument;
+use policy_core::diagnostics::analysed_diagnostics;
 use policy_core::document::{Document, LineTable, lines_of};
+use policy_core::lints::{LintConfig, PRESET_PIPL};
 use policy_core::position::{LspPosition, LspRange, PositionEncoding};
 use policy_core::syntax::{LineParse, is_markup_byte, parse_line};
 use policy_core::taxonomy::Taxonomy;
@@ -127,6 +130,58 @@ fn keystroke(text: &str, edits: usize, evict: bool) -> (Duration, Duration, Dura
     deletes.sort();
     pairs.sort();
     (inserts[edits / 2], deletes[edits / 2], pairs[edits / 2])
+}
+
+/// The core's part of a keystroke with the `pipl` preset against none: the
+/// edit with every per-line and document-level layer it keeps
+/// (`AnalysedDocument::apply_edit`), then the diagnostics list the server
+/// serialises (`analysed_diagnostics`), in two documents of `text`, one
+/// with the lints and one without, edited alike and timed in turn. What
+/// the server adds (the allow filter, serialising, writing) is left out:
+/// `scripts/bench_lints.py` times the whole keystroke.
+/// Returns the medians (edit, edit + list) without and with the lints, and
+/// the diagnostics each list has.
+fn lint_keystroke(text: &str, edits: usize) -> ([Duration; 2], [Duration; 2], [usize; 2]) {
+    let taxonomy = std::sync::Arc::new(Taxonomy::builtin());
+    let none = LintConfig::default();
+    let mut pipl = LintConfig::default();
+    pipl.set(PRESET_PIPL, "on").expect("the preset exists");
+    let configs = [none, pipl];
+    let mut docs = configs.each_ref().map(|c| {
+        let mut d = AnalysedDocument::new(text, taxonomy.clone());
+        d.set_lints(c);
+        d
+    });
+    let lines: Vec<usize> = lines_of(text).map(|l| l.chars().count()).collect();
+    let mut rng = Lcg(11);
+    let mut times: [[Vec<Duration>; 2]; 2] = Default::default();
+    let enc = PositionEncoding::Utf32;
+    for i in 0..edits {
+        let line = rng.next(lines.len());
+        let col = rng.next(lines[line] + 1) as u32;
+        let at = LspPosition::new(line as u32, col);
+        let ch = ["<", "数", ">", "a"][i % 4];
+        let end = LspPosition::new(line as u32, col + 1);
+        for (k, (doc, config)) in docs.iter_mut().zip(&configs).enumerate() {
+            for (range, new) in [
+                (LspRange { start: at, end: at }, ch),
+                (LspRange { start: at, end }, ""),
+            ] {
+                let t = Instant::now();
+                doc.apply_edit(Some(range), new, enc).expect("valid edit");
+                let edited = t.elapsed();
+                black_box(analysed_diagnostics(doc, config));
+                // Only the insert is timed: the delete puts the text back.
+                if !new.is_empty() {
+                    times[k][0].push(edited);
+                    times[k][1].push(t.elapsed());
+                }
+            }
+        }
+    }
+    let counts = [0, 1].map(|k| analysed_diagnostics(&docs[k], &configs[k]).len());
+    let [off, on] = times.map(|[e, l]| [median(e), median(l)]);
+    (off, on, counts)
 }
 
 /// `Document::apply_edit` of a ranged edit redone step by step on a rope
@@ -536,6 +591,24 @@ fn main() {
         &big_cold,
         &jd_cold,
     );
+
+    // The core's part of a keystroke with the pipl lints against none.
+    for (name, text) in [("10 MB", big.as_str()), ("16 KB JD sample", JD)] {
+        let (off, on, counts) = lint_keystroke(text, 300);
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!(
+            "keystroke in the core, {name}, pipl against none: edit {:.3} / {:.3} ms = {:.2}x; \
+             edit + diagnostics list {:.3} / {:.3} ms = {:.2}x ({} / {} diagnostics)",
+            ms(on[0]),
+            ms(off[0]),
+            on[0].as_secs_f64() / off[0].as_secs_f64(),
+            ms(on[1]),
+            ms(off[1]),
+            on[1].as_secs_f64() / off[1].as_secs_f64(),
+            counts[1],
+            counts[0]
+        );
+    }
 
     // Memory held by a document of the 10 MB text.
     let before = LIVE.load(Ordering::Relaxed);
