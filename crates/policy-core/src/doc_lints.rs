@@ -814,6 +814,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
                 || in_security_advice(text, s)
                 || in_title(text, s)
                 || in_users_own_sharing(text, s)
+                || names_feature(text, e)
                 || heads_annotated_list(text, e, annotations)
             {
                 continue;
@@ -849,6 +850,7 @@ const DEFINITION_CUES: &[&str] = &[
     "属于个人信息",
     "敏感个人信息是",
     "个人信息包括",
+    "敏感信息包括",
 ];
 
 /// Classifications written with 是/为 (tuning round 3): 银行卡号…是个人敏感
@@ -941,6 +943,10 @@ const USER_DUTY_CUES: &[&str] = &[
     "承担全部责任",
     "自行承担",
     "自行负责",
+    "您应当保证",
+    "你应当保证",
+    "用户应当保证",
+    "作为监护人应当",
 ];
 
 /// Words of a refusal, which is the user's control of his information
@@ -985,6 +991,21 @@ const PASSING_ON: &[&str] = &[
     "披露", "共享", "分享", "发送", "公开", "透露", "上传", "发布",
 ];
 
+/// Words by which a service lets the user do something (我们的多项服务可
+/// 让您…公开分享您的相关信息): the user is the subject of what follows.
+const ENABLING: &[&str] = &[
+    "可让您",
+    "可以让您",
+    "能让您",
+    "可让你",
+    "可以让你",
+    "能让你",
+];
+
+/// The most characters between one of [`ENABLING`] and a verb of
+/// [`PASSING_ON`] for the user to be its subject.
+const MAX_ENABLED_GAP: usize = 30;
+
 /// The most characters between 其他用户 and a verb of [`PASSING_ON`] for
 /// the other users to be its subject.
 const MAX_OTHERS_GAP: usize = 6;
@@ -1001,7 +1022,20 @@ fn in_users_own_sharing(text: &str, at: usize) -> bool {
         return false;
     }
     let passes = |s: &str| PASSING_ON.iter().any(|v| s.contains(v));
-    (sentence.contains("自己的") && passes(sentence))
+    // 我们的服务可让您…公开分享… (tuning round 4): the service lets the
+    // user share, the verb within MAX_ENABLED_GAP characters, no 我们 between.
+    let enabled = ENABLING.iter().any(|e| {
+        sentence.match_indices(e).any(|(i, m)| {
+            let after: String = sentence[i + m.len()..]
+                .chars()
+                .take(MAX_ENABLED_GAP + 2)
+                .collect();
+            let until = PASSING_ON.iter().filter_map(|v| after.find(v)).min();
+            until.is_some_and(|u| !after[..u].contains("我们"))
+        })
+    });
+    enabled
+        || (sentence.contains("自己的") && passes(sentence))
         || sentence.match_indices("其他用户").any(|(i, m)| {
             let after: String = sentence[i + m.len()..]
                 .chars()
@@ -1017,6 +1051,18 @@ fn in_title(text: &str, at: usize) -> bool {
     text[..at]
         .rfind(['《', '》'])
         .is_some_and(|i| text[i..].starts_with('《') && text[at..].contains('》'))
+}
+
+/// Words that, right after a term, make it the name of a feature or a
+/// service (**手机号码一键登录服务**, 位置信息服务, 指纹功能): tuning round 4.
+const FEATURE_WORDS: &[&str] = &["一键登录", "一键登陆", "服务", "功能"];
+
+/// Whether the term ending at byte `end` of `text` is glued to one of
+/// [`FEATURE_WORDS`]: the words name a feature, not the data. A term
+/// followed by 登录 alone (使用手机号码登录时) is still reported: the number
+/// is what the user logs in with.
+fn names_feature(text: &str, end: usize) -> bool {
+    FEATURE_WORDS.iter().any(|w| text[end..].starts_with(w))
 }
 
 /// Words that open the list of what an item comprises.
@@ -1049,6 +1095,8 @@ fn heads_annotated_list(text: &str, end: usize, annotations: &[Annotation]) -> b
             rest = skip(r);
         }
     }
+    // A container: 账户信息中包含的<所在地区信息> (tuning round 4).
+    rest = rest.strip_prefix("中").unwrap_or(rest);
     for hedge in LIST_HEDGES {
         rest = rest.strip_prefix(hedge).unwrap_or(rest);
     }
@@ -2193,6 +2241,45 @@ mod tests {
         for line in [
             "我们会与其他用户签订协议，并向合作伙伴共享您的日志信息。",
             "您可以访问自己的联络方式，并决定是否公开。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
+        }
+    }
+
+    #[test]
+    fn tuning_round_4_feature_names_containers_duties_definitions_and_enabled_sharing() {
+        let annotated = "(我们)[收集]<手机号码>、<账户信息>、<联系方式>、<儿童个人信息>、\
+            <网络身份识别信息>、<日志信息>和<手机号码>、<账户信息>、<联系方式>、\
+            <儿童个人信息>、<网络身份识别信息>、<日志信息>。\n";
+        for line in [
+            // A feature named after a data word.
+            "您可选择我们提供的 **手机号码一键登录服务** 。",
+            // A container whose content the sentence annotates.
+            "例如您提供的账户信息中包含的您<所在地区信息>。",
+            // A duty on the user, or on the user as a guardian.
+            "你应当保证所提供的联系方式是准确、有效的。",
+            "您作为监护人应当正确履行监护职责，保护儿童个人信息安全。",
+            // A definition of sensitive information, its list split at ；.
+            "本政策中的个人敏感信息包括:身份证件号码;财产信息;网络身份识别信息。",
+            // A service that lets the user share publicly.
+            "我们的多项服务，可让您与所有用户公开分享您的相关信息，包括日志信息。",
+        ] {
+            let text = format!("{annotated}{line}");
+            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
+        }
+        for line in [
+            // Logging in with the number is a use of it.
+            "您可以使用手机号码登录。",
+            // 中包含 with nothing annotated after it.
+            "您的账户信息中包含所在地区信息。",
+            // The controller's duty.
+            "我们应当保证您的联系方式不被泄露。",
+            // The definition ends at its full stop.
+            "个人敏感信息包括身份证件号码。我们会收集网络身份识别信息。",
+            // The controller shares, after the service lets the user do
+            // something else.
+            "我们的服务可让您更便捷，我们会与合作伙伴共享您的日志信息。",
         ] {
             let text = format!("{annotated}{line}");
             assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
