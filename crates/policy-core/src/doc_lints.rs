@@ -2114,13 +2114,13 @@ mod tests {
     #[test]
     fn classifications_with_shi_and_definitions_split_at_semicolons_are_not_reported() {
         let annotated = "(我们)[收集]<银行卡号>、<位置信息>和<位置信息>、<银行卡号>。\n";
-        for line in [
-            "银行卡号是个人敏感信息，拒绝提供将无法支付。",
-            "个人信息是指能识别自然人的信息，包括身份信息；财产信息；位置信息、银行卡号等。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
-        }
+        not_reported(
+            annotated,
+            &[
+                "银行卡号是个人敏感信息，拒绝提供将无法支付。",
+                "个人信息是指能识别自然人的信息，包括身份信息；财产信息；位置信息、银行卡号等。",
+            ],
+        );
         // A classification covers its own clause, not a practice after it.
         let text = format!(
             "{annotated}位置信息是敏感个人信息，若您拒绝提供，我们将不会根据位置信息推荐。"
@@ -2136,13 +2136,13 @@ mod tests {
     #[test]
     fn sentences_that_only_say_where_to_ask_are_not_reported() {
         let annotated = "(我们)[收集]<联系方式>、<儿童个人信息>和<联系方式>、<儿童个人信息>。\n";
-        for line in [
-            "如您对本政策有任何疑问、意见或建议，您可通过我们提供的各种联系方式与我们联系。",
-            "如您对儿童个人信息相关事宜有任何问题，请随时联系我们。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
-        }
+        not_reported(
+            annotated,
+            &[
+                "如您对本政策有任何疑问、意见或建议，您可通过我们提供的各种联系方式与我们联系。",
+                "如您对儿童个人信息相关事宜有任何问题，请随时联系我们。",
+            ],
+        );
         // A right exercised through the contact is a statement of it; a
         // contact with no question asked is a plain sentence.
         for line in [
@@ -2157,59 +2157,76 @@ mod tests {
     #[test]
     fn duties_put_on_the_user_are_not_reported() {
         let annotated = "(我们)[收集]<联系方式>、<密码>和<联系方式>、<密码>。\n";
-        for line in [
-            "对于联系方式发生变更的，您有义务及时更新有关信息。",
-            "如因提供的联系方式不确切，由您自行承担由此产生的法律后果。",
-            "您是唯一对您的账号和密码信息负有保密责任的人。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
-        }
+        not_reported(
+            annotated,
+            &[
+                "对于联系方式发生变更的，您有义务及时更新有关信息。",
+                "如因提供的联系方式不确切，由您自行承担由此产生的法律后果。",
+                "您是唯一对您的账号和密码信息负有保密责任的人。",
+            ],
+        );
         // A refusal is the user's control of his information, a duty or not.
         let text = format!("{annotated}如您拒绝提供联系方式，由此产生的后果由您自行承担。");
         assert_eq!(found(&text, "unannotated-term").len(), 1);
     }
 
-    #[test]
-    fn the_head_of_a_list_annotated_item_by_item_is_not_reported() {
-        let annotated = "(我们)[收集]<使用情况>、<设备信息>和<使用情况>、<设备信息>。\n";
-        for line in [
-            "3. 在 **应用使用情况的信息** ，包括<应用的版本>、<当前时区>。",
-            "其中设备信息包括您的<设备型号>。",
-            "(我们)[收集]<设备信息>，这些设备信息可能包括<设备型号>。",
-        ] {
+    /// Each of `lines`, after the line `annotated`, has no
+    /// `unannotated-term` finding.
+    fn not_reported(annotated: &str, lines: &[&str]) {
+        for line in lines {
             let text = format!("{annotated}{line}");
             assert_eq!(found(&text, "unannotated-term"), [], "{line}");
         }
-        // A list left unannotated, or annotated after the sentence ends, is
-        // the annotator's miss.
-        for line in [
-            "我们会收集设备信息，包括设备型号、系统版本。",
-            "我们会收集设备信息，包括设备型号。(我们)[收集]<系统版本>。",
-        ] {
+    }
+
+    /// Each of `lines`, after the line `annotated`, has exactly one.
+    fn reported_once(annotated: &str, lines: &[&str]) {
+        for line in lines {
             let text = format!("{annotated}{line}");
             assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
         }
     }
 
     #[test]
+    fn the_head_of_a_list_annotated_item_by_item_is_not_reported() {
+        let annotated = "(我们)[收集]<使用情况>、<设备信息>和<使用情况>、<设备信息>。\n";
+        not_reported(
+            annotated,
+            &[
+                "3. 在 **应用使用情况的信息** ，包括<应用的版本>、<当前时区>。",
+                "其中设备信息包括您的<设备型号>。",
+                "(我们)[收集]<设备信息>，这些设备信息可能包括<设备型号>。",
+            ],
+        );
+        // A list left unannotated, or annotated after the sentence ends, is
+        // the annotator's miss.
+        reported_once(
+            annotated,
+            &[
+                "我们会收集设备信息，包括设备型号、系统版本。",
+                "我们会收集设备信息，包括设备型号。(我们)[收集]<系统版本>。",
+            ],
+        );
+    }
+
+    #[test]
     fn advice_to_the_user_on_his_own_safety_is_not_reported() {
         let annotated = "(我们)[收集]<密码>、<位置信息>和<密码>、<位置信息>。\n";
-        for line in [
-            "我们建议您使用复杂密码，并注意保护您的信息安全。",
-            "用户应采取积极措施保证个人信息的安全，如：定期修改账号密码。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
-        }
+        not_reported(
+            annotated,
+            &[
+                "我们建议您使用复杂密码，并注意保护您的信息安全。",
+                "用户应采取积极措施保证个人信息的安全，如：定期修改账号密码。",
+            ],
+        );
         // Advice on anything but safety, or safety with no advice, stays.
-        for line in [
-            "我们建议您开启定位，以便我们根据位置信息推荐附近的门店。",
-            "我们会加密保存您的密码，保护您的账号安全。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
-        }
+        reported_once(
+            annotated,
+            &[
+                "我们建议您开启定位，以便我们根据位置信息推荐附近的门店。",
+                "我们会加密保存您的密码，保护您的账号安全。",
+            ],
+        );
     }
 
     #[test]
@@ -2218,33 +2235,33 @@ mod tests {
         let text = format!("{annotated}我们会根据《儿童个人信息网络保护规定》的要求指定专人。");
         assert_eq!(found(&text, "unannotated-term"), []);
         // After the title, or with a 《 left open, the term is text.
-        for line in [
-            "我们会根据《网络安全法》保护儿童个人信息。",
-            "《我们会保护儿童个人信息。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
-        }
+        reported_once(
+            annotated,
+            &[
+                "我们会根据《网络安全法》保护儿童个人信息。",
+                "《我们会保护儿童个人信息。",
+            ],
+        );
     }
 
     #[test]
     fn what_users_pass_on_themselves_is_not_reported() {
         let annotated = "(我们)[收集]<联络方式>、<日志信息>和<联络方式>、<日志信息>。\n";
-        for line in [
-            "交易时您不可避免地要向交易对方披露自己的个人信息，如联络方式。",
-            "使用我们服务的其他用户也有可能分享与您有关的信息（包括日志信息）。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
-        }
+        not_reported(
+            annotated,
+            &[
+                "交易时您不可避免地要向交易对方披露自己的个人信息，如联络方式。",
+                "使用我们服务的其他用户也有可能分享与您有关的信息（包括日志信息）。",
+            ],
+        );
         // The controller passing it on, or a right over one's own, stays.
-        for line in [
-            "我们会与其他用户签订协议，并向合作伙伴共享您的日志信息。",
-            "您可以访问自己的联络方式，并决定是否公开。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
-        }
+        reported_once(
+            annotated,
+            &[
+                "我们会与其他用户签订协议，并向合作伙伴共享您的日志信息。",
+                "您可以访问自己的联络方式，并决定是否公开。",
+            ],
+        );
     }
 
     #[test]
@@ -2252,38 +2269,38 @@ mod tests {
         let annotated = "(我们)[收集]<手机号码>、<账户信息>、<联系方式>、<儿童个人信息>、\
             <网络身份识别信息>、<日志信息>和<手机号码>、<账户信息>、<联系方式>、\
             <儿童个人信息>、<网络身份识别信息>、<日志信息>。\n";
-        for line in [
-            // A feature named after a data word.
-            "您可选择我们提供的 **手机号码一键登录服务** 。",
-            // A container whose content the sentence annotates.
-            "例如您提供的账户信息中包含的您<所在地区信息>。",
-            // A duty on the user, or on the user as a guardian.
-            "你应当保证所提供的联系方式是准确、有效的。",
-            "您作为监护人应当正确履行监护职责，保护儿童个人信息安全。",
-            // A definition of sensitive information, its list split at ；.
-            "本政策中的个人敏感信息包括:身份证件号码;财产信息;网络身份识别信息。",
-            // A service that lets the user share publicly.
-            "我们的多项服务，可让您与所有用户公开分享您的相关信息，包括日志信息。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term"), [], "{line}");
-        }
-        for line in [
-            // Logging in with the number is a use of it.
-            "您可以使用手机号码登录。",
-            // 中包含 with nothing annotated after it.
-            "您的账户信息中包含所在地区信息。",
-            // The controller's duty.
-            "我们应当保证您的联系方式不被泄露。",
-            // The definition ends at its full stop.
-            "个人敏感信息包括身份证件号码。我们会收集网络身份识别信息。",
-            // The controller shares, after the service lets the user do
-            // something else.
-            "我们的服务可让您更便捷，我们会与合作伙伴共享您的日志信息。",
-        ] {
-            let text = format!("{annotated}{line}");
-            assert_eq!(found(&text, "unannotated-term").len(), 1, "{line}");
-        }
+        not_reported(
+            annotated,
+            &[
+                // A feature named after a data word.
+                "您可选择我们提供的 **手机号码一键登录服务** 。",
+                // A container whose content the sentence annotates.
+                "例如您提供的账户信息中包含的您<所在地区信息>。",
+                // A duty on the user, or on the user as a guardian.
+                "你应当保证所提供的联系方式是准确、有效的。",
+                "您作为监护人应当正确履行监护职责，保护儿童个人信息安全。",
+                // A definition of sensitive information, its list split at ；.
+                "本政策中的个人敏感信息包括:身份证件号码;财产信息;网络身份识别信息。",
+                // A service that lets the user share publicly.
+                "我们的多项服务，可让您与所有用户公开分享您的相关信息，包括日志信息。",
+            ],
+        );
+        reported_once(
+            annotated,
+            &[
+                // Logging in with the number is a use of it.
+                "您可以使用手机号码登录。",
+                // 中包含 with nothing annotated after it.
+                "您的账户信息中包含所在地区信息。",
+                // The controller's duty.
+                "我们应当保证您的联系方式不被泄露。",
+                // The definition ends at its full stop.
+                "个人敏感信息包括身份证件号码。我们会收集网络身份识别信息。",
+                // The controller shares, after the service lets the user do
+                // something else.
+                "我们的服务可让您更便捷，我们会与合作伙伴共享您的日志信息。",
+            ],
+        );
     }
 
     #[test]
