@@ -385,9 +385,44 @@ pub const PARAGRAPH_CUES: &[(Topic, &[&[&str]])] = &[
 /// The one topic a line states plainly by [`PARAGRAPH_CUES`], if exactly
 /// one.
 pub fn topic_of_paragraph(line: &str) -> Option<Topic> {
-    let mut found = PARAGRAPH_CUES
+    let cues = &*LINE_CUES;
+    one_topic(cues.words.present(line), &cues.paragraph)
+}
+
+/// The words of [`CONTENT_WORDS`] and [`PARAGRAPH_CUES`] in one automaton,
+/// and each entry's groups as bit sets of it: a line is searched once for
+/// both, not once per word (most of a line's words are in no list, and a
+/// word search that fails reads the whole line).
+struct LineCues {
+    words: Words,
+    content: Vec<(Topic, Vec<Bits>)>,
+    paragraph: Vec<(Topic, Vec<Bits>)>,
+}
+
+static LINE_CUES: LazyLock<LineCues> = LazyLock::new(|| {
+    let all = CONTENT_WORDS
         .iter()
-        .filter(|(_, groups)| groups.iter().all(|g| g.iter().any(|w| line.contains(w))))
+        .chain(PARAGRAPH_CUES)
+        .flat_map(|(_, groups)| groups.iter().flat_map(|g| g.iter()));
+    let words = Words::new(all);
+    let entries = |cues: &[(Topic, &[&[&str]])]| {
+        cues.iter()
+            .map(|(topic, groups)| (*topic, groups.iter().map(|g| words.bits(g)).collect()))
+            .collect()
+    };
+    LineCues {
+        content: entries(CONTENT_WORDS),
+        paragraph: entries(PARAGRAPH_CUES),
+        words,
+    }
+});
+
+/// The topic of the one entry, or of all entries alike, whose every group
+/// has a word in `bits`; none when none has, or entries of two topics.
+fn one_topic(bits: Bits, entries: &[(Topic, Vec<Bits>)]) -> Option<Topic> {
+    let mut found = entries
+        .iter()
+        .filter(|(_, groups)| all_groups(bits, groups))
         .map(|(t, _)| *t);
     let first = found.next()?;
     found.all(|t| t == first).then_some(first)
@@ -740,15 +775,16 @@ const MAX_NAME_LINE: usize = 30;
 /// The one topic `line` speaks of by [`CONTENT_WORDS`], if exactly one; a
 /// short line naming a company names the controller.
 pub fn topic_of_content(line: &str) -> Option<Topic> {
+    content_topic(line, LINE_CUES.words.present(line))
+}
+
+/// [`topic_of_content`] of `line`, whose words of [`LINE_CUES`] are
+/// `bits`.
+fn content_topic(line: &str, bits: Bits) -> Option<Topic> {
     if names_company(line) {
         return Some(Topic::ControllerContact);
     }
-    let mut found = CONTENT_WORDS
-        .iter()
-        .filter(|(_, groups)| groups.iter().all(|g| g.iter().any(|w| line.contains(w))))
-        .map(|(t, _)| *t);
-    let first = found.next()?;
-    found.all(|t| t == first).then_some(first)
+    one_topic(bits, &LINE_CUES.content)
 }
 
 /// Whether a line says how to reach the controller: contact details
@@ -855,13 +891,17 @@ pub fn line_signature(line: &str) -> LineSignature {
             received: is_received(&h),
             contact: is_contact(line),
         },
-        None => LineSignature::Content {
-            contact: is_contact(line),
-            company: names_company(line),
-            topic: topic_of_content(line),
-            paragraph: topic_of_paragraph(line),
-            item: list_item(line),
-        },
+        None => {
+            let cues = &*LINE_CUES;
+            let bits = cues.words.present(line);
+            LineSignature::Content {
+                contact: is_contact(line),
+                company: names_company(line),
+                topic: content_topic(line, bits),
+                paragraph: one_topic(bits, &cues.paragraph),
+                item: list_item(line),
+            }
+        }
     }
 }
 
