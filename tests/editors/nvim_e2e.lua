@@ -23,7 +23,10 @@ vim.lsp.handlers["textDocument/publishDiagnostics"] = function(...)
   return publish(...)
 end
 
-require("policy_lsp").setup({ cmd = { server } })
+-- Another annotator's versions, compared through setup()'s `compare_with` (the folder is
+-- filled in by the compareWith check below; the sample has no counterpart there).
+local agree = vim.fn.fnamemodify(sample, ":h") .. "/agree"
+require("policy_lsp").setup({ cmd = { server }, compare_with = agree .. "/theirs" })
 
 local version = vim.version()
 local label = ("nvim %d.%d"):format(version.major, version.minor)
@@ -221,13 +224,13 @@ local function run()
       -- Two annotators' versions of a one-line policy: theirs marks only 手机 as data.
       local ours_line = "(我们)[收集]<手机号码>用于{下单}"
       local theirs_line = "(我们)[收集]<手机>号码用于{下单}"
-      local dir = vim.fn.fnamemodify(sample, ":h") .. "/agree"
+      local dir = agree
       vim.fn.mkdir(dir .. "/ours", "p")
       vim.fn.mkdir(dir .. "/theirs", "p")
       vim.fn.writefile({ ours_line }, dir .. "/ours/small.policy")
       vim.fn.writefile({ theirs_line }, dir .. "/theirs/small.policy")
-      -- The setting, as an editor sends it when the user changes it; then the document.
-      clients(bufnr)[1]:notify("workspace/didChangeConfiguration", { settings = { compareWith = dir .. "/theirs" } })
+      -- setup() sent compareWith = agree/theirs at start; the server finds theirs by the
+      -- document's path relative to the root. Then the document.
       vim.o.hidden = true
       vim.cmd("edit " .. vim.fn.fnameescape(dir .. "/ours/small.policy"))
       local ours = vim.api.nvim_get_current_buf()

@@ -5,6 +5,8 @@
 --     cmd = { "policy-lsp" },            -- default: policy-lsp on PATH
 --     taxonomy = "policy-lsp.toml",      -- optional; relative to the project root
 --     lints = { ["sensitive-data"] = "on" },
+--     compare_with = "../annotator-b",  -- optional: another annotator's version (a folder,
+--                                       -- or a path with ${relativeFile}); disagreement hints
 --   })
 --
 -- :PolicyReport writes the current file's HTML report (practice graph, sensitive data,
@@ -65,6 +67,10 @@ local function init_options(opts, root)
       file = root .. "/" .. file
     end
     options.taxonomy = file
+  end
+  -- The server resolves a relative path from the root and fills in ${relativeFile}.
+  if opts.compare_with and opts.compare_with ~= "" then
+    options.compareWith = vim.fn.expand(opts.compare_with)
   end
   return options
 end
