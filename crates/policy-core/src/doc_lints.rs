@@ -24,7 +24,10 @@
 //! a text removed; then the lines searched again are those that contain a
 //! new term (a plain substring test over the text, much cheaper than the
 //! search for every term, but O(document)) or had a match of a term now gone.
-//! Any other edit searches only the lines it touched.
+//! Any other edit searches only the lines it touched and the one line after
+//! them: a line's places depend on its own text and on whether the line
+//! before ends inside a definition that it continues after a ；
+//! (`continues_definition`, tuning round 5), never on lines further up.
 //!
 //! The topics (`crate::topics`) span lines, so `missing-disclosure` keeps
 //! each line's [`LineSignature`] — all the topics read of a line — and
@@ -437,7 +440,10 @@ impl DocIndex {
                 self.hits = texts
                     .iter()
                     .enumerate()
-                    .map(|(l, text)| hits_of(&terms, text, doc.line_parse(l), taxonomy))
+                    .map(|(l, text)| {
+                        let continued = l > 0 && continues_definition(&texts[l - 1]);
+                        hits_of(&terms, text, doc.line_parse(l), taxonomy, continued)
+                    })
                     .collect();
             } else {
                 // Only lines that hold a new term, or had a match of a term
@@ -454,42 +460,58 @@ impl DocIndex {
                     .iter()
                     .filter(|p| !sorted_in(&terms.patterns, p))
                     .collect();
-                let edited: Vec<Arc<[Hit]>> = texts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, text)| hits_of(&terms, text, doc.line_parse(first + i), taxonomy))
-                    .collect();
+                let edited = edited_hits(doc, &terms, taxonomy, first, &texts);
                 self.hits.splice(old.clone(), edited);
                 let edited = first..first + edit.new_lines;
-                // One walk of the rope, not a lookup per line.
-                self.hits = lines(doc)
-                    .zip(self.hits.iter())
-                    .map(|((l, parse, text), hits)| {
-                        let stale = !edited.contains(&l)
+                // One walk of the rope, not a lookup per line. The line
+                // after the edit is redone too: its line before changed.
+                let mut walked = Vec::with_capacity(doc.line_count());
+                let mut before: Option<Cow<str>> = None;
+                for ((l, parse, text), hits) in lines(doc).zip(self.hits.iter()) {
+                    let stale = l == edited.end
+                        || !edited.contains(&l)
                             && (hits.iter().any(|h| removed.contains(&&h.term))
                                 || added.iter().any(|a| text.contains(&***a)));
-                        if stale {
-                            hits_of(&terms, &text, Some(parse), taxonomy)
-                        } else {
-                            hits.clone()
-                        }
-                    })
-                    .collect();
+                    walked.push(if stale {
+                        let continued = before.as_deref().is_some_and(continues_definition);
+                        hits_of(&terms, &text, Some(parse), taxonomy, continued)
+                    } else {
+                        hits.clone()
+                    });
+                    before = Some(text);
+                }
+                self.hits = walked.into_iter().collect();
             }
             self.effect.hits_same = false;
         } else {
             let terms = self.terms.clone();
-            let new: Vec<Arc<[Hit]>> = texts
-                .iter()
-                .enumerate()
-                .map(|(i, text)| hits_of(&terms, text, doc.line_parse(first + i), taxonomy))
-                .collect();
+            let mut new = edited_hits(doc, &terms, taxonomy, first, &texts);
             // The same unannotated terms in the same order, however the
             // lines are cut.
             let before = self.hits.iter_from(first).take(old.len());
-            let terms = |h: &Arc<[Hit]>| h.iter().map(|h| h.term.clone()).collect::<Vec<_>>();
-            self.effect.hits_same &= before.flat_map(terms).eq(new.iter().flat_map(terms));
-            self.hits.splice(old.clone(), new);
+            let term_list = |h: &Arc<[Hit]>| h.iter().map(|h| h.term.clone()).collect::<Vec<_>>();
+            self.effect.hits_same &= before
+                .flat_map(term_list)
+                .eq(new.iter().flat_map(term_list));
+            // The line after the edit: its line before may now end in, or
+            // no longer end in, a definition it continues.
+            let next = first + edit.new_lines;
+            let mut replaced = old.clone();
+            if let Some(text) = doc.line_text(next) {
+                let before = match texts.last() {
+                    Some(t) => Some(t.clone()),
+                    None if first > 0 => doc.line_text(first - 1),
+                    None => None,
+                };
+                let continued = before.as_deref().is_some_and(continues_definition);
+                let hits = hits_of(&terms, &text, doc.line_parse(next), taxonomy, continued);
+                if self.hits.iter_from(old.end).next() != Some(&hits) {
+                    self.effect.hits_same = false;
+                    new.push(hits);
+                    replaced = old.start..old.end + 1;
+                }
+            }
+            self.hits.splice(replaced, new);
         }
         let signature = |t: &str| {
             if !self.transient {
@@ -801,6 +823,7 @@ fn hits_of(
     text: &str,
     parse: Option<&LineParse>,
     taxonomy: Option<&Taxonomy>,
+    continued: bool,
 ) -> Arc<[Hit]> {
     if terms.is_empty() {
         return Arc::new([]);
@@ -811,6 +834,14 @@ fn hits_of(
         return Arc::new([]);
     }
     let annotations = parse.map_or(&[][..], |p| &p.annotations[..]);
+    // A definition's list continued from the line before runs to this
+    // line's first full stop.
+    let continued_to = if continued {
+        text.find(['。', '！', '？', '!', '?'])
+            .unwrap_or(text.len())
+    } else {
+        0
+    };
     let mut out = Vec::new();
     let mut from = 0usize;
     let mut point = LinePoint::default();
@@ -824,6 +855,7 @@ fn hits_of(
         for (start, end, pattern) in terms.find(segment) {
             let (s, e) = (from + start, from + end);
             if text[..s].ends_with('\\')
+                || s < continued_to
                 || in_definition(text, s)
                 || in_label(text, s)
                 || in_inquiry(text, s)
@@ -915,6 +947,49 @@ fn in_definition(text: &str, at: usize) -> bool {
     let clause = &text[clause_from..clause_to];
     DEFINITION_CUES.iter().any(|c| sentences.contains(c))
         || CLASSIFICATION_CUES.iter().any(|c| clause.contains(c))
+}
+
+/// Whether a line ends inside a definition that the next line continues
+/// (tuning round 5: 本政策涉及的个人信息包括：…；⏎个人位置信息；…): its text,
+/// Markdown emphasis and spaces trimmed, ends with a ；, and the sentence
+/// it ends (from its last 。！？) holds one of [`DEFINITION_CUES`]. Only
+/// the line before is read, never a chain of them, so that an edit
+/// changes the places of the edited lines and of the one line after them.
+fn continues_definition(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_'));
+    if !t.ends_with(['；', ';']) {
+        return false;
+    }
+    let from = t
+        .rfind(['。', '！', '？', '!', '?'])
+        .map_or(0, |i| i + ends_len(&t[i..]));
+    DEFINITION_CUES.iter().any(|c| t[from..].contains(c))
+}
+
+/// The hits of the edited lines `texts`, the first of them line `first`
+/// of `doc`, each read after the line before it.
+fn edited_hits(
+    doc: &Document,
+    terms: &Terms,
+    taxonomy: Option<&Taxonomy>,
+    first: usize,
+    texts: &[Cow<str>],
+) -> Vec<Arc<[Hit]>> {
+    let above = first.checked_sub(1).and_then(|l| doc.line_text(l));
+    let mut before: Option<&str> = above.as_deref();
+    let mut out = Vec::with_capacity(texts.len());
+    for (i, text) in texts.iter().enumerate() {
+        let continued = before.is_some_and(continues_definition);
+        out.push(hits_of(
+            terms,
+            text,
+            doc.line_parse(first + i),
+            taxonomy,
+            continued,
+        ));
+        before = Some(text);
+    }
+    out
 }
 
 /// The sentence (ended by 。！？；) around byte `at` of `text`.
@@ -2629,6 +2704,32 @@ mod tests {
                 "我们会使用您的QQ为您登录。",
                 // A longer word of the same kind, and a word put before.
                 "我们会收集您的收货地址。",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_definition_list_continued_on_the_next_line_after_a_semicolon_is_not_reported() {
+        let annotated = "(我们)[收集]<位置信息>、<密码>和<位置信息>、<密码>。\n";
+        // The line before ends the definition's ；-piece: this line's
+        // pieces up to its first full stop are its examples.
+        let text = format!(
+            "{annotated}本政策涉及的个人信息包括：身份信息（证件号码）；\n\
+             **个人位置信息** ；网络身份标识信息（包括**密码**）；个人上网记录。"
+        );
+        assert_eq!(found(&text, "unannotated-term"), []);
+        // After the full stop, a practice is reported again.
+        let text = format!(
+            "{annotated}本政策涉及的个人信息包括：身份信息；\n位置信息；密码等。我们会加密保存密码。"
+        );
+        assert_eq!(found(&text, "unannotated-term").len(), 1);
+        // A line before that ends with ； but defines nothing, or a
+        // definition that ended with 。, leaves the line alone.
+        reported_once(
+            annotated,
+            &[
+                "我们会收集设备型号；\n并使用位置信息。",
+                "个人信息是指能识别自然人的信息。\n我们会使用位置信息；",
             ],
         );
     }
