@@ -1299,7 +1299,15 @@ fn in_enumerated_head(text: &str, start: usize, end: usize, annotations: &[Annot
 }
 
 /// Negated verbs of containment (这些统计信息将不会包含…).
-const NOT_CONTAINING: &[&str] = &["不包含", "不会包含", "不含", "不包括", "不会包括"];
+/// 不会识别 (此设备信息不会识别您特定的身份信息) says the same of the item.
+const NOT_CONTAINING: &[&str] = &[
+    "不包含",
+    "不会包含",
+    "不含",
+    "不包括",
+    "不会包括",
+    "不会识别",
+];
 
 /// Whether the term ending at byte `end` of `text` is the subject of a
 /// clause (ended by ，as well) that denies it holds identifying
@@ -2674,6 +2682,7 @@ mod tests {
                 // A denial that the item holds identifying information.
                 "我们会公开使用趋势，但这些统计信息将不会包含您的任何身份识别信息。",
                 "这些统计信息不包含可识别您身份的内容。",
+                "请您知悉此设备信息不会识别您的身份。",
                 // Definitions: 特别 for 特定, and 单独.
                 "单独的设备信息是无法识别特别自然人身份的信息。",
                 "当设备信息无法单独识别您的身份时，我们可以对其加以其他目的使用。",
