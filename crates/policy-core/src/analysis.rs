@@ -288,6 +288,10 @@ impl Class {
 #[derive(Clone, Debug, Default)]
 pub struct Classes {
     classes: LineTable<Box<[Class]>>,
+    /// The taxonomy they were classified with (cheap to clone), for the
+    /// document lints that classify a word of the text
+    /// (`crate::doc_lints`). A change of taxonomy builds new classes.
+    taxonomy: Option<Taxonomy>,
 }
 
 impl Classes {
@@ -300,7 +304,13 @@ impl Classes {
                 .zip(doc.line_texts_from(0))
                 .map(|((_, parse), text)| line_classes(parse, &text, taxonomy, &mut memo))
                 .collect(),
+            taxonomy: Some(taxonomy.clone()),
         }
+    }
+
+    /// The taxonomy the classes were made with; `None` for empty classes.
+    pub fn taxonomy(&self) -> Option<&Taxonomy> {
+        self.taxonomy.as_ref()
     }
 
     /// Follows one edit of `doc`: reclassifies the lines it replaced.

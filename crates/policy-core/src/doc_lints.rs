@@ -24,7 +24,10 @@
 //! a text removed; then the lines searched again are those that contain a
 //! new term (a plain substring test over the text, much cheaper than the
 //! search for every term, but O(document)) or had a match of a term now gone.
-//! Any other edit searches only the lines it touched.
+//! Any other edit searches only the lines it touched and the one line after
+//! them: a line's places depend on its own text and on whether the line
+//! before ends inside a definition that it continues after a ；
+//! (`continues_definition`, tuning round 5), never on lines further up.
 //!
 //! The topics (`crate::topics`) span lines, so `missing-disclosure` keeps
 //! each line's [`LineSignature`] — all the topics read of a line — and
@@ -51,7 +54,7 @@ use crate::document::{Document, EditOutcome, LineTable};
 use crate::lints::{Lint, LintConfig};
 use crate::position::{LinePoint, LspRange, PositionEncoding};
 use crate::syntax::{Annotation, AnnotationKind, LineParse, Severity};
-use crate::taxonomy::Category;
+use crate::taxonomy::{Category, Taxonomy};
 use crate::topics::{
     LineSignature, Topic, disclosed_in, heading, line_signature, line_topics, signature_topics,
 };
@@ -91,7 +94,8 @@ pub struct Annotated {
     /// A data item's text as written, when its unannotated occurrences
     /// are looked for (at least [`MIN_TERM_CHARS`], not vague, no escape).
     pub term: Option<Box<str>>,
-    /// A data item the taxonomy has no category for.
+    /// A data item the taxonomy has no category for, or classifies only
+    /// through pieces of different kinds ([`by_mixed_pieces`]).
     pub unclassified: bool,
     pub start: LinePoint,
     pub end: LinePoint,
@@ -389,6 +393,7 @@ impl DocIndex {
     ) {
         let first = edit.first_line;
         let old = first..first + edit.old_lines;
+        let taxonomy = classes.taxonomy();
         let counts = Arc::make_mut(&mut self.counts);
         counts.terms_changed = false;
         let removed: Vec<Arc<LineIndex>> = self
@@ -410,6 +415,7 @@ impl DocIndex {
                     text,
                     doc.line_parse(l),
                     classes.line(l),
+                    classes.taxonomy(),
                     practices,
                     l,
                     !self.transient,
@@ -434,7 +440,10 @@ impl DocIndex {
                 self.hits = texts
                     .iter()
                     .enumerate()
-                    .map(|(l, text)| hits_of(&terms, text, doc.line_parse(l)))
+                    .map(|(l, text)| {
+                        let continued = l > 0 && continues_definition(&texts[l - 1]);
+                        hits_of(&terms, text, doc.line_parse(l), taxonomy, continued)
+                    })
                     .collect();
             } else {
                 // Only lines that hold a new term, or had a match of a term
@@ -451,42 +460,58 @@ impl DocIndex {
                     .iter()
                     .filter(|p| !sorted_in(&terms.patterns, p))
                     .collect();
-                let edited: Vec<Arc<[Hit]>> = texts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, text)| hits_of(&terms, text, doc.line_parse(first + i)))
-                    .collect();
+                let edited = edited_hits(doc, &terms, taxonomy, first, &texts);
                 self.hits.splice(old.clone(), edited);
                 let edited = first..first + edit.new_lines;
-                // One walk of the rope, not a lookup per line.
-                self.hits = lines(doc)
-                    .zip(self.hits.iter())
-                    .map(|((l, parse, text), hits)| {
-                        let stale = !edited.contains(&l)
+                // One walk of the rope, not a lookup per line. The line
+                // after the edit is redone too: its line before changed.
+                let mut walked = Vec::with_capacity(doc.line_count());
+                let mut before: Option<Cow<str>> = None;
+                for ((l, parse, text), hits) in lines(doc).zip(self.hits.iter()) {
+                    let stale = l == edited.end
+                        || !edited.contains(&l)
                             && (hits.iter().any(|h| removed.contains(&&h.term))
                                 || added.iter().any(|a| text.contains(&***a)));
-                        if stale {
-                            hits_of(&terms, &text, Some(parse))
-                        } else {
-                            hits.clone()
-                        }
-                    })
-                    .collect();
+                    walked.push(if stale {
+                        let continued = before.as_deref().is_some_and(continues_definition);
+                        hits_of(&terms, &text, Some(parse), taxonomy, continued)
+                    } else {
+                        hits.clone()
+                    });
+                    before = Some(text);
+                }
+                self.hits = walked.into_iter().collect();
             }
             self.effect.hits_same = false;
         } else {
             let terms = self.terms.clone();
-            let new: Vec<Arc<[Hit]>> = texts
-                .iter()
-                .enumerate()
-                .map(|(i, text)| hits_of(&terms, text, doc.line_parse(first + i)))
-                .collect();
+            let mut new = edited_hits(doc, &terms, taxonomy, first, &texts);
             // The same unannotated terms in the same order, however the
             // lines are cut.
             let before = self.hits.iter_from(first).take(old.len());
-            let terms = |h: &Arc<[Hit]>| h.iter().map(|h| h.term.clone()).collect::<Vec<_>>();
-            self.effect.hits_same &= before.flat_map(terms).eq(new.iter().flat_map(terms));
-            self.hits.splice(old.clone(), new);
+            let term_list = |h: &Arc<[Hit]>| h.iter().map(|h| h.term.clone()).collect::<Vec<_>>();
+            self.effect.hits_same &= before
+                .flat_map(term_list)
+                .eq(new.iter().flat_map(term_list));
+            // The line after the edit: its line before may now end in, or
+            // no longer end in, a definition it continues.
+            let next = first + edit.new_lines;
+            let mut replaced = old.clone();
+            if let Some(text) = doc.line_text(next) {
+                let before = match texts.last() {
+                    Some(t) => Some(t.clone()),
+                    None if first > 0 => doc.line_text(first - 1),
+                    None => None,
+                };
+                let continued = before.as_deref().is_some_and(continues_definition);
+                let hits = hits_of(&terms, &text, doc.line_parse(next), taxonomy, continued);
+                if self.hits.iter_from(old.end).next() != Some(&hits) {
+                    self.effect.hits_same = false;
+                    new.push(hits);
+                    replaced = old.start..old.end + 1;
+                }
+            }
+            self.hits.splice(replaced, new);
         }
         let signature = |t: &str| {
             if !self.transient {
@@ -715,6 +740,7 @@ fn line_index(
     text: &str,
     parse: Option<&LineParse>,
     classes: &[Class],
+    taxonomy: Option<&Taxonomy>,
     practices: &Practices,
     line: usize,
     disclose: bool,
@@ -740,12 +766,20 @@ fn line_index(
                 && raw == value
                 && raw.chars().count() >= MIN_TERM_CHARS)
                 .then(|| raw.into());
+            let unclassified = a.kind == AnnotationKind::Data
+                && match class_of(classes, i) {
+                    Class::Unclassified => true,
+                    // Only a term's pieces matter (its places are looked for).
+                    Class::Data(_) if term.is_some() => {
+                        taxonomy.is_some_and(|t| by_mixed_pieces(t, &value))
+                    }
+                    _ => false,
+                };
             Annotated {
                 kind: a.kind,
                 text: value.into(),
                 term,
-                unclassified: a.kind == AnnotationKind::Data
-                    && matches!(class_of(classes, i), Class::Unclassified),
+                unclassified,
                 start: a.open,
                 end: a.end(),
             }
@@ -784,7 +818,13 @@ fn line_index(
 
 /// The unannotated occurrences of the terms on one line: leftmost-longest
 /// matches in the text between annotations, not right after a backslash.
-fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
+fn hits_of(
+    terms: &Terms,
+    text: &str,
+    parse: Option<&LineParse>,
+    taxonomy: Option<&Taxonomy>,
+    continued: bool,
+) -> Arc<[Hit]> {
     if terms.is_empty() {
         return Arc::new([]);
     }
@@ -794,6 +834,14 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
         return Arc::new([]);
     }
     let annotations = parse.map_or(&[][..], |p| &p.annotations[..]);
+    // A definition's list continued from the line before runs to this
+    // line's first full stop.
+    let continued_to = if continued {
+        text.find(['。', '！', '？', '!', '?'])
+            .unwrap_or(text.len())
+    } else {
+        0
+    };
     let mut out = Vec::new();
     let mut from = 0usize;
     let mut point = LinePoint::default();
@@ -807,6 +855,7 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
         for (start, end, pattern) in terms.find(segment) {
             let (s, e) = (from + start, from + end);
             if text[..s].ends_with('\\')
+                || s < continued_to
                 || in_definition(text, s)
                 || in_label(text, s)
                 || in_inquiry(text, s)
@@ -816,6 +865,11 @@ fn hits_of(terms: &Terms, text: &str, parse: Option<&LineParse>) -> Arc<[Hit]> {
                 || in_users_own_sharing(text, s)
                 || names_feature(text, e)
                 || heads_annotated_list(text, e, annotations)
+                || in_enumerated_head(text, s, e, annotations)
+                || in_identity_denial(text, e)
+                || in_condition_of_annotated(text, s, e, annotations)
+                || names_platform(text, e)
+                || taxonomy.is_some_and(|t| inside_other_word(t, text, s, e))
             {
                 continue;
             }
@@ -845,6 +899,12 @@ const DEFINITION_CUES: &[&str] = &[
     "定义",
     "无法识别特定",
     "不能识别特定",
+    // Tuning round 5: 特别 for 特定 (无法识别特别自然人身份), and the
+    // definition's "alone" (无法单独识别您的个人身份).
+    "无法识别特别",
+    "不能识别特别",
+    "无法单独识别",
+    "不能单独识别",
     "属于敏感",
     "属于个人敏感",
     "属于个人信息",
@@ -887,6 +947,49 @@ fn in_definition(text: &str, at: usize) -> bool {
     let clause = &text[clause_from..clause_to];
     DEFINITION_CUES.iter().any(|c| sentences.contains(c))
         || CLASSIFICATION_CUES.iter().any(|c| clause.contains(c))
+}
+
+/// Whether a line ends inside a definition that the next line continues
+/// (tuning round 5: 本政策涉及的个人信息包括：…；⏎个人位置信息；…): its text,
+/// Markdown emphasis and spaces trimmed, ends with a ；, and the sentence
+/// it ends (from its last 。！？) holds one of [`DEFINITION_CUES`]. Only
+/// the line before is read, never a chain of them, so that an edit
+/// changes the places of the edited lines and of the one line after them.
+fn continues_definition(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_'));
+    if !t.ends_with(['；', ';']) {
+        return false;
+    }
+    let from = t
+        .rfind(['。', '！', '？', '!', '?'])
+        .map_or(0, |i| i + ends_len(&t[i..]));
+    DEFINITION_CUES.iter().any(|c| t[from..].contains(c))
+}
+
+/// The hits of the edited lines `texts`, the first of them line `first`
+/// of `doc`, each read after the line before it.
+fn edited_hits(
+    doc: &Document,
+    terms: &Terms,
+    taxonomy: Option<&Taxonomy>,
+    first: usize,
+    texts: &[Cow<str>],
+) -> Vec<Arc<[Hit]>> {
+    let above = first.checked_sub(1).and_then(|l| doc.line_text(l));
+    let mut before: Option<&str> = above.as_deref();
+    let mut out = Vec::with_capacity(texts.len());
+    for (i, text) in texts.iter().enumerate() {
+        let continued = before.is_some_and(continues_definition);
+        out.push(hits_of(
+            terms,
+            text,
+            doc.line_parse(first + i),
+            taxonomy,
+            continued,
+        ));
+        before = Some(text);
+    }
+    out
 }
 
 /// The sentence (ended by 。！？；) around byte `at` of `text`.
@@ -1108,6 +1211,268 @@ fn heads_annotated_list(text: &str, end: usize, annotations: &[Annotation]) -> b
     let sentence_end = text[list..].find(ends).map_or(text.len(), |i| list + i);
     annotations.iter().any(|a| {
         a.kind == AnnotationKind::Data && (list..sentence_end).contains(&(a.open.byte as usize))
+    })
+}
+
+/// The length in bytes of the enumerator a line starts with, after
+/// spaces and Markdown emphasis: （2）, (iii), 2、, 2.9.2, a., c）, ①, 一、.
+/// `None` when the line starts with none.
+fn enumerator_len(text: &str) -> Option<usize> {
+    let body = text.trim_start_matches([' ', '\u{3000}', '*', '_', '\t']);
+    let lead = text.len() - body.len();
+    let chinese = |c: char| "一二三四五六七八九十".contains(c);
+    let closes = |c: char| matches!(c, '）' | ')');
+    let seps = |c: char| matches!(c, '、' | '.' | '．' | '）' | ')');
+    let mut chars = body.char_indices();
+    let (_, first) = chars.next()?;
+    let end = if matches!(first, '（' | '(') {
+        let inner = &body[first.len_utf8()..];
+        let tail = inner.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || chinese(c));
+        if tail.len() == inner.len() || !tail.starts_with(closes) {
+            return None;
+        }
+        body.len() - tail.len() + ends_len(tail)
+    } else if ('①'..='⑳').contains(&first) {
+        first.len_utf8()
+    } else if first.is_ascii_digit() {
+        // 2、 2. 2）, or dotted 2.9.2 glued to its text.
+        let tail = body.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, '.' | '．'));
+        let numbered = &body[..body.len() - tail.len()];
+        if tail.starts_with(seps) {
+            body.len() - tail.len() + ends_len(tail)
+        } else if numbered.contains(['.', '．']) {
+            body.len() - tail.len()
+        } else {
+            return None;
+        }
+    } else if first.is_ascii_alphabetic() {
+        let tail = &body[1..];
+        if !tail.starts_with(seps) {
+            return None;
+        }
+        1 + ends_len(tail)
+    } else if chinese(first) {
+        let tail = body.trim_start_matches(chinese);
+        if !tail.starts_with('、') {
+            return None;
+        }
+        body.len() - tail.len() + ends_len(tail)
+    } else {
+        return None;
+    };
+    Some(lead + end)
+}
+
+/// Whether the term at bytes `start..end` of `text` lies in an
+/// enumerated head written into its line and ended by 。 or ，instead of a
+/// colon (（2）位置信息。当您…时，(我们)…[记录]…<位置信息>; 2.2.4通讯录信息，…):
+/// an enumerator ([`enumerator_len`]), then at most [`MAX_LABEL`]
+/// characters with no other punctuation, and after the 。 or ，a `<data>`
+/// annotation on the line whose text holds the term or is held by it.
+/// Like a label (tuning round 2), the head names an item its own sentence
+/// annotates (decision 1 (d)); a head whose line annotates no such item
+/// (a.设备信息。例如，设备型号…) is the only statement of it and stays.
+fn in_enumerated_head(text: &str, start: usize, end: usize, annotations: &[Annotation]) -> bool {
+    let Some(from) = enumerator_len(text) else {
+        return false;
+    };
+    if start < from {
+        return false;
+    }
+    let Some(stop) = text[from..].find(['。', '，', ',']).map(|i| from + i) else {
+        return false;
+    };
+    let head = &text[from..stop];
+    if end > stop
+        || head.chars().count() > MAX_LABEL
+        || head.contains(['：', ':', '；', '、', '（', '(', '['])
+    {
+        return false;
+    }
+    let term = &text[start..end];
+    annotations.iter().any(|a| {
+        let value = a.value(text);
+        a.kind == AnnotationKind::Data
+            && a.open.byte as usize > stop
+            && (value.contains(term) || term.contains(&*value))
+    })
+}
+
+/// Negated verbs of containment (这些统计信息将不会包含…).
+/// 不会识别 (此设备信息不会识别您特定的身份信息) says the same of the item.
+const NOT_CONTAINING: &[&str] = &[
+    "不包含",
+    "不会包含",
+    "不含",
+    "不包括",
+    "不会包括",
+    "不会识别",
+];
+
+/// Whether the term ending at byte `end` of `text` is the subject of a
+/// clause (ended by ，as well) that denies it holds identifying
+/// information (这些统计信息将不会包含您的任何身份识别信息): one of
+/// [`NOT_CONTAINING`] after the term, then 身份 or 识别 in the clause. The
+/// clause says what kind of information the item is, a classification
+/// (decision 1 (a)), not what is done with it.
+fn in_identity_denial(text: &str, end: usize) -> bool {
+    let clause_ends =
+        |c: char| matches!(c, '，' | ',' | '。' | '！' | '？' | '；' | '!' | '?' | ';');
+    let clause = &text[end..text[end..]
+        .find(clause_ends)
+        .map_or(text.len(), |i| end + i)];
+    NOT_CONTAINING.iter().any(|n| {
+        clause
+            .find(n)
+            .is_some_and(|i| clause[i..].contains("身份") || clause[i..].contains("识别"))
+    })
+}
+
+/// Whether the term at bytes `start..end` of `text` lies in a condition
+/// clause ended by 时 (你发布、剪辑音视频时，(我们)将[收集]<音视频>) whose
+/// sentence annotates the same item as data after it: the condition names
+/// the item of the practice the sentence annotates (decision 1 (d), tuning
+/// round 4's #3). A condition whose practice is left unannotated, or
+/// annotates another item, stays.
+fn in_condition_of_annotated(
+    text: &str,
+    start: usize,
+    end: usize,
+    annotations: &[Annotation],
+) -> bool {
+    let ends = |c: char| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';');
+    let clause_ends = |c: char| matches!(c, '，' | ',') || ends(c);
+    let Some(comma) = text[end..].find(clause_ends).map(|i| end + i) else {
+        return false;
+    };
+    if !text[comma..].starts_with(['，', ',']) {
+        return false;
+    }
+    let clause = text[end..comma].trim_end_matches([' ', '\u{3000}', '*', '_']);
+    if !clause.ends_with('时') || clause.contains(['[', '<', '{', '(']) {
+        return false;
+    }
+    let sentence_end = text[comma..].find(ends).map_or(text.len(), |i| comma + i);
+    let term = &text[start..end];
+    annotations.iter().any(|a| {
+        let at = a.open.byte as usize;
+        a.kind == AnnotationKind::Data
+            && (comma..sentence_end).contains(&at)
+            && a.value(text).contains(term)
+    })
+}
+
+/// Words joining the items of a short list (微信、QQ; QQ或者微信).
+const LIST_JOINS: &[&str] = &["、", "或者", "或", "和", "及"];
+
+/// The most characters of one more item between a term and 第三方.
+const MAX_PLATFORM_ITEM: usize = 4;
+
+/// Whether the term ending at byte `end` of `text` names a third party's
+/// platform (微信、QQ等第三方账户; 使用QQ或者微信第三方登录): the term, then
+/// at most one more short item (at most [`MAX_PLATFORM_ITEM`] characters)
+/// joined by one of [`LIST_JOINS`], then 等 or nothing, then 第三方. The word names the platform, not the user's data.
+fn names_platform(text: &str, end: usize) -> bool {
+    let platform = |s: &str| s.strip_prefix('等').unwrap_or(s).starts_with("第三方");
+    let rest = &text[end..];
+    if platform(rest) {
+        return true;
+    }
+    LIST_JOINS.iter().any(|j| {
+        rest.strip_prefix(j).is_some_and(|r| {
+            r.char_indices()
+                .take(MAX_PLATFORM_ITEM + 1)
+                .skip(1)
+                .any(|(i, _)| platform(&r[i..]) && !r[..i].contains(|c: char| !c.is_alphanumeric()))
+        })
+    })
+}
+
+/// Whether two categories are one kind of information: the same, or one
+/// refining the other (精准定位信息 and 个人位置信息).
+fn same_kind(a: &Category, b: &Category) -> bool {
+    a.id == b.id || a.refines.as_deref() == Some(&b.id) || b.refines.as_deref() == Some(&a.id)
+}
+
+/// The category of one taxonomy keyword.
+fn keyword_category(taxonomy: &Taxonomy, keyword: &str) -> Option<Arc<Category>> {
+    taxonomy.classify(keyword).summary().cloned()
+}
+
+/// Whether the taxonomy classifies data item `value` only through pieces
+/// of different kinds (手机银行: 手机, a device, and 银行, property): one
+/// item, two or more keywords matched, none of them the whole item, and
+/// their categories not all of one kind. One annotator's `<手机银行>` (a
+/// product name) is then no more evidence that the word names data than
+/// an unclassified item is (tuning round 5): annotated once, its other
+/// places are not reported.
+fn by_mixed_pieces(taxonomy: &Taxonomy, value: &str) -> bool {
+    let classification = taxonomy.classify(value);
+    let [item] = &classification.items[..] else {
+        return false;
+    };
+    if item.matches.len() < 2
+        || item
+            .matches
+            .iter()
+            .any(|m| m.to_lowercase() == item.text.to_lowercase())
+    {
+        return false;
+    }
+    let kinds: Vec<Arc<Category>> = item
+        .matches
+        .iter()
+        .filter_map(|m| keyword_category(taxonomy, m))
+        .collect();
+    kinds.windows(2).any(|w| !same_kind(&w[0], &w[1]))
+}
+
+/// The most characters, glued before a term, read as part of a longer word.
+const MAX_WORD_PREFIX: usize = 4;
+
+/// Characters that end a word before a term (您的地址, 设备和位置信息).
+const WORD_BREAKS: &str = "的和及与或之、";
+
+/// Whether the term at bytes `start..end` of `text` lies inside a longer
+/// word that names another kind of item (地址 in Mac地址, a device's
+/// address, when the document's <地址> is a postal one; decision 9 of the
+/// seed-20261210 section): up to [`MAX_WORD_PREFIX`] letters or characters
+/// glued before it, a taxonomy keyword of that longer word reaching across
+/// the term's start (MAC地址), and its category a specific one (not vague:
+/// 个人身份信息 says no kind, so 身份信息 in it is still reported) not of
+/// the term's kind ([`same_kind`]). A longer word of the same kind (地理位置信息 for 位置信息,
+/// 登录时间 for 时间: decision 16) is still reported, and so is a word merely
+/// put before the term (手机位置信息: no keyword across the start).
+fn inside_other_word(taxonomy: &Taxonomy, text: &str, start: usize, end: usize) -> bool {
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| c.is_alphanumeric() && !WORD_BREAKS.contains(c))
+        .take(MAX_WORD_PREFIX)
+        .last()
+        .map_or(start, |(i, _)| i);
+    if from == start {
+        return false;
+    }
+    let Some(own) = keyword_category(taxonomy, &text[start..end]) else {
+        return false;
+    };
+    let word = &text[from..end];
+    let lower = word.to_lowercase();
+    let classification = taxonomy.classify(word);
+    let [item] = &classification.items[..] else {
+        return false;
+    };
+    // Byte offsets of the lower-cased word equal the word's for the
+    // letters and characters kept here (ASCII and CJK keep their lengths).
+    let start_in_word = start - from;
+    item.matches.iter().any(|m| {
+        let m = m.to_lowercase();
+        lower.match_indices(&m).any(|(i, k)| {
+            i < start_in_word
+                && i + k.len() > start_in_word
+                && keyword_category(taxonomy, &m).is_some_and(|c| !c.vague && !same_kind(&c, &own))
+        })
     })
 }
 
@@ -2301,6 +2666,94 @@ mod tests {
                 "我们的服务可让您更便捷，我们会与合作伙伴共享您的日志信息。",
             ],
         );
+    }
+
+    #[test]
+    fn tuning_round_5_heads_denials_conditions_platforms_and_other_words() {
+        let annotated = "(我们)[收集]<位置信息>、<统计信息>、<设备信息>、<照片>、<QQ>、<地址>\
+            和<位置信息>、<统计信息>、<设备信息>、<照片>、<QQ>、<地址>。\n";
+        not_reported(
+            annotated,
+            &[
+                // An enumerated head ended by 。 or ，, its line annotating it.
+                "（2）位置信息。当您使用导航时，(我们)会[记录]您的<位置信息>。",
+                "3.1.2位置信息，(我们)会[记录]您的<位置信息>。",
+                "**b.照片** 。(我们)会[存储]您上传的<照片>。",
+                // A denial that the item holds identifying information.
+                "我们会公开使用趋势，但这些统计信息将不会包含您的任何身份识别信息。",
+                "这些统计信息不包含可识别您身份的内容。",
+                "请您知悉此设备信息不会识别您的身份。",
+                // Definitions: 特别 for 特定, and 单独.
+                "单独的设备信息是无法识别特别自然人身份的信息。",
+                "当设备信息无法单独识别您的身份时，我们可以对其加以其他目的使用。",
+                // A condition naming the item its sentence annotates.
+                "你上传、剪辑照片时，(我们)将[收集]<照片>等信息。",
+                // A third party's platform.
+                "您可通过微信、QQ等第三方账户登录。",
+                "即使使用QQ或者微信第三方登录方式，仍需绑定手机号。",
+                // A longer word naming another kind of item.
+                "我们会收集您设备的Mac地址。",
+            ],
+        );
+        reported_once(
+            annotated,
+            &[
+                // A head whose line annotates nothing of it: the only
+                // statement of the item.
+                "a.设备信息。例如，设备型号、操作系统版本等。",
+                // Not enumerated: a sentence that starts with the term.
+                "位置信息，我们会在您同意后[记录]<导航路线>。",
+                // The statistics we share, no denial about them.
+                "我们会与合作伙伴共享统计信息，以展示整体趋势。",
+                // 无法识别 in a refusal's consequence is no definition.
+                "若您拒绝提供设备信息，我们将无法识别您的设备。",
+                // A condition whose practice annotates another item.
+                "你上传照片时，(我们)将[收集]<拍摄时间>。",
+                // QQ as the user's account, no third party named.
+                "我们会使用您的QQ为您登录。",
+                // A longer word of the same kind, and a word put before.
+                "我们会收集您的收货地址。",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_definition_list_continued_on_the_next_line_after_a_semicolon_is_not_reported() {
+        let annotated = "(我们)[收集]<位置信息>、<密码>和<位置信息>、<密码>。\n";
+        // The line before ends the definition's ；-piece: this line's
+        // pieces up to its first full stop are its examples.
+        let text = format!(
+            "{annotated}本政策涉及的个人信息包括：身份信息（证件号码）；\n\
+             **个人位置信息** ；网络身份标识信息（包括**密码**）；个人上网记录。"
+        );
+        assert_eq!(found(&text, "unannotated-term"), []);
+        // After the full stop, a practice is reported again.
+        let text = format!(
+            "{annotated}本政策涉及的个人信息包括：身份信息；\n位置信息；密码等。我们会加密保存密码。"
+        );
+        assert_eq!(found(&text, "unannotated-term").len(), 1);
+        // A line before that ends with ； but defines nothing, or a
+        // definition that ended with 。, leaves the line alone.
+        reported_once(
+            annotated,
+            &[
+                "我们会收集设备型号；\n并使用位置信息。",
+                "个人信息是指能识别自然人的信息。\n我们会使用位置信息；",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_term_annotated_once_and_classified_only_by_pieces_of_other_kinds_is_not_reported() {
+        // 手机银行: 手机 (a device) and 银行 (property).
+        let text = "(我们)[收集]<手机银行>的使用记录。\n欢迎使用手机银行。";
+        assert_eq!(found(text, "unannotated-term"), []);
+        // Annotated twice it is the document's word for data.
+        let text = "(我们)[收集]<手机银行>和<手机银行>。\n欢迎使用手机银行。";
+        assert_eq!(found(text, "unannotated-term").len(), 1);
+        // Pieces of one kind (地理位置 and 定位, both location) are evidence.
+        let text = "(我们)会进行<地理位置定位>。\n我们会停止地理位置定位。";
+        assert_eq!(found(text, "unannotated-term").len(), 1);
     }
 
     #[test]

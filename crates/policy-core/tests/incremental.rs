@@ -76,6 +76,8 @@ const PIECES: &[&str] = &[
     "联系我们",
     "(手机号码)",
     "<位置信息>",
+    // A definition cue, whose list a ； carries onto the next line.
+    "个人信息包括",
 ];
 
 const ENCODINGS: [PositionEncoding; 3] = [
@@ -398,4 +400,54 @@ fn an_edit_of_a_lead_in_changes_the_findings_of_the_line_after_it() {
         .unwrap();
     assert_eq!(codes(&doc), [(1, "purpose-missing".to_string())]);
     assert_fresh(&doc, "为{登录}，。\n(我们)[收集]<手机号码>\n");
+}
+
+#[test]
+fn an_edit_of_a_definitions_end_changes_the_findings_of_the_line_after_it() {
+    let text = "(我们)[收集]<位置信息>和<位置信息>。\n个人信息包括：身份信息；\n位置信息。\n";
+    let mut doc = AnalysedDocument::new(text, taxonomy());
+    doc.set_lints(&pipl());
+    let unannotated = |doc: &AnalysedDocument| -> Vec<usize> {
+        analysed_diagnostics(doc, &pipl())
+            .into_iter()
+            .filter(|d| d.code == "unannotated-term")
+            .map(|d| d.line)
+            .collect()
+    };
+    assert!(unannotated(&doc).is_empty());
+    let enc = PositionEncoding::Utf16;
+    // Replace the ； with a 。: the next line is no longer the list's.
+    let from = doc.doc().position_of_char(CharOffset(34), enc);
+    let to = doc.doc().position_of_char(CharOffset(35), enc);
+    doc.apply_edit(
+        Some(LspRange {
+            start: from,
+            end: to,
+        }),
+        "。",
+        enc,
+    )
+    .unwrap();
+    let edited = "(我们)[收集]<位置信息>和<位置信息>。\n个人信息包括：身份信息。\n位置信息。\n";
+    assert_fresh(&doc, edited);
+    assert_eq!(unannotated(&doc), [2]);
+    // And back.
+    doc.apply_edit(
+        Some(LspRange {
+            start: from,
+            end: to,
+        }),
+        "；",
+        enc,
+    )
+    .unwrap();
+    assert_fresh(&doc, text);
+    assert!(unannotated(&doc).is_empty());
+    // Delete the definition's line: the line after it stands alone.
+    let start = doc.doc().position_of_char(CharOffset(23), enc);
+    doc.apply_edit(Some(LspRange { start, end: to }), "", enc)
+        .unwrap();
+    let deleted = "(我们)[收集]<位置信息>和<位置信息>。\n\n位置信息。\n";
+    assert_fresh(&doc, deleted);
+    assert_eq!(unannotated(&doc), [2]);
 }
