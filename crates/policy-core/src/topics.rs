@@ -328,7 +328,15 @@ pub const PARAGRAPH_CUES: &[(Topic, &[&[&str]])] = &[
     (
         Topic::UserRights,
         &[
-            &["有权", "您可以", "你可以", "用户可以"],
+            &[
+                "您有权",
+                "你有权",
+                "用户有权",
+                "监护人有权",
+                "您可以",
+                "你可以",
+                "用户可以",
+            ],
             &[
                 "访问您的",
                 "访问你的",
@@ -2036,6 +2044,23 @@ mod tests {
             topic_of_paragraph("您可以删除您的账号，我们采用加密技术。"),
             None
         );
+    }
+
+    #[test]
+    fn a_right_stated_plainly_is_the_users_or_guardians_not_the_services() {
+        for line in [
+            "您有权删除您的个人信息。",
+            "监护人有权要求我们删除儿童的个人信息。",
+        ] {
+            assert_eq!(topic_of_paragraph(line), Some(Topic::UserRights), "{line}");
+        }
+        // The service's own right to delete an account or content.
+        for line in [
+            "对于长期未使用的帐号，本公司有权予以删除。",
+            "平台有权删除违规用户发布的资料。",
+        ] {
+            assert_eq!(topic_of_paragraph(line), None, "{line}");
+        }
     }
 
     #[test]
