@@ -328,7 +328,15 @@ pub const PARAGRAPH_CUES: &[(Topic, &[&[&str]])] = &[
     (
         Topic::UserRights,
         &[
-            &["有权", "您可以", "你可以", "用户可以"],
+            &[
+                "您有权",
+                "你有权",
+                "用户有权",
+                "监护人有权",
+                "您可以",
+                "你可以",
+                "用户可以",
+            ],
             &[
                 "访问您的",
                 "访问你的",
@@ -458,6 +466,18 @@ pub const DISCLOSURE_CUES: &[(Topic, &[&[&str]])] = &[
         &[&["关闭"], &["停止", "不再"], &["收集", "获取"]],
     ),
     (Topic::ConsentWithdrawal, &[&["授权同意的范围"]]),
+    // A permission or authorisation switched off in other words, at the
+    // user's option at any time (可随时…设置为不允许授权摄像头; 您可以随时
+    // 禁止…权限): the missing-disclosure tuning round. 可随时, not 随时
+    // alone: the service's own 有权随时禁止… is no withdrawal.
+    (
+        Topic::ConsentWithdrawal,
+        &[
+            &["可随时", "可以随时", "随时可"],
+            &["不允许", "禁止", "停止"],
+            &["权限", "授权"],
+        ],
+    ),
     // Minors: a child or minor, with a guardian or parent.
     (
         Topic::Minors,
@@ -685,7 +705,9 @@ static DISCLOSURE_WORDS: LazyLock<DisclosureWords> = LazyLock::new(|| {
 });
 
 /// The required topics some sentence of `line` discloses by
-/// [`DISCLOSURE_CUES`] or [`discloses_contact`], as a bit set (bit
+/// [`DISCLOSURE_CUES`] or [`discloses_contact`], by a change to the policy
+/// under any name ([`names_this_policy`]) or by leaving the topic by name
+/// to another policy ([`referred_elsewhere`]), as a bit set (bit
 /// `topic as u16`). O(line).
 pub fn disclosed_in(line: &str) -> u16 {
     let cues = &*DISCLOSURE_WORDS;
@@ -709,7 +731,9 @@ pub fn disclosed_in(line: &str) -> u16 {
     let (mut in_line, mut in_sentence, mut from) = (0, 0, 0);
     for (start, end, bit) in cues.words.matches(line) {
         if bit & cues.ends != 0 {
-            out |= of_sentence(in_sentence) | updates(&line[from..start]);
+            out |= of_sentence(in_sentence)
+                | updates(&line[from..start])
+                | referred_elsewhere(&line[from..start]);
             in_sentence = 0;
             from = end;
         } else {
@@ -717,11 +741,88 @@ pub fn disclosed_in(line: &str) -> u16 {
             in_line |= bit;
         }
     }
-    out |= of_sentence(in_sentence) | updates(&line[from..]);
+    out |= of_sentence(in_sentence) | updates(&line[from..]) | referred_elsewhere(&line[from..]);
     if in_line & cues.contact != 0 && contact_details(line) {
         out |= 1 << Topic::ControllerContact as u16;
     }
     out
+}
+
+/// Words that send the reader to another document for what it sets out
+/// (…制定了《某某隐私政策》对…存储…进行了披露; 详见《…》).
+const REFERENCE_WORDS: &[&str] = &["披露", "详见", "参见", "请见", "阅读", "查阅", "了解"];
+
+/// The topics a sentence can leave by name to another policy, each with
+/// the words that name it there.
+const REFERRED_TOPICS: &[(Topic, &[&str])] = &[
+    (Topic::Retention, &["存储", "保存", "储存", "留存"]),
+    (Topic::Minors, &["未成年", "儿童"]),
+    (Topic::ConsentWithdrawal, &["撤回"]),
+    (Topic::ThirdPartySharing, &["共享", "转让"]),
+];
+
+/// What another policy is called, as the last word of its name in 《》.
+const OTHER_POLICY_NAMES: &[&str] = &["政策", "指引", "声明"];
+
+/// The longest name in 《》 taken for another policy, in characters.
+const MAX_OTHER_POLICY_NAME: usize = 20;
+
+/// The topics `sentence` leaves by name to another policy (the
+/// missing-disclosure tuning round; decision 7 of
+/// docs/lint-precision-document.md): a sentence that names another
+/// policy ([`names_other_policy`]) with a word sending the reader to it
+/// ([`REFERENCE_WORDS`]) discloses each topic of [`REFERRED_TOPICS`] it
+/// names, in the title or out of it (请阅读《儿童个人信息保护政策》: minors).
+fn referred_elsewhere(sentence: &str) -> u16 {
+    if !sentence.contains('《')
+        || !REFERENCE_WORDS.iter().any(|w| sentence.contains(w))
+        || !names_other_policy(sentence)
+    {
+        return 0;
+    }
+    REFERRED_TOPICS
+        .iter()
+        .filter(|(_, words)| words.iter().any(|w| sentence.contains(w)))
+        .fold(0, |bits, (topic, _)| bits | 1 << *topic as u16)
+}
+
+/// Whether `sentence` names a policy other than this one: a name in 《》
+/// of at most [`MAX_OTHER_POLICY_NAME`] characters, no comma, ending in
+/// one of [`OTHER_POLICY_NAMES`], with no 本 of "this" before it in its
+/// clause (本《隐私政策》, 本涵盖…的《隐私政策》 are this policy; the 本 of
+/// 基本 is no "this": [`NOT_THIS`]) and no alias of this policy right after
+/// it (《某某隐私政策》（“本政策”）).
+fn names_other_policy(sentence: &str) -> bool {
+    let mut this = false;
+    for (i, c) in sentence.char_indices() {
+        match c {
+            '，' | ',' => this = false,
+            '本' => {
+                this |= !sentence[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|p| NOT_THIS.contains(p));
+            }
+            '《' if !this => {
+                let rest = &sentence[i + c.len_utf8()..];
+                let Some(end) = rest.find('》') else {
+                    return false;
+                };
+                let name = &rest[..end];
+                let after: String = rest[end + '》'.len_utf8()..].chars().take(10).collect();
+                if name.chars().count() <= MAX_OTHER_POLICY_NAME
+                    && !name.contains(['，', ',', '：', ':'])
+                    && OTHER_POLICY_NAMES.iter().any(|w| name.ends_with(w))
+                    && !after.contains("“本")
+                    && !after.contains("\"本")
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Verbs of a change to the policy.
@@ -1597,6 +1698,60 @@ mod tests {
     }
 
     #[test]
+    fn a_permission_disallowed_at_any_time_withdraws_consent() {
+        for line in [
+            "如用户不再希望展示其头像，可随时自行设置为不允许授权相机。",
+            "您可以随时在系统设置中禁止本应用的位置权限。",
+            "您随时可以停止对通讯录的授权。",
+        ] {
+            assert!(disclosed(line, Topic::ConsentWithdrawal), "{line}");
+        }
+        // The service's own right, a security rule, a refusal up front.
+        for line in [
+            "我们有权随时禁止未经授权的用户访问本服务。",
+            "我们不允许任何未经授权的人员访问您的信息。",
+            "您可以选择允许或禁止相关权限申请。",
+            "您可随时联系我们，我们将停止处理。",
+        ] {
+            assert!(!disclosed(line, Topic::ConsentWithdrawal), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_topic_left_by_name_to_another_policy_is_disclosed() {
+        assert!(disclosed(
+            "保护用户信息是我们的基本原则，我们制定了《某某隐私政策》对个人信息的收集、共享、存储、删除等进行了详细披露。",
+            Topic::Retention
+        ));
+        assert!(disclosed(
+            "关于未成年人个人信息的保护，详见《某某隐私政策》。",
+            Topic::Minors
+        ));
+        assert!(disclosed(
+            "若你是14周岁以下的用户，请和监护人仔细阅读我们专门制定的《儿童个人信息保护政策》。",
+            Topic::Minors
+        ));
+        assert!(disclosed(
+            "您撤回授权的方式，请参见《某某隐私政策》。",
+            Topic::ConsentWithdrawal
+        ));
+        // This policy, under any name, or no word sending the reader there.
+        for line in [
+            "我们希望通过本《隐私政策》向您说明我们如何收集、存储和保护您的信息，请您仔细阅读。",
+            "我们制定了本涵盖如何收集、存储用户信息的《隐私政策》，请您仔细阅读。",
+            "欢迎阅读《某某隐私政策》（“本政策”），我们将说明如何存储您的信息。",
+            "我们将根据《隐私政策》约定收集、存储和分享您的信息。",
+            "请阅读《个人信息保护法》中关于存储的规定。",
+        ] {
+            assert_eq!(
+                disclosed_in(line) & (1 << Topic::Retention as u16),
+                0,
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
     fn measures_named_otherwise_for_security_are_security() {
         for line in [
             "我们将采取技术措施和其他必要措施，确保用户个人信息安全。",
@@ -1929,6 +2084,23 @@ mod tests {
             topic_of_paragraph("您可以删除您的账号，我们采用加密技术。"),
             None
         );
+    }
+
+    #[test]
+    fn a_right_stated_plainly_is_the_users_or_guardians_not_the_services() {
+        for line in [
+            "您有权删除您的个人信息。",
+            "监护人有权要求我们删除儿童的个人信息。",
+        ] {
+            assert_eq!(topic_of_paragraph(line), Some(Topic::UserRights), "{line}");
+        }
+        // The service's own right to delete an account or content.
+        for line in [
+            "对于长期未使用的帐号，本公司有权予以删除。",
+            "平台有权删除违规用户发布的资料。",
+        ] {
+            assert_eq!(topic_of_paragraph(line), None, "{line}");
+        }
     }
 
     #[test]
