@@ -14,7 +14,7 @@ ordinary size: the JD sample, the corpus's largest).
 
 Python standard library only; the server client is bench_server.py's.
 """
-import argparse, os, random, statistics, subprocess, sys, time
+import argparse, os, queue, random, statistics, subprocess, sys, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_server import Client, pct  # noqa: E402
@@ -37,9 +37,10 @@ def count_findings(server, corpus, lints):
     return sum(1 for line in out.splitlines() if '"type":"diagnostic"' in line.replace(' ', ''))
 
 
-def keystrokes(c, uri, lines, rng, version, n):
+def keystrokes(c, uri, lines, rng, version, n, bodies=None):
     """n one-character inserts at random places, each undone; returns the
-    latencies (ms) and the version reached."""
+    latencies (ms) to the answer's header and the version reached. With
+    `bodies`, the latencies to its last byte are appended there."""
     lat = []
     for i in range(n):
         l = rng.randrange(len(lines))
@@ -53,6 +54,8 @@ def keystrokes(c, uri, lines, rng, version, n):
         t1, _ = c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics'
                        and m['params'].get('version') == v)
         lat.append((t1 - t0) * 1e3)
+        if bodies is not None:
+            bodies.append((c.body_time - t0) * 1e3)
         version += 1
         v = version
         end = {'line': l, 'character': col + 1}
@@ -63,10 +66,11 @@ def keystrokes(c, uri, lines, rng, version, n):
 
 
 def set_lints(c, uri, lints):
+    """Switches the lints; returns the diagnostics and bytes of a publish."""
     c.notify('workspace/didChangeConfiguration', {'settings': {'policyLsp': {'lints': lints}}})
     # The server republishes every open document under the new settings.
     _, m = c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics' and m['params']['uri'] == uri)
-    return len(m['params']['diagnostics'])
+    return len(m['params']['diagnostics']), c.length
 
 
 def time_keystrokes(server, text, blocks, per_block):
@@ -81,18 +85,75 @@ def time_keystrokes(server, text, blocks, per_block):
     rng = random.Random(11)
     version = 1
     off, on = [], []
-    counts = {}
+    bodies = {'off': [], 'pipl': []}
+    counts, sizes = {}, {}
     for _ in range(blocks):
         for lints, out, name in (({}, off, 'off'), (['pipl'], on, 'pipl')):
-            counts[name] = set_lints(c, uri, lints)
+            counts[name], sizes[name] = set_lints(c, uri, lints)
             keystrokes(c, uri, lines, rng, version, 3)  # warm up after the switch
             version += 6
-            lat, version = keystrokes(c, uri, lines, rng, version, per_block)
+            lat, version = keystrokes(c, uri, lines, rng, version, per_block, bodies[name])
             out.extend(lat)
     c.request('shutdown', None)
     c.notify('exit', None)
     c.p.wait(timeout=10)
-    return off, on, counts
+    return off, on, counts, bodies, sizes
+
+
+# A server that does nothing but answer each didChange with a
+# publishDiagnostics of a given size, made before the edit comes: what
+# moving that many bytes through the pipe into this client costs.
+ECHO = r"""
+import os, sys, json
+size, fd, inp = int(sys.argv[1]), sys.stdout.fileno(), sys.stdin.buffer
+tail = ('","diagnostics":[]}}').encode()
+pad = b'x' * max(0, size - 120)
+def put(*parts):
+    for p in parts:
+        mv = memoryview(p)
+        while mv:
+            mv = mv[os.write(fd, mv):]
+while True:
+    length = 0
+    while True:
+        line = inp.readline()
+        if not line:
+            sys.exit(0)
+        if not line.strip():
+            break
+        if line.lower().startswith(b'content-length:'):
+            length = int(line.split(b':')[1])
+    m = json.loads(inp.read(length))
+    if m.get('method') == 'exit':
+        sys.exit(0)
+    if 'id' in m:
+        body = json.dumps({'jsonrpc': '2.0', 'id': m['id'], 'result': None}).encode()
+        put(b'Content-Length: %d\r\n\r\n' % len(body), body)
+    elif m.get('method') == 'textDocument/didChange':
+        v = m['params']['textDocument']['version']
+        head = b'{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"version":%d,"uri":"' % v
+        put(b'Content-Length: %d\r\n\r\n' % (len(head) + len(pad) + len(tail)), head, pad, tail)
+"""
+
+
+def transport_floor(size, n=150):
+    """Median ms from a didChange to the last byte of a publish of `size`
+    bytes from a server that does no work for it."""
+    c = Client.__new__(Client)
+    c.p = subprocess.Popen([sys.executable, '-c', ECHO, str(size)],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    c.q, c.backlog, c.id = queue.Queue(), [], 0
+    threading.Thread(target=c._read, daemon=True).start()
+    lat = []
+    for v in range(n):
+        t0 = c.notify('textDocument/didChange', {'textDocument': {'uri': 'u', 'version': v},
+                                                 'contentChanges': []})
+        c.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics'
+               and m['params']['version'] == v)
+        lat.append((c.body_time - t0) * 1e3)
+    c.notify('exit', None)
+    c.p.wait(timeout=10)
+    return statistics.median(lat)
 
 
 def main():
@@ -116,16 +177,24 @@ def main():
     names = sorted(n for n in os.listdir(a.corpus) if n.endswith('.policy'))
     corpus = ''.join(open(os.path.join(a.corpus, n), encoding='utf-8').read() for n in names)
     text = corpus * 4
-    off, on, counts = time_keystrokes(a.server, text, a.blocks, a.per_block)
+    off, on, counts, bodies, sizes = time_keystrokes(a.server, text, a.blocks, a.per_block)
     print('keystroke -> publishDiagnostics, %.1f MB document, %d blocks of %d edits alternated:'
           % (len(text.encode()) / 1e6, a.blocks, a.per_block))
-    print('  lints off          median %6.2f ms   p99 %6.2f ms   (%d diagnostics)'
-          % (statistics.median(off), pct(off, 0.99), counts['off']))
-    print('  preset pipl        median %6.2f ms   p99 %6.2f ms   (%d diagnostics)   = %.2fx   (target <= 1.2x)'
-          % (statistics.median(on), pct(on, 0.99), counts['pipl'], statistics.median(on) / statistics.median(off)))
+    print('  lints off          median %6.2f ms   p99 %6.2f ms   (%d diagnostics, %.2f MB)'
+          % (statistics.median(off), pct(off, 0.99), counts['off'], sizes['off'] / 1e6))
+    print('  preset pipl        median %6.2f ms   p99 %6.2f ms   (%d diagnostics, %.2f MB)   = %.2fx   (target <= 1.2x)'
+          % (statistics.median(on), pct(on, 0.99), counts['pipl'], sizes['pipl'] / 1e6,
+             statistics.median(on) / statistics.median(off)))
+    b_off, b_on = statistics.median(bodies['off']), statistics.median(bodies['pipl'])
+    print('  to the last byte   median %6.2f ms against %6.2f ms = %.2fx'
+          % (b_on, b_off, b_on / b_off))
+    f_off, f_on = transport_floor(sizes['off']), transport_floor(sizes['pipl'])
+    print('  transport alone (a server that does nothing, publishes of the same sizes, to the last byte):\n'
+          '                     %.2f ms against %.2f ms; the larger publish alone is %.2fx the whole '
+          'keystroke without lints' % (f_on, f_off, f_on / b_off))
     for path in a.also:
         text = open(path, encoding='utf-8').read()
-        off, on, counts = time_keystrokes(a.server, text, a.blocks, a.per_block)
+        off, on, counts, _, _ = time_keystrokes(a.server, text, a.blocks, a.per_block)
         print('keystroke -> publishDiagnostics, %s (%.0f KB): off %.2f ms (%d diagnostics), '
               'pipl %.2f ms (%d diagnostics) = %.2fx'
               % (os.path.basename(path), len(text.encode()) / 1e3, statistics.median(off), counts['off'],

@@ -7,7 +7,9 @@ resident memory. Python standard library only.
     scripts/bench_server.py [--server target/release/policy-lsp] [--corpus DIR] [--edits N]
 
 Times are taken when the answer's header arrives, before Python parses it,
-so the client's JSON speed does not count against the server.
+so the client's JSON speed does not count against the server. The time its
+body was read in full is kept too (`Client.body_time`, `Client.length`):
+for a large answer the difference is the pipe's transfer of the body.
 """
 import argparse, json, os, queue, random, re, statistics, subprocess, threading, time
 
@@ -25,7 +27,7 @@ class Client:
         while True:
             line = f.readline()
             if not line:
-                self.q.put((time.perf_counter(), None))
+                self.q.put((time.perf_counter(), None, None))
                 return
             length = 0
             while line.strip():
@@ -33,7 +35,8 @@ class Client:
                     length = int(line.split(b':')[1])
                 line = f.readline()
             t = time.perf_counter()
-            self.q.put((t, f.read(length)))
+            body = f.read(length)
+            self.q.put((t, body, time.perf_counter()))
 
     def send(self, msg):
         msg['jsonrpc'] = '2.0'
@@ -46,21 +49,24 @@ class Client:
     def wait(self, pred, keep=False):
         """The first message that satisfies pred, with its arrival time. With
         keep, messages that do not are kept for a later wait."""
-        for i, (t, m) in enumerate(self.backlog):
+        for i, (t, m, tb, n) in enumerate(self.backlog):
             if pred(m):
                 del self.backlog[i]
+                self.body_time, self.length = tb, n
                 return t, m
         while True:
-            t, body = self.q.get(timeout=120)
+            t, body, tb = self.q.get(timeout=120)
             if body is None:
                 raise RuntimeError('server exited')
             m = json.loads(body)
             if 'id' in m and 'method' in m:
                 self.send({'id': m['id'], 'result': None})
             elif pred(m):
+                # When the body of what wait returns had been read, and its size.
+                self.body_time, self.length = tb, len(body)
                 return t, m
             elif keep:
-                self.backlog.append((t, m))
+                self.backlog.append((t, m, tb, len(body)))
 
     def request(self, method, params):
         self.id += 1

@@ -56,7 +56,7 @@ def run(server, root, jd):
         busy.append(keystroke(c, uri, version, (version * 7) % lines))
         version += 2
         time.sleep(0.01)  # a fast typist: about 50 keys a second, each typed and deleted
-        for item in [(t, m) for t, m in c.backlog if m.get('method') == '$/progress']:
+        for item in [b for b in c.backlog if b[1].get('method') == '$/progress']:
             c.backlog.remove(item)
             kind = item[1]['params']['value']['kind']
             reports += kind == 'report'
