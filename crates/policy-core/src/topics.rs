@@ -984,20 +984,21 @@ pub fn line_signature(line: &str) -> LineSignature {
     if trim_marks(line).is_empty() {
         return LineSignature::Blank;
     }
-    match section_heading(line) {
+    let facts = Facts::new(line);
+    match heading_of(&facts) {
         Some(h) => LineSignature::Heading {
             numbering: h.numbering,
             number: h.number,
             topic: topic_of_heading(&h.words),
             received: is_received(&h),
-            contact: is_contact(line),
+            contact: facts.contact(),
         },
         None => {
             let cues = &*LINE_CUES;
             let bits = cues.words.present(line);
             LineSignature::Content {
-                contact: is_contact(line),
-                company: names_company(line),
+                contact: facts.contact(),
+                company: facts.company(),
                 topic: content_topic(line, bits),
                 paragraph: one_topic(bits, &cues.paragraph),
                 item: list_item(line),
@@ -1106,6 +1107,39 @@ fn heading_words(text: &str) -> String {
 ///   a bullet (• · - …) or of one character;
 /// - a line giving contact details or naming a company alone is none.
 pub fn section_heading(line: &str) -> Option<SectionHeading> {
+    heading_of(&Facts::new(line))
+}
+
+/// Whether a line gives contact details ([`is_contact`]) and whether it
+/// names a company alone ([`names_company`]), each found once when first
+/// asked: [`line_signature`] asks both after [`heading_of`] may have.
+struct Facts<'a> {
+    line: &'a str,
+    contact: std::cell::OnceCell<bool>,
+    company: std::cell::OnceCell<bool>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(line: &'a str) -> Self {
+        Facts {
+            line,
+            contact: Default::default(),
+            company: Default::default(),
+        }
+    }
+
+    fn contact(&self) -> bool {
+        *self.contact.get_or_init(|| is_contact(self.line))
+    }
+
+    fn company(&self) -> bool {
+        *self.company.get_or_init(|| names_company(self.line))
+    }
+}
+
+/// [`section_heading`] of `facts`' line.
+fn heading_of(facts: &Facts) -> Option<SectionHeading> {
+    let line = facts.line;
     let text = trim_marks(line);
     if text.is_empty() || is_rule(text) {
         return None;
@@ -1116,7 +1150,7 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
     if !too_long_for_heading(text) {
         let compact = heading_words(text);
         let n = numbering(&compact);
-        if n != Numbering::Plain && !compact.ends_with(['。', '；', ';']) && !is_contact(line) {
+        if n != Numbering::Plain && !compact.ends_with(['。', '；', ';']) && !facts.contact() {
             return Some(SectionHeading {
                 numbering: n,
                 number: number_of(&compact, n),
@@ -1145,7 +1179,7 @@ pub fn section_heading(line: &str) -> Option<SectionHeading> {
         }
     }
     let mut n = heading(line)?;
-    if is_contact(line) || names_company(line) {
+    if facts.contact() || facts.company() {
         return None;
     }
     if n == Numbering::Plain {
