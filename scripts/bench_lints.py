@@ -14,7 +14,7 @@ ordinary size: the JD sample, the corpus's largest).
 
 Python standard library only; the server client is bench_server.py's.
 """
-import argparse, os, queue, random, statistics, subprocess, sys, threading, time
+import argparse, os, random, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_server import Client, pct  # noqa: E402
@@ -139,11 +139,7 @@ while True:
 def transport_floor(size, n=150):
     """Median ms from a didChange to the last byte of a publish of `size`
     bytes from a server that does no work for it."""
-    c = Client.__new__(Client)
-    c.p = subprocess.Popen([sys.executable, '-c', ECHO, str(size)],
-                           stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    c.q, c.backlog, c.id = queue.Queue(), [], 0
-    threading.Thread(target=c._read, daemon=True).start()
+    c = Client(sys.executable, ['-c', ECHO, str(size)])
     lat = []
     for v in range(n):
         t0 = c.notify('textDocument/didChange', {'textDocument': {'uri': 'u', 'version': v},

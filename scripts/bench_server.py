@@ -15,8 +15,8 @@ import argparse, json, os, queue, random, re, statistics, subprocess, threading,
 
 
 class Client:
-    def __init__(self, cmd):
-        self.p = subprocess.Popen([cmd], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    def __init__(self, cmd, args=()):
+        self.p = subprocess.Popen([cmd, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.q = queue.Queue()
         self.backlog = []  # messages that arrived while waiting for others
         self.id = 0
