@@ -233,3 +233,34 @@ fn a_payment_instrument_s_account_is_financial_and_an_app_s_name_is_not_a_record
         assert!(!c.sensitive(), "{term}");
     }
 }
+
+#[test]
+fn a_bank_s_channels_are_services_and_a_bank_card_account_is_financial() {
+    // 手机银行, 网上银行: apps and websites of a bank, no one's property
+    // information; annotated as data, the hover must not call them
+    // sensitive (nor 手机 in them a device).
+    for term in ["手机银行", "网上银行", "个人网上银行", "电子银行", "网银"] {
+        let c = builtin().classify(term);
+        assert_eq!(c.category().map(|c| c.id.as_str()), None, "{term}");
+        assert!(!c.sensitive(), "{term}");
+    }
+    // The user's bank still belongs to the account (开户银行), and a
+    // channel's version number is still the device's software list.
+    for (term, category, sensitive) in [
+        ("开户银行", "property", true),
+        ("收款银行", "property", true),
+        ("电子银行软件版本号", "device", false),
+        ("使用网上银行的频率", "online_activity", false),
+        // 账号信息 alone is an online account; a bank card's is financial.
+        ("银行卡账号信息", "property", true),
+        ("账号信息", "network_identity", false),
+    ] {
+        let c = builtin().classify(term);
+        assert_eq!(
+            c.category().map(|c| c.id.as_str()),
+            Some(category),
+            "{term}"
+        );
+        assert_eq!(c.sensitive(), sensitive, "{term}");
+    }
+}
