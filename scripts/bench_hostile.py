@@ -21,66 +21,18 @@ Memory is read from /proc/PID/status, so Linux only. Test it on a debug
 build with a small corpus (`--copies 1 --edits 200`); the figures that
 count are the release build's.
 """
-import argparse, json, os, queue, subprocess, sys, tempfile, threading, time
+import argparse, os, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_server  # noqa: E402
 
 
-class Client:
-    """An LSP client over the server's stdio; `reading` pauses the reader."""
+class Client(bench_server.Client):
+    """bench_server's client, with what these measurements add: opening a
+    document, the process's memory and CPU, waiting until it is idle."""
 
-    def __init__(self, cmd, args=()):
-        self.p = subprocess.Popen([cmd, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL)
-        self.q = queue.Queue()
-        self.id = 0
-        self.reading = threading.Event()
-        self.reading.set()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        f = self.p.stdout
-        while True:
-            self.reading.wait()
-            line = f.readline()
-            if not line:
-                self.q.put((time.perf_counter(), None))
-                return
-            length = 0
-            while line.strip():
-                if line.lower().startswith(b'content-length:'):
-                    length = int(line.split(b':')[1])
-                line = f.readline()
-            body = f.read(length)
-            self.q.put((time.perf_counter(), body))
-
-    def send(self, msg):
-        msg['jsonrpc'] = '2.0'
-        b = json.dumps(msg, ensure_ascii=False).encode()
-        t = time.perf_counter()
-        self.p.stdin.write(b'Content-Length: %d\r\n\r\n' % len(b) + b)
-        self.p.stdin.flush()
-        return t
-
-    def wait(self, pred, timeout=600):
-        """The first message `pred` accepts, its arrival time and size."""
-        while True:
-            t, body = self.q.get(timeout=timeout)
-            if body is None:
-                raise RuntimeError('the server exited')
-            m = json.loads(body)
-            if 'id' in m and 'method' in m:
-                self.send({'id': m['id'], 'result': None})
-            elif pred(m):
-                return t, m, len(body)
-
-    def request(self, method, params):
-        self.id += 1
-        rid = self.id
-        t0 = self.send({'id': rid, 'method': method, 'params': params})
-        t1, m, size = self.wait(lambda m: m.get('id') == rid and 'method' not in m)
-        return t1 - t0, m, size
-
-    def notify(self, method, params):
-        return self.send({'method': method, 'params': params})
+    def __init__(self, cmd):
+        super().__init__(cmd, timeout=600)
 
     def initialize(self, options=None):
         self.request('initialize', {'processId': os.getpid(), 'rootUri': None, 'capabilities': {
@@ -92,12 +44,6 @@ class Client:
             'uri': uri, 'languageId': 'policy', 'version': 1, 'text': text}})
         self.wait(lambda m: m.get('method') == 'textDocument/publishDiagnostics'
                   and m['params']['uri'] == uri)
-
-    def status(self):
-        """(VmRSS, VmHWM) in MB."""
-        with open('/proc/%d/status' % self.p.pid) as f:
-            fields = dict(l.split(':', 1) for l in f if ':' in l)
-        return int(fields['VmRSS'].split()[0]) / 1024, int(fields['VmHWM'].split()[0]) / 1024
 
     def reset_peak(self):
         """Resets VmHWM to the current RSS (Linux ≥ 4.0)."""
@@ -140,12 +86,13 @@ def outline(server, text):
     uri = 'file:///bench/outline.policy'
     c.open(uri, text)
     c.settle(0.5)
-    rss, _ = c.status()
+    rss, _ = c.rss_mb()
     c.reset_peak()
-    dt, m, size = c.request('textDocument/documentSymbol', {'textDocument': {'uri': uri}})
-    _, hwm = c.status()
+    dt, result = c.request('textDocument/documentSymbol', {'textDocument': {'uri': uri}})
+    size = c.length
+    _, hwm = c.rss_mb()
     c.close()
-    n = len(m.get('result') or [])
+    n = len(result or [])
     growth = hwm - rss
     print('outline: %.1f MB document: %.2f s, answer %.1f MB (%d top-level symbols); '
           'RSS %.0f MB, peak %.0f MB, growth %.0f MB (bound 60 MB on 10 MB: %s)'
@@ -159,7 +106,7 @@ def unread(server, text, edits):
     uri = 'file:///bench/unread.policy'
     c.open(uri, text)
     c.settle(0.5)
-    before, _ = c.status()
+    before, _ = c.rss_mb()
     c.reading.clear()
     lines = text.split('\n')
     line = max(range(min(len(lines), 1000)), key=lambda i: len(lines[i]))
@@ -171,7 +118,7 @@ def unread(server, text, edits):
                                             'contentChanges': [{'range': {'start': pos, 'end': pos}, 'text': ch}]})
     sent = time.perf_counter() - t0
     c.settle()
-    after, hwm = c.status()
+    after, hwm = c.rss_mb()
     # Reading again, the client gets the last edit's diagnostics, and few before them.
     c.reading.set()
     versions = []
@@ -232,10 +179,10 @@ def fifo(server):
         c.initialize({'taxonomy': path})
         t = time.perf_counter()
         c.open('file:///bench/fifo.policy', '<数据>')
-        dt, m, _ = c.request('textDocument/hover', {'textDocument': {'uri': 'file:///bench/fifo.policy'},
+        c.request('textDocument/hover', {'textDocument': {'uri': 'file:///bench/fifo.policy'},
                                                     'position': {'line': 0, 'character': 1}})
         print('fifo: taxonomy naming a FIFO: open and hover answered in %.2f s (%s)'
-              % (time.perf_counter() - t, 'ok' if 'result' in m else m))
+              % (time.perf_counter() - t, 'ok' if 'result' in c.answer else c.answer))
         c.close()
 
 

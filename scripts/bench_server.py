@@ -15,16 +15,24 @@ import argparse, json, os, queue, random, re, statistics, subprocess, threading,
 
 
 class Client:
-    def __init__(self, cmd, args=()):
+    """An LSP client over the server's stdio. Clearing `reading` makes it
+    stop reading stdout (a client that hangs, bench_hostile.py); `timeout`
+    is how long `wait` waits for a message, in seconds."""
+
+    def __init__(self, cmd, args=(), timeout=120):
         self.p = subprocess.Popen([cmd, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.q = queue.Queue()
         self.backlog = []  # messages that arrived while waiting for others
         self.id = 0
+        self.timeout = timeout
+        self.reading = threading.Event()
+        self.reading.set()
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self):
         f = self.p.stdout
         while True:
+            self.reading.wait()
             line = f.readline()
             if not line:
                 self.q.put((time.perf_counter(), None, None))
@@ -55,7 +63,7 @@ class Client:
                 self.body_time, self.length = tb, n
                 return t, m
         while True:
-            t, body, tb = self.q.get(timeout=120)
+            t, body, tb = self.q.get(timeout=self.timeout)
             if body is None:
                 raise RuntimeError('server exited')
             m = json.loads(body)
@@ -69,10 +77,13 @@ class Client:
                 self.backlog.append((t, m, tb, len(body)))
 
     def request(self, method, params):
+        """(seconds to the answer, its result); the whole answer stays in
+        `answer` (an error has no result), its size in `length`."""
         self.id += 1
         rid = self.id
         t0 = self.send({'id': rid, 'method': method, 'params': params})
         t1, m = self.wait(lambda m: m.get('id') == rid)
+        self.answer = m
         return t1 - t0, m.get('result')
 
     def notify(self, method, params):
