@@ -761,11 +761,14 @@ fn line_index(
             let value = a.value(text);
             let raw = a.raw(text);
             let vague = matches!(class_of(classes, i), Class::Data(c) if c.vague);
+            // Markdown emphasis pasted inside the brackets (`*<*手机号码>**`)
+            // is no part of the term: 手机号码 is looked for, and annotated.
+            let bare = raw.trim_matches('*');
             let term = (a.kind == AnnotationKind::Data
                 && !vague
                 && raw == value
-                && raw.chars().count() >= MIN_TERM_CHARS)
-                .then(|| raw.into());
+                && bare.chars().count() >= MIN_TERM_CHARS)
+                .then(|| bare.into());
             let unclassified = a.kind == AnnotationKind::Data
                 && match class_of(classes, i) {
                     Class::Unclassified => true,
@@ -2592,6 +2595,23 @@ mod tests {
                 "我们会加密保存您的密码，保护您的账号安全。",
             ],
         );
+    }
+
+    #[test]
+    fn emphasis_inside_the_brackets_is_no_part_of_the_term() {
+        // `*<*手机号码>**`: the term is 手机号码, found without the asterisk
+        // of the bold text it stands in, and named without it.
+        let text = "(我们)[收集] *<*手机号码>** 。\n😀我们会保存您的**手机号码**。";
+        assert_eq!(found(text, "unannotated-term"), [(1, 10, 14, vec![])]);
+        let mut config = LintConfig::default();
+        config.set("unannotated-term", "on").unwrap();
+        let doc = AnalysedDocument::new(text, Arc::new(Taxonomy::builtin()));
+        let messages: Vec<String> = analysed_diagnostics(&doc, &config)
+            .into_iter()
+            .filter(|d| d.code == "unannotated-term")
+            .map(|d| d.message.into_owned())
+            .collect();
+        assert!(messages[0].contains("“手机号码”"), "{messages:?}");
     }
 
     #[test]
