@@ -147,7 +147,7 @@ def run(server, name, text, edits):
     rss, hwm = c.rss_mb()
     # Last, as its answers are large: a keystroke while a whole-document
     # request is in flight.
-    busy = keystrokes_while_busy(c, uri, text, lines, rng, version, max(20, edits // 10))
+    busy = keystrokes_while_busy(c, uri, text, lines, rng, version, max(60, edits // 5))
     _, busy_hwm = c.rss_mb()
     c.request('shutdown', None)
     c.notify('exit', None)
