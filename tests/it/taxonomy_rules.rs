@@ -264,3 +264,25 @@ fn a_bank_s_channels_are_services_and_a_bank_card_account_is_financial() {
         assert_eq!(c.sensitive(), sensitive, "{term}");
     }
 }
+
+#[test]
+fn the_user_s_use_of_something_is_a_record_of_use() {
+    // Tuning half: 使用的服务类别和方式 (0639), 使用过的功能 (0890) named no
+    // kind; what one uses, and how, is Appendix A's 软件使用记录.
+    for term in ["使用的服务类别", "使用过的功能", "使用电子银行功能"] {
+        let c = builtin().classify(term);
+        assert_eq!(
+            c.category().map(|c| c.id.as_str()),
+            Some("online_activity"),
+            "{term}"
+        );
+        assert!(!c.sensitive(), "{term}");
+    }
+    // "Information from when one uses it" says no more than information;
+    // 使用 alone names nothing; a kind named after 使用 keeps its kind.
+    let c = builtin().classify("使用本产品时的信息");
+    assert_eq!(c.category().map(|c| c.id.as_str()), Some("unspecific"));
+    assert_eq!(builtin().classify("使用").category(), None);
+    let c = builtin().classify("使用的设备型号");
+    assert_eq!(c.category().map(|c| c.id.as_str()), Some("device"));
+}

@@ -18,7 +18,9 @@
 //!    (信息, 数据, 详情 …) is tried with the other head nouns: 支付详情 is
 //!    read as 支付信息; a 类/性 before the head is dropped (统计类信息);
 //!    failing that, a head that alone is a vague reference (信息, 数据)
-//!    makes the item that vague reference (您填写的信息).
+//!    makes the item that vague reference (您填写的信息, 使用产品时的信息);
+//!    failing that, an item that is the user's use of something
+//!    (使用的服务类别) is a record of use (the category of 使用记录).
 //!
 //! All patterns are compiled into Aho–Corasick automata once per taxonomy.
 
@@ -377,7 +379,25 @@ impl Matcher {
         self.by_head(item)
             .filter(|r| r.category.is_some())
             .or_else(|| self.generic_head(item))
+            .or_else(|| self.use_of(item))
             .unwrap_or(plain)
+    }
+
+    /// An item that names no kind but is the user's use of something
+    /// (使用的服务类别, 使用过的功能) is a record of use, whatever is used:
+    /// Appendix A's 软件使用记录, the category of the keyword 使用记录 (none
+    /// when a taxonomy has no such keyword).
+    fn use_of(&self, item: &str) -> Option<RawItem> {
+        let used = item.strip_prefix(USE)?.trim_start_matches(['的', '过']);
+        if used.is_empty() {
+            return None;
+        }
+        let record = self.classify_words(USE_RECORD);
+        record.category?;
+        Some(RawItem {
+            text: item.to_string(),
+            ..record
+        })
     }
 
     /// An item that names no kind but ends with a head noun that is, as a
@@ -553,12 +573,17 @@ impl Suffixes {
     }
 }
 
-/// Characters trimmed from both ends of an item: markdown debris and punctuation
-/// left over from the source text.
 /// Keywords that measure use (how often, how long): ending an item, they
 /// decide its kind over the thing used.
 const MEASURES: &[&str] = &["频率", "时长", "次数", "使用频率", "使用时长", "使用次数"];
 
+/// The word that makes an item of no known kind the user's use of
+/// something ([`Matcher::use_of`]), and the keyword whose category that is.
+const USE: &str = "使用";
+const USE_RECORD: &str = "使用记录";
+
+/// Characters trimmed from both ends of an item: markdown debris and punctuation
+/// left over from the source text.
 const TRIMMED: &[char] = &[
     '*', '_', '#', '`', '"', '\'', '“', '”', '‘', '’', ':', '.', '。', '…', '-', '~', '!', '?', '|',
 ];
