@@ -16,15 +16,21 @@ Prints figures and the bound each should meet; never fails a build.
   between categories, and one with 80,000 stop words. Bound: ≤ 1 s for
   10,000 moves.
 - fifo: a `taxonomy` setting naming a FIFO: the server still answers.
+- terms: 100,000 lines, each annotating a distinct made-up term and leaving
+  it unannotated once, preset off and on: open, keystrokes, memory, the
+  size of a publish, and `check --lint pipl`. No bound: it shows what a
+  diagnostics list as long as the text costs (the protocol re-sends it
+  whole on every change).
 
 Memory is read from /proc/PID/status, so Linux only. Test it on a debug
 build with a small corpus (`--copies 1 --edits 200`); the figures that
 count are the release build's.
 """
-import argparse, os, subprocess, sys, tempfile, time
+import argparse, os, random, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_server  # noqa: E402
+from bench_server import pct  # noqa: E402
 
 
 class Client(bench_server.Client):
@@ -186,13 +192,61 @@ def fifo(server):
         c.close()
 
 
+def terms(server, lines=100_000, edits=40):
+    """A policy of `lines` lines, each annotating a distinct made-up term and
+    then leaving it unannotated once: with the preset, every line has its
+    own `unclassified-data` and `unannotated-term` findings, so the
+    diagnostics list grows with the text. Open and keystroke times, memory
+    and the size of a publish, preset off and on; and `check --lint pipl`."""
+    rng = random.Random(1)
+    han = [chr(c) for c in range(0x4e00, 0x4e00 + 3000)]
+
+    def word(n):
+        return ''.join(rng.choice(han) for _ in range(n))
+
+    rows = []
+    for _ in range(lines):
+        t = word(4)
+        rows.append('(我们)[收集]您的<%s>，用于{服务}。另外%s和%s。' % (t, t, word(6)))
+    text = '\n'.join(rows)
+    mb = len(text.encode()) / 1e6
+    import bench_lints  # noqa: E402 (it imports bench_server too)
+    for lints in ([], ['pipl']):
+        c = Client(server)
+        c.initialize({'lints': lints})
+        uri = 'file:///bench/terms.policy'
+        t = time.perf_counter()
+        c.open(uri, text)
+        opened = time.perf_counter() - t
+        c.settle(0.5)
+        lat, _ = bench_lints.keystrokes(c, uri, rows, rng, 1, edits)
+        rss, hwm = c.rss_mb()
+        print('terms: %.1f MB, %d distinct terms, lints %s: open %.2f s; keystroke median %.1f ms, '
+              'p90 %.1f ms (%d edits); a publish %.1f MB; RSS %.0f MB, peak %.0f MB'
+              % (mb, lines, lints or 'off', opened, statistics.median(lat), pct(lat, 0.9), edits,
+                 c.length / 1e6, rss, hwm))
+        c.close()
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, 'terms.policy')
+        with open(path, 'w', encoding='utf-8') as f:
+            f.write(text)
+        for args in ([], ['--lint', 'pipl']):
+            t = time.perf_counter()
+            run = subprocess.run(['/usr/bin/time', '-f', '%M', server, 'check', '--format', 'json', *args, path],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            dt = time.perf_counter() - t
+            peak = run.stderr.strip().splitlines()[-1]
+            print('terms: check %s: %.2f s, peak RSS %.0f MB'
+                  % (' '.join(args) or '(no lints)', dt, int(peak) / 1024 if peak.isdigit() else float('nan')))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--server', default='target/release/policy-lsp')
     ap.add_argument('--corpus', default='../shared/corpus/ca4p-dev')
     ap.add_argument('--copies', type=int, default=4)
     ap.add_argument('--edits', type=int, default=2000)
-    ap.add_argument('--only', choices=['outline', 'unread', 'taxonomy', 'fifo'])
+    ap.add_argument('--only', choices=['outline', 'unread', 'taxonomy', 'fifo', 'terms'])
     a = ap.parse_args()
     if not sys.platform.startswith('linux'):
         sys.exit('bench_hostile.py reads /proc: Linux only')
@@ -206,6 +260,8 @@ def main():
         taxonomy(a.server)
     if a.only in (None, 'fifo'):
         fifo(a.server)
+    if a.only in (None, 'terms'):
+        terms(a.server)
 
 
 if __name__ == '__main__':
