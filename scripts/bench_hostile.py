@@ -21,6 +21,8 @@ Prints figures and the bound each should meet; never fails a build.
   size of a publish, and `check --lint pipl`. No bound: it shows what a
   diagnostics list as long as the text costs (the protocol re-sends it
   whole on every change).
+- flood: 2 MB of stray `>`, two million syntax errors: open, a publish,
+  keystrokes, memory. Bound: at most 50,000 diagnostics sent.
 
 Memory is read from /proc/PID/status, so Linux only. Test it on a debug
 build with a small corpus (`--copies 1 --edits 200`); the figures that
@@ -240,13 +242,35 @@ def terms(server, lines=100_000, edits=40):
                   % (' '.join(args) or '(no lints)', dt, int(peak) / 1024 if peak.isdigit() else float('nan')))
 
 
+def flood(server, closers=2_000_000, edits=20):
+    """A document of `closers` stray `>` (100 a line): as many syntax
+    errors. The server sends at most 50,000 of them and a warning."""
+    rows = ['>' * 100] * (closers // 100)
+    text = '\n'.join(rows)
+    c = Client(server)
+    c.initialize()
+    uri = 'file:///bench/flood.policy'
+    t = time.perf_counter()
+    c.open(uri, text)
+    opened = time.perf_counter() - t
+    size = c.length
+    c.settle(0.5)
+    import bench_lints  # noqa: E402
+    lat, _ = bench_lints.keystrokes(c, uri, rows, random.Random(1), 1, edits)
+    rss, hwm = c.rss_mb()
+    c.close()
+    print('flood: %.1f MB of stray closers (%d errors): open %.2f s, a publish %.1f MB; keystroke median %.1f ms '
+          '(%d edits); RSS %.0f MB, peak %.0f MB (bound: 50,000 diagnostics sent)'
+          % (len(text) / 1e6, closers, opened, size / 1e6, statistics.median(lat), edits, rss, hwm))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--server', default='target/release/policy-lsp')
     ap.add_argument('--corpus', default='../shared/corpus/ca4p-dev')
     ap.add_argument('--copies', type=int, default=4)
     ap.add_argument('--edits', type=int, default=2000)
-    ap.add_argument('--only', choices=['outline', 'unread', 'taxonomy', 'fifo', 'terms'])
+    ap.add_argument('--only', choices=['outline', 'unread', 'taxonomy', 'fifo', 'terms', 'flood'])
     a = ap.parse_args()
     if not sys.platform.startswith('linux'):
         sys.exit('bench_hostile.py reads /proc: Linux only')
@@ -262,6 +286,8 @@ def main():
         fifo(a.server)
     if a.only in (None, 'terms'):
         terms(a.server)
+    if a.only in (None, 'flood'):
+        flood(a.server)
 
 
 if __name__ == '__main__':

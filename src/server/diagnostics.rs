@@ -13,7 +13,7 @@ use super::{Backend, convert};
 use policy_core::allow;
 use policy_core::analysis::AnalysedDocument;
 use policy_core::authoring::point_at;
-use policy_core::diagnostics::{self as core, SOURCE, analysed_diagnostics};
+use policy_core::diagnostics::{self as core, AtMost, SOURCE, analysed_diagnostics_at_most};
 use policy_core::document::Document;
 use policy_core::lints::LintConfig;
 use policy_core::position::PositionEncoding;
@@ -25,6 +25,51 @@ use serde_json::value::RawValue;
 /// The code of the diagnostic shown while the server's copy of a document
 /// is known to differ from the editor's (see `input.rs`).
 pub const OUT_OF_SYNC: &str = "out-of-sync";
+
+/// The most diagnostics the server sends for one document (a publish, a
+/// pull report, a workspace report's item), the notice of the rest aside.
+/// A policy of ordinary size has a few hundred; the CA4P corpus four times
+/// over in one file, with every lint on, 17,000. A document of a million
+/// stray closing brackets would otherwise cost a million diagnostics'
+/// memory and a 250 MB message on every keystroke. `policy-lsp check`
+/// lists them all.
+pub const MAX_DIAGNOSTICS: usize = 50_000;
+
+/// The code of the diagnostic that says how many were left out.
+pub const TOO_MANY: &str = "too-many-diagnostics";
+
+/// `found` cut to [`MAX_DIAGNOSTICS`], followed, when any were left out,
+/// by a warning that says how many, on the line of the last one shown.
+pub fn bounded(found: AtMost) -> Vec<core::Diagnostic> {
+    let AtMost {
+        mut diagnostics,
+        mut more,
+    } = found;
+    if diagnostics.len() > MAX_DIAGNOSTICS {
+        more += diagnostics.len() - MAX_DIAGNOSTICS;
+        diagnostics.truncate(MAX_DIAGNOSTICS);
+    }
+    if more > 0 {
+        let (line, start, end) = diagnostics
+            .last()
+            .map_or((0, Default::default(), Default::default()), |d| {
+                (d.line, d.start, d.end)
+            });
+        diagnostics.push(core::Diagnostic {
+            line,
+            start,
+            end,
+            severity: Severity::Warning,
+            code: Cow::Borrowed(TOO_MANY),
+            message: Cow::Owned(format!(
+                "{more} more diagnostics after this one are not shown: the server sends at most \
+                 {MAX_DIAGNOSTICS} for a document (`policy-lsp check` lists them all)"
+            )),
+            related: Vec::new(),
+        });
+    }
+    diagnostics
+}
 
 /// The out-of-sync diagnostic, over the first line of `doc` (at its start
 /// when the server does not hold the document).
@@ -54,12 +99,15 @@ pub struct Publish {
 /// The protocol diagnostics of a document. O(diagnostics + lines).
 pub fn of(snap: &Snapshot, uri: &Uri, out_of_sync: bool) -> Vec<Diagnostic> {
     let doc = &snap.doc;
-    let stale = out_of_sync.then(|| self::out_of_sync(Some(doc.doc())));
     let mut found = in_force(doc, &snap.settings.lints_for(doc.taxonomy()));
-    found.extend(super::disagreement::hints(doc));
-    stale
+    if out_of_sync {
+        found
+            .diagnostics
+            .insert(0, self::out_of_sync(Some(doc.doc())));
+    }
+    found.diagnostics.extend(super::disagreement::hints(doc));
+    bounded(found)
         .iter()
-        .chain(&found)
         .map(|d| convert::diagnostic_in(d, snap.encoding, Some(uri)))
         .collect()
 }
@@ -217,7 +265,10 @@ pub(super) fn open_diagnostics(
     lints: &LintConfig,
     workspace: &super::workspace::Workspace,
 ) -> Vec<core::Diagnostic> {
-    let mut diagnostics = in_force(doc, lints);
+    let AtMost {
+        mut diagnostics,
+        more,
+    } = in_force(doc, lints);
     if stale {
         diagnostics.insert(0, out_of_sync(Some(doc.doc())));
     }
@@ -228,16 +279,17 @@ pub(super) fn open_diagnostics(
         diagnostics.sort_by_key(|d| d.line);
     }
     diagnostics.extend(super::disagreement::hints(doc));
-    diagnostics
+    bounded(AtMost { diagnostics, more })
 }
 
 /// The syntax diagnostics and the findings of `lints` (the lints in force,
 /// [`super::config::Settings::lints_for`]) but those the document's
 /// `policy-lsp.toml` allows.
-fn in_force(doc: &AnalysedDocument, lints: &LintConfig) -> Vec<core::Diagnostic> {
-    let mut found = analysed_diagnostics(doc, lints);
+/// At most [`MAX_DIAGNOSTICS`] of them: the rest are counted, not built.
+fn in_force(doc: &AnalysedDocument, lints: &LintConfig) -> AtMost {
+    let mut found = analysed_diagnostics_at_most(doc, lints, MAX_DIAGNOSTICS);
     if let Some(file) = doc.taxonomy().workspace_lints() {
-        allow::filter(doc.doc(), &file.allow, &mut found);
+        allow::filter(doc.doc(), &file.allow, &mut found.diagnostics);
     }
     found
 }

@@ -54,6 +54,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer, LspService, Server};
 
 pub use config::Settings;
+pub use diagnostics::{MAX_DIAGNOSTICS, TOO_MANY};
 use policy_core::position::PositionEncoding;
 use policy_core::taxonomy::{Taxonomy, TaxonomyError};
 use policy_core::tokens::TokenCache;

@@ -33,11 +33,14 @@ use tower_lsp_server::ls_types::*;
 
 use super::config::Settings;
 use super::diagnostics::Publish;
+use super::diagnostics::{MAX_DIAGNOSTICS, bounded};
 use super::state::State;
 use super::{CLIENT_REQUEST_TIMEOUT, convert};
 use policy_core::analysis::{AnalysedDocument, Classes};
 use policy_core::corpus::{CorpusIndex, CorpusLint, Entry, Query};
-use policy_core::diagnostics::{self as core, analysed_diagnostics, document_diagnostics};
+use policy_core::diagnostics::{
+    self as core, analysed_diagnostics_at_most, document_diagnostics_at_most,
+};
 use policy_core::document::Document;
 use policy_core::lints::LintConfig;
 use policy_core::position::PositionEncoding;
@@ -456,7 +459,8 @@ impl Workspace {
     /// corpus checks are on and what it annotates changed (the others'
     /// findings may have). O(document).
     fn summarise(&self, key: String, uri: Uri, doc: &AnalysedDocument, lints: &LintConfig) -> bool {
-        let entry = Entry::new(doc.doc(), doc.classes(), analysed_diagnostics(doc, lints));
+        let found = analysed_diagnostics_at_most(doc, lints, MAX_DIAGNOSTICS);
+        let entry = Entry::new(doc.doc(), doc.classes(), bounded(found));
         let mut inner = lock(&self.inner);
         // Closed meanwhile: the disk's version is read instead.
         if !inner.open.contains(&key) {
@@ -781,8 +785,8 @@ fn read_entry(path: &Path, taxonomy: &Taxonomy, lints: &LintConfig) -> Result<En
     let text = read_policy(path)?;
     let doc = Document::new(text.strip_prefix(BOM).unwrap_or(&text));
     let classes = Classes::new(&doc, taxonomy);
-    let diagnostics = document_diagnostics(&doc, Some((&classes, lints)));
-    Ok(Entry::new(&doc, &classes, diagnostics))
+    let found = document_diagnostics_at_most(&doc, Some((&classes, lints)), MAX_DIAGNOSTICS);
+    Ok(Entry::new(&doc, &classes, bounded(found)))
 }
 
 /// The text of the policy at `path`, if it is a regular UTF-8 file of at

@@ -11,6 +11,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::common::lsp::{ENCODINGS, TestClient, Token, code};
 use crate::common::{Cursor, LINE_ENDINGS, Mark, fixture};
+use policy_lsp::server::{MAX_DIAGNOSTICS, TOO_MANY};
 
 const URI: &str = "file:///tmp/policy-lsp-test/a.policy";
 
@@ -62,6 +63,43 @@ fn flat(tokens: &[SemanticToken]) -> Vec<u32> {
             ]
         })
         .collect()
+}
+
+/// A document of `n` stray closers after an astral character.
+fn closers(n: usize) -> String {
+    format!("😀{}", ">".repeat(n))
+}
+
+#[tokio::test]
+async fn a_flood_of_errors_is_sent_up_to_the_limit_then_a_warning_says_how_many_more() {
+    let max = MAX_DIAGNOSTICS;
+    for enc in ENCODINGS {
+        let mut client = TestClient::start(Some(enc), json!({})).await;
+        client.open(URI, &closers(max + 5)).await;
+        let shown = client.diagnostics(URI, Some(1)).await;
+        assert_eq!(shown.len(), max + 1, "{enc}");
+        // The first `max` closers, in order, then the notice on the last.
+        let last = &shown[max - 1];
+        assert_eq!(code(last), "unmatched-closer");
+        let at = client.cursor(URI, last.range.start);
+        assert_eq!((at.line, at.col), (0, max), "{enc}");
+        let notice = &shown[max];
+        assert_eq!(code(notice), TOO_MANY);
+        assert_eq!(notice.severity, Some(DiagnosticSeverity::WARNING));
+        assert_eq!(notice.range, last.range);
+        assert!(
+            notice.message.starts_with("5 more diagnostics"),
+            "{}",
+            notice.message
+        );
+        // A pull gets the same.
+        assert_eq!(client.pull_diagnostics(URI).await.unwrap(), shown, "{enc}");
+        // Exactly the limit: all shown, no notice.
+        client.change(URI, 2, vec![whole(&closers(max))]).await;
+        let shown = client.diagnostics(URI, Some(2)).await;
+        assert_eq!(shown.len(), max);
+        assert!(shown.iter().all(|d| code(d) == "unmatched-closer"));
+    }
 }
 
 #[tokio::test]

@@ -79,7 +79,67 @@ pub fn document_diagnostics(
     doc: &Document,
     lints: Option<(&Classes, &LintConfig)>,
 ) -> Vec<Diagnostic> {
-    diagnostics_with(doc, lints, None, None)
+    diagnostics_with(doc, lints, None, None, usize::MAX).diagnostics
+}
+
+/// The first diagnostics of a document, in document order, and how many
+/// follow them: what [`document_diagnostics_at_most`] and
+/// [`analysed_diagnostics_at_most`] give.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct AtMost {
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many diagnostics after the last of `diagnostics` were left out.
+    pub more: usize,
+}
+
+/// [`document_diagnostics`], at most `limit` of them: the ones left out
+/// are counted, not built, so a document of a million errors costs
+/// O(limit) memory (a hostile file of closing brackets, say).
+pub fn document_diagnostics_at_most(
+    doc: &Document,
+    lints: Option<(&Classes, &LintConfig)>,
+    limit: usize,
+) -> AtMost {
+    diagnostics_with(doc, lints, None, None, limit)
+}
+
+/// Collects diagnostics up to a limit, and counts those past it.
+struct Bounded {
+    out: AtMost,
+    limit: usize,
+}
+
+impl Bounded {
+    fn new(limit: usize) -> Bounded {
+        Bounded {
+            out: AtMost::default(),
+            limit,
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.out.diagnostics.len() >= self.limit
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        if self.full() {
+            self.out.more += 1;
+        } else {
+            self.out.diagnostics.push(d);
+        }
+    }
+
+    /// Keeps what fits; counts the rest, by its length when the iterator
+    /// knows it (then nothing past the limit is built).
+    fn extend(&mut self, items: impl Iterator<Item = Diagnostic>) {
+        let room = self.limit - self.out.diagnostics.len().min(self.limit);
+        let mut items = items.peekable();
+        self.out.diagnostics.extend(items.by_ref().take(room));
+        self.out.more += match items.size_hint() {
+            (low, Some(high)) if low == high => low,
+            _ => items.count(),
+        };
+    }
 }
 
 /// [`document_diagnostics`] of an analysed document, with the practices
@@ -89,12 +149,23 @@ pub fn document_diagnostics(
 /// document-level lint is on and the document keeps no index
 /// ([`AnalysedDocument::set_document_index`]), O(n) to build one.
 pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<Diagnostic> {
+    analysed_diagnostics_at_most(doc, config, usize::MAX).diagnostics
+}
+
+/// [`analysed_diagnostics`], at most `limit` of them (see
+/// [`document_diagnostics_at_most`]).
+pub fn analysed_diagnostics_at_most(
+    doc: &AnalysedDocument,
+    config: &LintConfig,
+    limit: usize,
+) -> AtMost {
     let Some(findings) = doc.findings(config) else {
         return diagnostics_with(
             doc.doc(),
             Some((doc.classes(), config)),
             Some(doc.practices()),
             doc.document_index(),
+            limit,
         );
     };
     let documentwide = match (config.any_document_lint_on(), doc.document_index()) {
@@ -112,7 +183,7 @@ pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<
     // The same order as `diagnostics_with`: on each line the syntax
     // diagnostics, the line's findings, then the document-level ones.
     let mut documentwide = documentwide.into_iter().peekable();
-    let mut out = Vec::new();
+    let mut out = Bounded::new(limit);
     for ((line, parse), found) in doc.doc().line_parses().zip(findings.lines_from(0)) {
         out.extend(
             parse
@@ -126,7 +197,7 @@ pub fn analysed_diagnostics(doc: &AnalysedDocument, config: &LintConfig) -> Vec<
         }
     }
     out.extend(documentwide);
-    out
+    out.out
 }
 
 fn diagnostics_with(
@@ -134,12 +205,19 @@ fn diagnostics_with(
     lints: Option<(&Classes, &LintConfig)>,
     practices: Option<&Practices>,
     index: Option<&DocIndex>,
-) -> Vec<Diagnostic> {
+    limit: usize,
+) -> AtMost {
+    let mut out = Bounded::new(limit);
     let Some((classes, config)) = lints.filter(|(_, c)| c.any_on()) else {
-        return doc
-            .diagnostics()
-            .map(|(line, d)| Diagnostic::from_syntax(line, d))
-            .collect();
+        for (line, parse) in doc.line_parses() {
+            out.extend(
+                parse
+                    .diagnostics
+                    .iter()
+                    .map(|d| Diagnostic::from_syntax(line, d)),
+            );
+        }
+        return out.out;
     };
     // The practices, computed here when the document holds none and a
     // document-level lint needs them all (else line by line below).
@@ -157,7 +235,6 @@ fn diagnostics_with(
         (true, None, None) => Vec::new(),
     };
     let mut documentwide = documentwide.into_iter().peekable();
-    let mut out = Vec::new();
     // The cues of the two lines above, which the practice lints read too.
     let mut above = [LineCues::default(); 2];
     for ((line, parse), line_classes) in doc.line_parses().zip(classes.lines_from(0)) {
@@ -200,5 +277,70 @@ fn diagnostics_with(
         }
     }
     out.extend(documentwide);
-    out
+    out.out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::taxonomy::Taxonomy;
+
+    /// Syntax errors, per-line lints and document-level findings, mixed on
+    /// several lines, with astral characters before them.
+    const MIXED: &str = "😀(我们)[收集]<手机号码>>和<身份证号码>。\n\
+        𠮷手机号码]]<>\n\
+        (我们)[共享]<位置信息>。身份证号码>\n";
+
+    /// Every limit gives the first diagnostics of the full list, in its
+    /// order, and counts the rest exactly: with lints off and on, and for
+    /// a document that keeps its findings and one that does not.
+    #[test]
+    fn at_most_is_the_full_list_s_prefix_and_counts_the_rest() {
+        let taxonomy = Arc::new(Taxonomy::builtin());
+        let mut config = LintConfig::default();
+        for code in ["sensitive-data", "recipient-missing", "unannotated-term"] {
+            config.set(code, "on").unwrap();
+        }
+        let doc = Document::new(MIXED);
+        let classes = Classes::new(&doc, &taxonomy);
+        let mut kept = AnalysedDocument::new(MIXED, taxonomy.clone());
+        kept.set_document_index(true);
+        kept.set_lints(&config);
+        let fresh = AnalysedDocument::new(MIXED, taxonomy);
+        let syntax = document_diagnostics(&doc, None);
+        let linted = document_diagnostics(&doc, Some((&classes, &config)));
+        // Per-line and document-level findings among the syntax errors.
+        for code in ["sensitive-data", "unannotated-term"] {
+            assert!(linted.iter().any(|d| d.code == code), "{code}: {linted:?}");
+        }
+        for limit in 0..=linted.len() + 1 {
+            let expect = |full: &[Diagnostic]| {
+                let shown = limit.min(full.len());
+                AtMost {
+                    diagnostics: full[..shown].to_vec(),
+                    more: full.len() - shown,
+                }
+            };
+            assert_eq!(
+                document_diagnostics_at_most(&doc, None, limit),
+                expect(&syntax)
+            );
+            assert_eq!(
+                document_diagnostics_at_most(&doc, Some((&classes, &config)), limit),
+                expect(&linted)
+            );
+            assert_eq!(
+                analysed_diagnostics_at_most(&kept, &config, limit),
+                expect(&linted),
+                "kept findings, limit {limit}"
+            );
+            assert_eq!(
+                analysed_diagnostics_at_most(&fresh, &config, limit),
+                expect(&linted),
+                "no findings kept, limit {limit}"
+            );
+        }
+    }
 }
