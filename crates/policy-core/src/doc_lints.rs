@@ -279,9 +279,11 @@ pub struct DocIndex {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Effect {
     /// The edited lines hold the same annotations (kind and text) and
-    /// claims, in the same order: no count the contradictions and kind
-    /// mismatches read changed, and only the edited lines' own findings of
-    /// those lints can have changed, besides line numbers after the edit.
+    /// claims, in the same order, or none of those they held or hold is
+    /// mixed or in conflict, before the edit or after ([`inert`]): no
+    /// contradiction or kind mismatch of another line changed, and only
+    /// the edited lines' own findings of those lints can have, besides
+    /// line numbers after the edit.
     located_same: bool,
     /// The edited lines hold the same data terms, and the same unannotated
     /// terms in the same order: no term count changed, no other line's
@@ -394,17 +396,12 @@ impl DocIndex {
         let first = edit.first_line;
         let old = first..first + edit.old_lines;
         let taxonomy = classes.taxonomy();
-        let counts = Arc::make_mut(&mut self.counts);
-        counts.terms_changed = false;
         let removed: Vec<Arc<LineIndex>> = self
             .lines
             .iter_from(first)
             .take(old.len())
             .cloned()
             .collect();
-        for l in &removed {
-            counts.add(l, -1);
-        }
         let texts: Vec<Cow<str>> = doc.line_texts_from(first).take(edit.new_lines).collect();
         let new: Vec<Arc<LineIndex>> = texts
             .iter()
@@ -422,11 +419,21 @@ impl DocIndex {
                 ))
             })
             .collect();
+        // The keys (texts, claims) the edited lines hold before and after,
+        // and whether any of them is mixed or in conflict, before or after.
+        let touched = !fresh && !same_located(&removed, &new);
+        let inert_before = touched && inert(&self.counts, removed.iter().chain(&new));
+        let counts = Arc::make_mut(&mut self.counts);
+        counts.terms_changed = false;
+        for l in &removed {
+            counts.add(l, -1);
+        }
         for l in &new {
             counts.add(l, 1);
         }
+        let inert_after = inert_before && inert(counts, removed.iter().chain(&new));
         self.effect = Effect {
-            located_same: !fresh && same_located(&removed, &new),
+            located_same: !fresh && (!touched || inert_after),
             hits_same: !fresh && same_terms(&removed, &new),
         };
         self.lines.splice(old.clone(), new);
@@ -695,6 +702,46 @@ impl Counts {
 fn blank(text: &str) -> bool {
     text.chars()
         .all(|c| c.is_whitespace() || c == '#' || c == '*' || c == '\u{3000}')
+}
+
+/// Whether no text annotated on `lines` is annotated with two kinds, and no
+/// claim of theirs (nor of the category a claim's refines) is both denied
+/// and affirmed somewhere, by `counts`: then no contradiction or kind
+/// mismatch is about them, anywhere. An edit whose lines were and stay
+/// inert leaves every other line's located findings as they were, though
+/// what its lines annotate changed (typing inside `<手机号码>`).
+/// O(annotations and claims of `lines`).
+fn inert<'a>(counts: &Counts, lines: impl Iterator<Item = &'a Arc<LineIndex>>) -> bool {
+    let in_conflict = |key: &ClaimKey| {
+        counts
+            .claims
+            .get(key)
+            .is_some_and(|n| (n[0] > 0 || n[2] > 0) && (n[1] > 0 || n[3] > 0))
+    };
+    let mut key: ClaimKey = (ActionClass::Other, Box::from(""));
+    for l in lines {
+        for a in l.annotations.iter() {
+            if counts
+                .kinds
+                .get(&a.text)
+                .is_some_and(|n| is_mixed(&a.text, n))
+            {
+                return false;
+            }
+        }
+        for c in l.claims.iter() {
+            for id in std::iter::once(&c.category.id).chain(&c.category.refines) {
+                key.0 = c.class;
+                if *key.1 != **id {
+                    key.1 = Box::from(id.as_str());
+                }
+                if in_conflict(&key) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 /// Whether two versions of some lines hold the same annotations (kind and
