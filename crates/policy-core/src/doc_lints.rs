@@ -470,24 +470,29 @@ impl DocIndex {
                 let edited = edited_hits(doc, &terms, taxonomy, first, &texts);
                 self.hits.splice(old.clone(), edited);
                 let edited = first..first + edit.new_lines;
-                // One walk of the rope, not a lookup per line. The line
-                // after the edit is redone too: its line before changed.
-                let mut walked = Vec::with_capacity(doc.line_count());
-                let mut before: Option<Cow<str>> = None;
-                for ((l, parse, text), hits) in lines(doc).zip(self.hits.iter()) {
-                    let stale = l == edited.end
-                        || !edited.contains(&l)
-                            && (hits.iter().any(|h| removed.contains(&&h.term))
-                                || added.iter().any(|a| text.contains(&***a)));
-                    walked.push(if stale {
-                        let continued = before.as_deref().is_some_and(continues_definition);
-                        hits_of(&terms, &text, Some(parse), taxonomy, continued)
-                    } else {
-                        hits.clone()
-                    });
-                    before = Some(text);
+                // The line after the edit is redone too: its line before
+                // changed. The others are found by one search of the text
+                // per new term, not a test of each line.
+                let mut stale = vec![edited.end];
+                if !removed.is_empty() {
+                    stale.extend(self.hits.iter().enumerate().filter_map(|(l, hits)| {
+                        hits.iter().any(|h| removed.contains(&&h.term)).then_some(l)
+                    }));
                 }
-                self.hits = walked.into_iter().collect();
+                stale.extend(lines_holding(doc, &added));
+                stale.sort_unstable();
+                stale.dedup();
+                for l in stale.into_iter().filter(|l| !edited.contains(l)) {
+                    let Some(text) = doc.line_text(l) else {
+                        continue;
+                    };
+                    let continued = l > 0
+                        && doc
+                            .line_text(l - 1)
+                            .is_some_and(|t| continues_definition(&t));
+                    let hits = hits_of(&terms, &text, doc.line_parse(l), taxonomy, continued);
+                    self.hits.set(l, hits);
+                }
             }
             self.effect.hits_same = false;
         } else {
@@ -702,6 +707,45 @@ impl Counts {
 fn blank(text: &str) -> bool {
     text.chars()
         .all(|c| c.is_whitespace() || c == '#' || c == '*' || c == '\u{3000}')
+}
+
+/// The lines of `doc` whose text holds one of `terms`, ascending per term,
+/// with repeats: one pass over the text per term (a search of the rope's
+/// chunks, a match across two chunks included). O(document × terms).
+fn lines_holding(doc: &Document, terms: &[&Arc<str>]) -> Vec<usize> {
+    let rope = doc.rope();
+    let mut out = Vec::new();
+    for term in terms {
+        let needle = term.as_bytes();
+        let Some(keep) = needle.len().checked_sub(1).filter(|&k| k > 0) else {
+            continue;
+        };
+        let finder = memchr::memmem::Finder::new(needle);
+        // The last `keep` bytes before the chunk, and where they start.
+        let mut tail: Vec<u8> = Vec::with_capacity(2 * keep);
+        let mut at = 0;
+        for chunk in rope.chunks() {
+            let bytes = chunk.as_bytes();
+            if !tail.is_empty() {
+                // Only a match across the boundary fits in these bytes.
+                let from = at - tail.len();
+                tail.extend_from_slice(&bytes[..keep.min(bytes.len())]);
+                out.extend(finder.find_iter(&tail).map(|m| rope.byte_to_line(from + m)));
+                tail.truncate(at - from);
+            }
+            out.extend(finder.find_iter(bytes).map(|m| rope.byte_to_line(at + m)));
+            if bytes.len() >= keep {
+                tail.clear();
+                tail.extend_from_slice(&bytes[bytes.len() - keep..]);
+            } else {
+                tail.extend_from_slice(bytes);
+                let cut = tail.len().saturating_sub(keep);
+                tail.drain(..cut);
+            }
+            at += bytes.len();
+        }
+    }
+    out
 }
 
 /// Whether no text annotated on `lines` is annotated with two kinds, and no
@@ -2642,6 +2686,35 @@ mod tests {
                 "我们会加密保存您的密码，保护您的账号安全。",
             ],
         );
+    }
+
+    #[test]
+    fn lines_holding_finds_every_line_of_a_term_across_the_rope_s_chunks() {
+        // Long enough for many chunks; the term at every offset modulo its
+        // length, so some matches straddle a chunk boundary; CRLF, CR and
+        // astral characters between.
+        let term: Arc<str> = Arc::from("手机号码😀");
+        let other: Arc<str> = Arc::from("ab");
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push_str(&"x".repeat(i % 7));
+            if i % 3 == 0 {
+                text.push_str(&term);
+            }
+            text.push_str(["\n", "\r\n", "\r", "𠮷\n"][i % 4]);
+        }
+        let doc = Document::new(&text);
+        assert!(doc.rope().chunks().count() > 20);
+        let naive = |t: &str| -> Vec<usize> {
+            crate::document::lines_of(&text)
+                .enumerate()
+                .filter(|(_, l)| l.contains(t))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        assert_eq!(lines_holding(&doc, &[&term]), naive(&term));
+        assert_eq!(lines_holding(&doc, &[&other]), naive(&other));
+        assert_eq!(naive(&term).len(), 1000);
     }
 
     #[test]

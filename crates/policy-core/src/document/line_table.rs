@@ -112,6 +112,18 @@ impl<T> LineTable<T> {
 }
 
 impl<T: Clone> LineTable<T> {
+    /// Replaces the entry of line `i`; false (nothing done) past the end.
+    /// O(log(lines / CHUNK)), plus a copy of its chunk when a clone
+    /// shares it.
+    pub fn set(&mut self, i: usize, value: T) -> bool {
+        if i >= self.len {
+            return false;
+        }
+        let (ci, off) = self.locate(i);
+        Arc::make_mut(&mut self.chunks[ci])[off] = value;
+        true
+    }
+
     /// Replaces the entries `range` with `new`, like `Vec::splice`.
     /// O(lines / CHUNK + CHUNK + new.len()); a chunk shared with a clone is
     /// copied before it changes.
