@@ -22,8 +22,12 @@
 //! data item annotated with a text the document had not annotated before
 //! (typing inside `<…>` does, at each keystroke), or the last annotation of
 //! a text removed; then the lines searched again are those that contain a
-//! new term (a plain substring test over the text, much cheaper than the
-//! search for every term, but O(document)) or had a match of a term now gone.
+//! new term (found by one `memmem` pass over the rope's chunks per new
+//! term, much cheaper than the search for every term, but O(document)) or
+//! had a match of a term now gone, and only they are replaced.
+//! Contradictions and kind mismatches are redone for the whole document
+//! only when what the edited lines annotate changed *and* some text or
+//! claim of theirs is mixed or in conflict, before or after ([`inert`]).
 //! Any other edit searches only the lines it touched and the one line after
 //! them: a line's places depend on its own text and on whether the line
 //! before ends inside a definition that it continues after a ；
