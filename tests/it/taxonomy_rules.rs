@@ -23,6 +23,13 @@ fn hover(value: &str) -> String {
     describe(AnnotationKind::Data, value, builtin(), false)
 }
 
+/// The built-in taxonomy's category id for `term`, and whether it is
+/// sensitive.
+fn verdict(term: &str) -> (Option<String>, bool) {
+    let c = builtin().classify(term);
+    (c.category().map(|c| c.id.clone()), c.sensitive())
+}
+
 fn json_of(term: &str) -> Value {
     let mut out = Vec::new();
     classify::run(&[term.to_string()], true, builtin(), &mut out).expect("classify writes");
@@ -200,13 +207,11 @@ fn how_often_a_service_is_used_is_a_usage_record_not_the_service_s_kind() {
     // the thing used (a bank's app, a card) does not make it financial.
     for term in ["使用网上银行的频率", "银行卡使用频率", "使用支付功能的时长"]
     {
-        let c = builtin().classify(term);
         assert_eq!(
-            c.category().map(|c| c.id.as_str()),
-            Some("online_activity"),
+            verdict(term),
+            (Some("online_activity".into()), false),
             "{term}"
         );
-        assert!(!c.sensitive(), "{term}");
     }
     // Without the measure, the bank card is still financial and sensitive.
     let card = builtin().classify("银行卡");
@@ -240,9 +245,7 @@ fn a_bank_s_channels_are_services_and_a_bank_card_account_is_financial() {
     // information; annotated as data, the hover must not call them
     // sensitive (nor 手机 in them a device).
     for term in ["手机银行", "网上银行", "个人网上银行", "电子银行", "网银"] {
-        let c = builtin().classify(term);
-        assert_eq!(c.category().map(|c| c.id.as_str()), None, "{term}");
-        assert!(!c.sensitive(), "{term}");
+        assert_eq!(verdict(term), (None, false), "{term}");
     }
     // The user's bank still belongs to the account (开户银行), and a
     // channel's version number is still the device's software list.
@@ -255,13 +258,7 @@ fn a_bank_s_channels_are_services_and_a_bank_card_account_is_financial() {
         ("银行卡账号信息", "property", true),
         ("账号信息", "network_identity", false),
     ] {
-        let c = builtin().classify(term);
-        assert_eq!(
-            c.category().map(|c| c.id.as_str()),
-            Some(category),
-            "{term}"
-        );
-        assert_eq!(c.sensitive(), sensitive, "{term}");
+        assert_eq!(verdict(term), (Some(category.into()), sensitive), "{term}");
     }
 }
 
@@ -270,19 +267,18 @@ fn the_user_s_use_of_something_is_a_record_of_use() {
     // Tuning half: 使用的服务类别和方式 (0639), 使用过的功能 (0890) named no
     // kind; what one uses, and how, is Appendix A's 软件使用记录.
     for term in ["使用的服务类别", "使用过的功能", "使用电子银行功能"] {
-        let c = builtin().classify(term);
         assert_eq!(
-            c.category().map(|c| c.id.as_str()),
-            Some("online_activity"),
+            verdict(term),
+            (Some("online_activity".into()), false),
             "{term}"
         );
-        assert!(!c.sensitive(), "{term}");
     }
     // "Information from when one uses it" says no more than information;
     // 使用 alone names nothing; a kind named after 使用 keeps its kind.
-    let c = builtin().classify("使用本产品时的信息");
-    assert_eq!(c.category().map(|c| c.id.as_str()), Some("unspecific"));
-    assert_eq!(builtin().classify("使用").category(), None);
-    let c = builtin().classify("使用的设备型号");
-    assert_eq!(c.category().map(|c| c.id.as_str()), Some("device"));
+    assert_eq!(
+        verdict("使用本产品时的信息").0.as_deref(),
+        Some("unspecific")
+    );
+    assert_eq!(verdict("使用").0, None);
+    assert_eq!(verdict("使用的设备型号").0.as_deref(), Some("device"));
 }
