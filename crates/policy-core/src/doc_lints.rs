@@ -45,7 +45,11 @@
 //! `relatedInformation`). Once derived they are kept ([`DocFindings`]) and,
 //! after an edit that left the counts, the places pointed at and each
 //! unannotated place's rank as they were (typing in plain text), redone
-//! for the edited lines only.
+//! for the edited lines only. After any other edit, the `unannotated-term`
+//! findings are redone for the terms it touched only
+//! ([`DocIndex`]'s `touched_terms`: those annotated on the lines it
+//! replaced, and those with a place on a line whose places it redid), in
+//! one pass over the kept places.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -276,6 +280,12 @@ pub struct DocIndex {
     /// What the last update changed, read by [`DocFindings::update`]; not
     /// part of the index's content.
     effect: Effect,
+    /// The data terms whose unannotated places, count or doubt the last
+    /// update may have changed, sorted: those of the annotations of the
+    /// lines it replaced and put, and of the places on every line whose
+    /// places it redid, before and after. `None` after a fresh build. Read
+    /// by [`DocFindings::update`]; not part of the index's content.
+    touched_terms: Option<Arc<[Arc<str>]>>,
 }
 
 /// What one update of a [`DocIndex`] left as it was, positions within the
@@ -436,6 +446,13 @@ impl DocIndex {
             counts.add(l, 1);
         }
         let inert_after = inert_before && inert(counts, removed.iter().chain(&new));
+        let mut touched_terms: Vec<Arc<str>> = removed
+            .iter()
+            .chain(&new)
+            .flat_map(|l| l.annotations.iter().filter_map(|a| a.term.as_deref()))
+            .map(Arc::from)
+            .collect();
+        let mut touch = |hits: &[Hit]| touched_terms.extend(hits.iter().map(|h| h.term.clone()));
         self.effect = Effect {
             located_same: !fresh && (!touched || inert_after),
             hits_same: !fresh && same_terms(&removed, &new),
@@ -472,6 +489,9 @@ impl DocIndex {
                     .filter(|p| !sorted_in(&terms.patterns, p))
                     .collect();
                 let edited = edited_hits(doc, &terms, taxonomy, first, &texts);
+                for hits in self.hits.iter_from(first).take(old.len()).chain(&edited) {
+                    touch(hits);
+                }
                 self.hits.splice(old.clone(), edited);
                 let edited = first..first + edit.new_lines;
                 // The line after the edit is redone too: its line before
@@ -495,6 +515,10 @@ impl DocIndex {
                             .line_text(l - 1)
                             .is_some_and(|t| continues_definition(&t));
                     let hits = hits_of(&terms, &text, doc.line_parse(l), taxonomy, continued);
+                    if let Some(before) = self.hits.get(l) {
+                        touch(before);
+                    }
+                    touch(&hits);
                     self.hits.set(l, hits);
                 }
             }
@@ -527,8 +551,16 @@ impl DocIndex {
                     replaced = old.start..old.end + 1;
                 }
             }
+            for hits in self.hits.iter_from(first).take(replaced.len()).chain(&new) {
+                touch(hits);
+            }
             self.hits.splice(replaced, new);
         }
+        self.touched_terms = (!fresh).then(|| {
+            touched_terms.sort_unstable();
+            touched_terms.dedup();
+            touched_terms.into()
+        });
         let signature = |t: &str| {
             if !self.transient {
                 line_signature(t)
@@ -1675,7 +1707,8 @@ impl Anchors {
 pub struct DocFindings {
     located: Arc<Vec<Diagnostic>>,
     anchors: Arc<Anchors>,
-    unannotated: Arc<Vec<Diagnostic>>,
+    /// The `unannotated-term` findings, each with its term.
+    unannotated: Arc<Vec<(Arc<str>, Diagnostic)>>,
     cutoffs: Arc<Cutoffs>,
 }
 
@@ -1701,7 +1734,9 @@ impl DocFindings {
     /// Follows one edit, `index` already updated by it (see the type's doc
     /// for what is redone). For an edit in plain text, O(findings of the
     /// edited lines) plus one move of the later findings in memory (a copy
-    /// when a snapshot shares them).
+    /// when a snapshot shares them); for one that changed what a line
+    /// annotates, O(lines + places) for the `unannotated-term` findings of
+    /// the terms it touched.
     pub fn update(&mut self, index: &DocIndex, config: &LintConfig, edit: &EditOutcome) {
         let old = edit.first_line..edit.first_line + edit.old_lines;
         let new = edit.first_line..edit.first_line + edit.new_lines;
@@ -1767,10 +1802,10 @@ impl DocFindings {
                 }
             }
             let list = Arc::make_mut(&mut self.unannotated);
-            let from = list.partition_point(|d| d.line < old.start);
-            let to = list.partition_point(|d| d.line < old.end);
+            let from = list.partition_point(|(_, d)| d.line < old.start);
+            let to = list.partition_point(|(_, d)| d.line < old.end);
             if moved {
-                for d in &mut list[to..] {
+                for (_, d) in &mut list[to..] {
                     d.line = shift(d.line);
                 }
             }
@@ -1778,10 +1813,50 @@ impl DocFindings {
             if let Some(severity) = config.level(Lint::UnannotatedTerm) {
                 for line in new.clone() {
                     let hits = index.hits(line);
-                    unannotated_on(index, severity, &self.cutoffs, line, hits, &mut found);
+                    let cutoffs = &self.cutoffs;
+                    unannotated_on(index, severity, cutoffs, line, hits, &|_| true, &mut found);
                 }
             }
             Arc::make_mut(&mut self.unannotated).splice(from..to, found);
+        } else if let Some(touched) = index.touched_terms.clone() {
+            // Only the touched terms' findings can have changed (see
+            // `DocIndex::touched_terms`): drop them, move the others'
+            // lines, and find the touched terms' anew.
+            let touched = |t: &str| touched.binary_search_by(|p| (**p).cmp(t)).is_ok();
+            let list = Arc::make_mut(&mut self.unannotated);
+            list.retain(|(t, _)| !touched(t));
+            let cutoffs = Arc::make_mut(&mut self.cutoffs);
+            cutoffs.retain(|t, _| !touched(t));
+            if moved {
+                for (_, d) in list.iter_mut() {
+                    d.line = shift(d.line);
+                }
+                for (l, _, _) in cutoffs.values_mut() {
+                    *l = shift(*l);
+                }
+            }
+            if let Some(severity) = config.level(Lint::UnannotatedTerm) {
+                let theirs = cutoffs_of(index, config.max_per_term, &touched);
+                let mut found = Vec::new();
+                for (line, hits) in index.hits.iter().enumerate() {
+                    unannotated_on(index, severity, &theirs, line, hits, &touched, &mut found);
+                }
+                cutoffs.extend(theirs);
+                let key = |(_, d): &(Arc<str>, Diagnostic)| (d.line, d.start.byte);
+                let kept = std::mem::take(list);
+                let mut kept = kept.into_iter().peekable();
+                let mut found = found.into_iter().peekable();
+                list.reserve(kept.len() + found.len());
+                while let (Some(a), Some(b)) = (kept.peek(), found.peek()) {
+                    let next = if key(b) < key(a) {
+                        &mut found
+                    } else {
+                        &mut kept
+                    };
+                    list.extend(next.next());
+                }
+                list.extend(kept.chain(found));
+            }
         } else {
             let (unannotated, cutoffs) = unannotated(index, config);
             self.unannotated = Arc::new(unannotated);
@@ -1825,9 +1900,9 @@ impl DocFindings {
         let merged = std::iter::from_fn(move || {
             let key = |d: &Diagnostic| (d.line, d.start.byte);
             match (located.peek(), unannotated.peek()) {
-                (Some(a), Some(b)) if key(b) < key(a) => unannotated.next(),
+                (Some(a), Some((_, b))) if key(b) < key(a) => unannotated.next().map(|(_, d)| d),
                 (Some(_), _) => located.next(),
-                (None, _) => unannotated.next(),
+                (None, _) => unannotated.next().map(|(_, d)| d),
             }
         });
         missing_disclosure(index, doc, config)
@@ -1895,54 +1970,65 @@ fn missing_disclosure(index: &DocIndex, doc: &Document, config: &LintConfig) -> 
 /// when it is 0), the last of them saying how many more stand unannotated.
 /// The cap is applied over the whole document, never per line: an edit
 /// above a place can change whether it is among the first. O(hits).
-fn unannotated(index: &DocIndex, config: &LintConfig) -> (Vec<Diagnostic>, Cutoffs) {
+fn unannotated(index: &DocIndex, config: &LintConfig) -> (Vec<(Arc<str>, Diagnostic)>, Cutoffs) {
     let mut out = Vec::new();
-    let mut cutoffs = HashMap::new();
     let Some(severity) = config.level(Lint::UnannotatedTerm) else {
-        return (out, cutoffs);
+        return (out, HashMap::new());
     };
-    let cap = config.max_per_term;
-    if cap > 0 {
-        // Each term's places, then the last reported place of those with
-        // more than `cap`.
-        let mut totals: HashMap<&str, u32> = HashMap::new();
-        for hits in index.hits.iter() {
-            for h in hits.iter().filter(|h| !index.term_is_doubtful(&h.term)) {
-                *totals.entry(&h.term).or_default() += 1;
-            }
-        }
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        for (line, hits) in index.hits.iter().enumerate() {
-            for (i, h) in hits.iter().enumerate() {
-                let Some(&total) = totals.get(&*h.term).filter(|&&t| t > cap) else {
-                    continue;
-                };
-                let n = seen.entry(&h.term).or_default();
-                *n += 1;
-                if *n == cap {
-                    cutoffs.insert(h.term.clone(), (line, i, total - cap));
-                }
-            }
-        }
-    }
+    let cutoffs = cutoffs_of(index, config.max_per_term, &|_| true);
     for (line, hits) in index.hits.iter().enumerate() {
-        unannotated_on(index, severity, &cutoffs, line, hits, &mut out);
+        unannotated_on(index, severity, &cutoffs, line, hits, &|_| true, &mut out);
     }
     (out, cutoffs)
 }
 
-/// The `unannotated-term` findings of one line, given the cutoffs of the
-/// capped terms.
+/// The cutoffs of the terms `of` accepts that have more than `cap`
+/// places (none when `cap` is 0). O(hits).
+fn cutoffs_of(index: &DocIndex, cap: u32, of: &dyn Fn(&str) -> bool) -> Cutoffs {
+    let mut cutoffs = HashMap::new();
+    if cap == 0 {
+        return cutoffs;
+    }
+    // Each term's places, then the last reported place of those with
+    // more than `cap`.
+    let mut totals: HashMap<&str, u32> = HashMap::new();
+    for hits in index.hits.iter() {
+        for h in hits
+            .iter()
+            .filter(|h| of(&h.term) && !index.term_is_doubtful(&h.term))
+        {
+            *totals.entry(&h.term).or_default() += 1;
+        }
+    }
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for (line, hits) in index.hits.iter().enumerate() {
+        for (i, h) in hits.iter().enumerate() {
+            let Some(&total) = totals.get(&*h.term).filter(|&&t| t > cap) else {
+                continue;
+            };
+            let n = seen.entry(&h.term).or_default();
+            *n += 1;
+            if *n == cap {
+                cutoffs.insert(h.term.clone(), (line, i, total - cap));
+            }
+        }
+    }
+    cutoffs
+}
+
+/// The `unannotated-term` findings of one line of the terms `of` accepts,
+/// given the cutoffs of the capped ones.
 fn unannotated_on(
     index: &DocIndex,
     severity: Severity,
     cutoffs: &Cutoffs,
     line: usize,
     hits: &[Hit],
-    out: &mut Vec<Diagnostic>,
+    of: &dyn Fn(&str) -> bool,
+    out: &mut Vec<(Arc<str>, Diagnostic)>,
 ) {
     for (i, h) in hits.iter().enumerate() {
-        if index.term_is_doubtful(&h.term) {
+        if !of(&h.term) || index.term_is_doubtful(&h.term) {
             continue;
         }
         let mut more = 0;
@@ -1968,7 +2054,7 @@ fn unannotated_on(
                 if more == 1 { "s" } else { "" }
             ));
         }
-        out.push(Diagnostic {
+        let finding = Diagnostic {
             line,
             start: h.start,
             end: h.end,
@@ -1976,7 +2062,8 @@ fn unannotated_on(
             severity,
             message: std::borrow::Cow::Owned(message),
             related: Vec::new(),
-        });
+        };
+        out.push((h.term.clone(), finding));
     }
 }
 
@@ -2348,6 +2435,7 @@ mod tests {
     use super::*;
     use crate::analysis::AnalysedDocument;
     use crate::diagnostics::analysed_diagnostics;
+    use crate::position::{CharOffset, LspRange, PositionEncoding};
     use crate::taxonomy::Taxonomy;
 
     type Found = (usize, u32, u32, Vec<(usize, u32)>);
@@ -2445,6 +2533,36 @@ mod tests {
             found("<位置信息>\n\\<位置信息，\\位置信息", "unannotated-term"),
             [(1, 2, 6, vec![])]
         );
+    }
+
+    #[test]
+    fn a_new_longer_term_takes_a_shorter_one_s_place_on_another_line() {
+        // 手机 stands unannotated in 更换手机号码 on line 1; annotating
+        // 手机号码 on line 2 makes the longer term that place's, so 手机's
+        // finding there goes and 手机号码's comes, though line 1 was not
+        // edited.
+        let text = "(我们)[收集]<手机>。\n😀您可以更换手机号码。\n(我们)[收集]<位置信息>。\n";
+        let mut config = LintConfig::default();
+        config.set("unannotated-term", "on").unwrap();
+        let mut doc = AnalysedDocument::new(text, Arc::new(Taxonomy::builtin()));
+        doc.set_lints(&config);
+        doc.set_document_index(true);
+        let enc = PositionEncoding::Utf16;
+        let at = |c: usize| doc.doc().position_of_char(CharOffset(c), enc);
+        let start = text.chars().position(|c| c == '位').unwrap();
+        let range = LspRange {
+            start: at(start),
+            end: at(start + 4),
+        };
+        doc.apply_edit(Some(range), "手机号码", enc).unwrap();
+        let after = doc.doc().text();
+        assert!(after.contains("<手机号码>"), "{after}");
+        let fresh = AnalysedDocument::new(&after, Arc::new(Taxonomy::builtin()));
+        let kept = analysed_diagnostics(&doc, &config);
+        assert_eq!(kept, analysed_diagnostics(&fresh, &config));
+        let on_line_1: Vec<_> = kept.iter().filter(|d| d.line == 1).collect();
+        assert_eq!(on_line_1.len(), 1, "{kept:?}");
+        assert!(on_line_1[0].message.starts_with("“手机号码”"), "{kept:?}");
     }
 
     #[test]
