@@ -446,13 +446,10 @@ impl DocIndex {
             counts.add(l, 1);
         }
         let inert_after = inert_before && inert(counts, removed.iter().chain(&new));
-        let mut touched_terms: Vec<Arc<str>> = removed
-            .iter()
-            .chain(&new)
-            .flat_map(|l| l.annotations.iter().filter_map(|a| a.term.as_deref()))
-            .map(Arc::from)
-            .collect();
-        let mut touch = |hits: &[Hit]| touched_terms.extend(hits.iter().map(|h| h.term.clone()));
+        // The places of the lines whose places are redone, before and
+        // after (an `Arc` each: the terms are read only if needed, below).
+        let mut redone: Vec<Arc<[Hit]>> = Vec::new();
+        let mut touch = |hits: &Arc<[Hit]>| redone.push(hits.clone());
         self.effect = Effect {
             located_same: !fresh && (!touched || inert_after),
             hits_same: !fresh && same_terms(&removed, &new),
@@ -556,10 +553,21 @@ impl DocIndex {
             }
             self.hits.splice(replaced, new);
         }
-        self.touched_terms = (!fresh).then(|| {
-            touched_terms.sort_unstable();
-            touched_terms.dedup();
-            touched_terms.into()
+        // Only an update that `DocFindings::update` cannot follow line by
+        // line needs them (typing in plain text does not).
+        let needed = !self.effect.hits_same || old.len() != 1 || edit.new_lines != 1;
+        self.touched_terms = (!fresh && needed).then(|| {
+            let put = self.lines.iter_from(first).take(edit.new_lines);
+            let mut terms: Vec<Arc<str>> = removed
+                .iter()
+                .chain(put)
+                .flat_map(|l| l.annotations.iter().filter_map(|a| a.term.as_deref()))
+                .map(Arc::from)
+                .chain(redone.iter().flat_map(|h| h.iter().map(|h| h.term.clone())))
+                .collect();
+            terms.sort_unstable();
+            terms.dedup();
+            terms.into()
         });
         let signature = |t: &str| {
             if !self.transient {
